@@ -1,0 +1,1 @@
+"""Foundations shared by every layer: text positions, spans and file access."""

@@ -1,0 +1,103 @@
+"""File access for analysis: an overlay of editor text over the disk.
+
+Only regular files of bounded size are read; everything else is a `ReadFailure`
+with a diagnostic code, never an exception, and never a read of a FIFO or device.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    code: str  # E0401 missing, E0402 directory, E0403 special file, E0404 too large, E0405 not UTF-8, E0408 other
+    message: str
+
+
+class SourceProvider(Protocol):
+    def canonical(self, path: str) -> str:
+        """The path that identifies a file (symlinks and `..` resolved)."""
+        ...
+
+    def read(self, path: str) -> str | ReadFailure:
+        """The text of the file at a canonical path."""
+        ...
+
+
+def _decode(data: bytes, path: str) -> str | ReadFailure:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return ReadFailure("E0405", f"`{path}` is not valid UTF-8 (byte {e.start})")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+class DiskProvider:
+    """Reads files from the file system, with an optional overlay of unsaved
+    editor text keyed by canonical path."""
+
+    def __init__(self, overlay: Mapping[str, str] | None = None, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.overlay: dict[str, str] = {}
+        self.max_bytes = max_bytes
+        for path, text in (overlay or {}).items():
+            self.overlay[self.canonical(path)] = text
+
+    def canonical(self, path: str) -> str:
+        try:
+            return os.path.realpath(path)
+        except (OSError, ValueError):
+            return os.path.abspath(path)
+
+    def read(self, path: str) -> str | ReadFailure:
+        if path in self.overlay:
+            return self.overlay[path]
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return ReadFailure("E0401", f"IO error with file {path}: no such file")
+        except (OSError, ValueError) as e:
+            return ReadFailure("E0408", f"IO error with file {path}: {getattr(e, 'strerror', None) or e}")
+        if stat.S_ISDIR(st.st_mode):
+            return ReadFailure("E0402", f"`{path}` is a directory, not a witx file")
+        if not stat.S_ISREG(st.st_mode):
+            return ReadFailure("E0403", f"`{path}` is not a regular file (a FIFO, socket or device); it is not read")
+        if st.st_size > self.max_bytes:
+            return ReadFailure("E0404", f"`{path}` is {st.st_size} bytes, over the limit of {self.max_bytes} bytes")
+        try:
+            # O_NONBLOCK: should the file be swapped for a FIFO after stat, open must not hang.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return ReadFailure("E0403", f"`{path}` is not a regular file; it is not read")
+                with os.fdopen(fd, "rb", closefd=False) as f:
+                    data = f.read(self.max_bytes + 1)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            return ReadFailure("E0408", f"IO error with file {path}: {e.strerror or e}")
+        if len(data) > self.max_bytes:
+            return ReadFailure("E0404", f"`{path}` is over the limit of {self.max_bytes} bytes")
+        return _decode(data, path)
+
+
+class MemoryProvider:
+    """Files held in memory (tests, witxt inline documents). Paths are POSIX-like;
+    canonical form normalises `.` and `..`."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self.files = {self.canonical(p): t for p, t in files.items()}
+
+    def canonical(self, path: str) -> str:
+        return os.path.normpath(path)
+
+    def read(self, path: str) -> str | ReadFailure:
+        if path in self.files:
+            return self.files[path]
+        return ReadFailure("E0401", f"IO error with file {path}: no such file")

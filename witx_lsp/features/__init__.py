@@ -1,0 +1,1 @@
+"""Editor and CLI features: pure functions of an analysis and parameters."""

@@ -1,0 +1,59 @@
+"""The one entry point of analysis: files (disk text plus an editor overlay) in,
+trees, typed model, symbol index and diagnostics out. Never raises on user input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from witx_lsp.base.diagnostic import Diagnostic
+from witx_lsp.base.text import LineIndex
+from witx_lsp.base.vfs import DiskProvider, MemoryProvider, SourceProvider
+from witx_lsp.model.symbols import SymbolIndex
+from witx_lsp.model.types import Document
+from witx_lsp.syntax.tree import SourceTree
+
+
+@dataclass
+class SourceFile:
+    path: str  # canonical path (the key used in spans and diagnostics)
+    text: str
+    tree: SourceTree
+    uses: tuple[str, ...] = ()  # canonical paths this file's `(use ...)` forms name, in order
+    _lines: LineIndex | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+
+@dataclass
+class Analysis:
+    roots: tuple[str, ...]  # canonical root paths, as given
+    files: dict[str, SourceFile]  # every file that was read, in load order
+    document: Document
+    diagnostics: list[Diagnostic]  # sorted by path, then position
+    symbols: SymbolIndex
+
+    def has_errors(self) -> bool:
+        from witx_lsp.base.diagnostic import Severity
+
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def analyze(roots: Sequence[str], provider: SourceProvider | None = None) -> Analysis:
+    """Load the root files (and what they `use`) into one document, as the
+    reference's `witx::load(&[paths])` does, and validate it."""
+    from witx_lsp.model.load import load
+
+    return load(roots, provider or DiskProvider())
+
+
+def analyze_text(text: str, path: str = "/input.witx", others: dict[str, str] | None = None) -> Analysis:
+    """Analyse one text held in memory (with optional other in-memory files for `use`)."""
+    files = dict(others or {})
+    files[path] = text
+    return analyze([path], MemoryProvider(files))

@@ -1,0 +1,260 @@
+"""The typed model: an immutable mirror of the reference AST (WebAssembly/WASI
+tools/witx/src/ast.rs, witx 0.9.1).
+
+Spans are carried with `compare=False`, so two models that differ only in
+positions compare equal (the reference's `Document ==` ignores locations too).
+A `TypeRef` is either a `NamedType` (a reference to a typename) or an inline
+`Type` value, as `TypeRef::Name` / `TypeRef::Value` in the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+from witx_lsp.base.span import FileSpan
+
+
+class IntRepr(Enum):
+    U8 = "u8"
+    U16 = "u16"
+    U32 = "u32"
+    U64 = "u64"
+
+    @property
+    def size(self) -> int:
+        return _INT_SIZE[self]
+
+
+_INT_SIZE = {IntRepr.U8: 1, IntRepr.U16: 2, IntRepr.U32: 4, IntRepr.U64: 8}
+
+
+class BuiltinKind(Enum):
+    U8 = "u8"
+    U16 = "u16"
+    U32 = "u32"
+    U64 = "u64"
+    S8 = "s8"
+    S16 = "s16"
+    S32 = "s32"
+    S64 = "s64"
+    F32 = "f32"
+    F64 = "f64"
+    CHAR = "char"
+
+
+@dataclass(frozen=True, slots=True)
+class Builtin:
+    kind: BuiltinKind
+    lang_ptr_size: bool = False  # `(@witx usize)`: a u32 that is a pointer-sized integer
+    lang_c_char: bool = False  # `(@witx char8)`: a u8 that is a C `char`
+
+    @property
+    def witx(self) -> str:
+        """How the type is written in witx."""
+        if self.lang_ptr_size:
+            return "(@witx usize)"
+        if self.lang_c_char:
+            return "(@witx char8)"
+        return self.kind.value
+
+
+@dataclass(frozen=True, slots=True)
+class ListType:
+    element: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class PointerType:
+    pointee: TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class ConstPointerType:
+    pointee: TypeRef
+
+
+class RecordKind(Enum):
+    TUPLE = "tuple"
+    BITFLAGS = "bitflags"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMember:
+    name: str
+    tref: TypeRef
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordType:
+    kind: RecordKind
+    members: tuple[RecordMember, ...]
+    repr: IntRepr | None = None  # the bitflags repr (kind BITFLAGS only)
+    # The surface syntax it came from: "record", "tuple" or "flags".
+    form: str = field(default="record", compare=False, hash=False)
+
+    def bitflags_repr(self) -> IntRepr | None:
+        return self.repr if self.kind is RecordKind.BITFLAGS else None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    name: str
+    tref: TypeRef | None
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantType:
+    tag_repr: IntRepr
+    cases: tuple[Case, ...]
+    # The surface syntax: "variant", "enum", "union", "expected" or "bool".
+    form: str = field(default="variant", compare=False, hash=False)
+
+    def is_enum(self) -> bool:
+        """No case carries a payload (ast.rs `Variant::is_enum`)."""
+        return all(c.tref is None for c in self.cases)
+
+    def is_bool(self) -> bool:
+        return (len(self.cases) == 2 and self.cases[0].name == "false" and self.cases[1].name == "true"
+                and self.is_enum())
+
+    def as_expected(self) -> tuple[TypeRef | None, TypeRef | None] | None:
+        """(ok, err) payloads when the cases are exactly `ok` then `err`
+        (ast.rs `Variant::as_expected`), else None."""
+        if len(self.cases) == 2 and self.cases[0].name == "ok" and self.cases[1].name == "err":
+            return self.cases[0].tref, self.cases[1].tref
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class HandleType:
+    pass
+
+
+Type = Union[Builtin, ListType, PointerType, ConstPointerType, RecordType, VariantType, HandleType]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedType:
+    """A typename; referring to it gives `TypeRef::Name`."""
+
+    name: str
+    tref: TypeRef
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)  # the `$name` of the definition
+
+    def type(self) -> Type:
+        return resolve(self)
+
+
+TypeRef = Union[NamedType, Type]
+
+
+def resolve(tref: TypeRef) -> Type:
+    """The type a reference denotes, following alias chains iteratively."""
+    while isinstance(tref, NamedType):
+        tref = tref.tref
+    return tref
+
+
+def type_kind(t: Type) -> str:
+    """`Type::kind()` of the reference (ast.rs), used in messages."""
+    if isinstance(t, RecordType):
+        return "record"
+    if isinstance(t, VariantType):
+        return "variant"
+    if isinstance(t, HandleType):
+        return "handle"
+    if isinstance(t, ListType):
+        return "list"
+    if isinstance(t, PointerType):
+        return "pointer"
+    if isinstance(t, ConstPointerType):
+        return "constpointer"
+    return "builtin"
+
+
+BOOL = VariantType(IntRepr.U32, (Case("false", None), Case("true", None)), form="bool")
+STRING = ListType(Builtin(BuiltinKind.CHAR))
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    tref: TypeRef
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceFunc:
+    name: str
+    params: tuple[Param, ...]
+    results: tuple[Param, ...]
+    noreturn: bool = False
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)  # the export string
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleImport:
+    """`(import "name" (memory))`: memory is the only importable thing."""
+
+    name: str
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    name: str
+    imports: tuple[ModuleImport, ...]
+    funcs: tuple[InterfaceFunc, ...]
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)
+
+    def func(self, name: str) -> InterfaceFunc | None:
+        return next((f for f in self.funcs if f.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """`(@witx const $ty $name value)`; `ty` is the type's name (never checked by
+    the reference; the model records it as written)."""
+
+    ty: str
+    name: str
+    value: int
+    docs: str = ""
+    span: FileSpan | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded set of files in one namespace (the reference `Document`).
+
+    `typenames` and `modules` keep definition order. Equality compares typenames
+    and modules only, as the reference's `Document ==` does.
+    """
+
+    typenames: tuple[NamedType, ...]
+    modules: tuple[Module, ...]
+    constants: tuple[Constant, ...] = field(default=(), compare=False)
+    _types_by_name: dict[str, NamedType] = field(init=False, compare=False, repr=False, hash=False)
+    _modules_by_name: dict[str, Module] = field(init=False, compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_types_by_name", {t.name: t for t in self.typenames})
+        object.__setattr__(self, "_modules_by_name", {m.name: m for m in self.modules})
+
+    def typename(self, name: str) -> NamedType | None:
+        return self._types_by_name.get(name)
+
+    def module(self, name: str) -> Module | None:
+        return self._modules_by_name.get(name)

@@ -1,0 +1,44 @@
+"""Access to the normative grammar in the top-level `grammar/` folder.
+
+The grammar ships inside the wheel (as package data `witx_lsp/grammar/witx.lark`
+via the build configuration); in a source checkout it is read from `grammar/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark
+
+GRAMMAR_FILE = "witx.lark"
+
+
+def grammar_text() -> str:
+    packaged = resources.files("witx_lsp").joinpath("grammar", GRAMMAR_FILE)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    source = Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_FILE
+    return source.read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def lark_parser() -> Lark:
+    """lark's LALR parser for the grammar (the reference the fast tree builder is
+    tested against). Nested block comments are not regular, so this parser only
+    accepts text without block comments."""
+    return Lark(grammar_text(), parser="lalr", lexer="contextual")
+
+
+@functools.lru_cache(maxsize=1)
+def terminal_patterns() -> dict[str, str]:
+    """The regular expression of every terminal, as lark compiled it (lark's
+    lexer-only mode keeps the terminals no rule uses, such as BLOCK_COMMENT_OPEN)."""
+    lexer_only = Lark(grammar_text(), parser=None, lexer="basic")
+    return {t.name: t.pattern.to_regexp() for t in lexer_only.terminals}
+
+
+def compiled(name: str) -> re.Pattern[str]:
+    return re.compile(terminal_patterns()[name])
