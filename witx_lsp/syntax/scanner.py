@@ -129,3 +129,38 @@ def tokens(text: str) -> Iterator[Token]:
         elif kind is not None:
             yield Token(_KIND[kind], pos, end)
         pos = end
+
+
+def decode_string(token: str) -> str:
+    """The value of a well-formed string token (escapes resolved; a `\\hh` byte
+    sequence that is not UTF-8 decodes with replacement characters)."""
+    body = token[1:-1] if len(token) >= 2 and token.endswith('"') else token[1:]
+    if "\\" not in body:
+        return body
+    out = bytearray()
+    i = 0
+    simple = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\" or i + 1 >= len(body):
+            out += ch.encode("utf-8", "surrogatepass")
+            i += 1
+            continue
+        nxt = body[i + 1]
+        if nxt in simple:
+            out += simple[nxt].encode()
+            i += 2
+        elif nxt == "u" and i + 2 < len(body) and body[i + 2] == "{":
+            close = body.find("}", i)
+            try:
+                out += chr(int(body[i + 3:close].replace("_", ""), 16)).encode("utf-8", "surrogatepass")
+            except (ValueError, OverflowError):
+                pass
+            i = close + 1 if close != -1 else len(body)
+        else:
+            try:
+                out.append(int(body[i + 1:i + 3], 16))
+            except ValueError:
+                pass
+            i += 3
+    return out.decode("utf-8", "replace")

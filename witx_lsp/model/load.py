@@ -1,0 +1,90 @@
+"""Loading: parse each file at most once, follow `(use "path")` depth-first at the
+point of use (relative to the including file), and validate every declaration in
+that order in one namespace (WebAssembly/WASI tools/witx/src/toplevel.rs, 0.9.1;
+witx-language.md §3.2). Iterative, so a long include chain cannot overflow the stack.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
+from witx_lsp.base.span import Span
+from witx_lsp.base.vfs import ReadFailure, SourceProvider
+from witx_lsp.model.analysis import Analysis, SourceFile
+from witx_lsp.model.lower import LoweredFile, lower
+from witx_lsp.model.symbols import SymbolIndex
+from witx_lsp.model.syntax_ast import UseDecl
+from witx_lsp.model.validate import Validator
+from witx_lsp.syntax.parser import parse
+
+
+@dataclass
+class _Frame:
+    path: str
+    lowered: LoweredFile
+    next_decl: int = 0
+
+
+def load(roots: Sequence[str], provider: SourceProvider) -> Analysis:
+    files: dict[str, SourceFile] = {}
+    diagnostics: list[Diagnostic] = []
+    symbols = SymbolIndex()
+    validator = Validator(symbols)
+    canonical_roots = tuple(provider.canonical(r) for r in roots)
+    loaded: set[str] = set()
+
+    def open_file(path: str, use_site: tuple[str, Span] | None) -> _Frame | None:
+        text = provider.read(path)
+        if isinstance(text, ReadFailure):
+            site_path, site_span = use_site if use_site is not None else (path, Span(0, 0))
+            diagnostics.append(Diagnostic(text.code, Severity.ERROR, text.message, site_path, site_span))
+            return None
+        tree = parse(text, path)
+        lowered = lower(tree, path)
+        uses = tuple(provider.canonical(os.path.join(os.path.dirname(path), d.path))
+                     for d in lowered.decls if isinstance(d, UseDecl))
+        files[path] = SourceFile(path, text, tree, uses)
+        diagnostics.extend(tree.errors)
+        diagnostics.extend(lowered.diagnostics)
+        return _Frame(path, lowered)
+
+    for root in canonical_roots:
+        if root in loaded:
+            continue
+        loaded.add(root)
+        first = open_file(root, None)
+        stack = [first] if first is not None else []
+        while stack:
+            frame = stack[-1]
+            decls = frame.lowered.decls
+            if frame.next_decl >= len(decls):
+                stack.pop()
+                continue
+            decl = decls[frame.next_decl]
+            frame.next_decl += 1
+            if not isinstance(decl, UseDecl):
+                if not frame.lowered.foreign:
+                    validator.path = frame.path
+                    validator.decl(decl)
+                continue
+            target = provider.canonical(os.path.join(os.path.dirname(frame.path), decl.path))
+            on_stack = next((f for f in stack if f.path == target), None)
+            if on_stack is not None:
+                chain = " -> ".join(os.path.basename(f.path) for f in stack[stack.index(on_stack):])
+                diagnostics.append(Diagnostic(
+                    "E0406", Severity.ERROR, f"cyclic use: `{decl.path}` is already being loaded "
+                    f"({chain} -> {os.path.basename(target)}); its declarations are not read again",
+                    frame.path, decl.path_span, (Related(target, Span(0, 0), "the file that starts the cycle"),)))
+                continue
+            if target in loaded:
+                continue  # each file is read once per load: diamonds are harmless
+            loaded.add(target)
+            child = open_file(target, (frame.path, decl.path_span))
+            if child is not None:
+                stack.append(child)
+    diagnostics.extend(validator.diagnostics)
+    diagnostics.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
+    return Analysis(canonical_roots, files, validator.document(), diagnostics, symbols)

@@ -1,0 +1,262 @@
+"""S-expression tree -> typed witx syntax (`Decl`s), reporting in words what was
+expected. The grammar is witx-language.md §3 (reference: WebAssembly/WASI
+tools/witx/src/parser.rs at 0.9.1); legacy and unreleased dialects (§13, §14)
+get errors that name them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from witx_lsp.base.diagnostic import Diagnostic, Severity
+from witx_lsp.base.span import Span
+from witx_lsp.model.lower_base import Reporter, describe, is_annotation, name_of
+from witx_lsp.model.lower_types import TypeLowering
+from witx_lsp.model.syntax_ast import (
+    ConstDecl,
+    Decl,
+    FuncDecl,
+    FuncParam,
+    ImportDecl,
+    ModuleDecl,
+    TypenameDecl,
+    UseDecl,
+)
+from witx_lsp.syntax.scanner import decode_string
+from witx_lsp.syntax.tree import Atom, Node, SList, SourceTree, TokenKind, docs_of
+
+_U64_MAX = (1 << 64) - 1
+_MSG_USE_FROM = ("`(use … from $file)` is the reverted \"use … from\" syntax (WebAssembly/WASI, March-June 2021), "
+                 "never released; witx 0.9.1 includes files with `(use \"file.witx\")`")
+_MSG_RESOURCE = ("`(resource …)` belongs to the reverted \"use … from\" syntax (WebAssembly/WASI, March-June 2021), "
+                 "never released; witx 0.9.1 has `(handle)` types instead")
+_MSG_010 = ("this `module` holds `{kw}`: that is the unreleased module-scoped \"witx 0.10\" dialect "
+            "(WebAssembly/WASI PR #422); witx 0.9.1 reads `typename`, `use` and `@witx const` only at the top level")
+
+
+@dataclass
+class LoweredFile:
+    decls: list[Decl]
+    diagnostics: list[Diagnostic]
+    # True when the file is written in an unreleased dialect: its decls are not validated.
+    foreign: bool = False
+    dropped_consts: list[ConstDecl] = field(default_factory=list)
+
+
+def lower(tree: SourceTree, path: str) -> LoweredFile:
+    r = Reporter(path, tree.text)
+    types = TypeLowering(r)
+    decls: list[Decl] = []
+    for node in tree.items:
+        d = _toplevel(node, r, types)
+        if d is not None:
+            decls.append(d)
+    dropped = _drop_trailing_consts(decls, r)
+    foreign = bool(r.dialect_reported & {"E0211", "E0212", "E0213"})
+    return LoweredFile(decls, r.diagnostics, foreign, dropped)
+
+
+def _drop_trailing_consts(decls: list[Decl], r: Reporter) -> list[ConstDecl]:
+    """The reference skips `(@witx const …)` forms after the file's last other
+    declaration: between declarations wast has not registered the `@witx`
+    annotation yet, so they read as whitespace (witx-language.md §2)."""
+    dropped: list[ConstDecl] = []
+    while decls and isinstance(decls[-1], ConstDecl):
+        c = decls.pop()
+        assert isinstance(c, ConstDecl)
+        dropped.append(c)
+    for c in reversed(dropped):
+        r.warn("W0102", f"constant `{c.name.text}` is ignored: witx 0.9.1 drops `(@witx const …)` forms that come "
+               "after the last other declaration of a file; move it before a `typename` or `module`", c.span)
+    return list(reversed(dropped))
+
+
+def _toplevel(node: Node, r: Reporter, types: TypeLowering) -> Decl | None:
+    if isinstance(node, Atom):
+        r.error("E0103", f"expected `(` to start a declaration, found {describe(node)}", node.span)
+        return None
+    head = node.head
+    if head is None:
+        r.expected("a declaration keyword (`typename`, `module`, `use` or `@witx const`)", node, 0)
+        return None
+    kw = head.text
+    if kw == "typename":
+        return _typename(node, r, types)
+    if kw == "module":
+        return _module(node, r, types)
+    if kw == "use":
+        return _use(node, r)
+    if head.kind is TokenKind.ANNOTATION:
+        if kw == "@witx":
+            return _const(node, r)
+        if kw == "@interface":
+            r.error("E0104", "`(@interface func …)` must be inside a `(module …)`", node.span)
+            return None
+        _unknown_annotation(node, r)
+        return None
+    if kw == "resource":
+        r.dialect_once("E0212", _MSG_RESOURCE, head.span)
+        return None
+    r.error("E0104", f"unknown declaration `({kw}`: expected `typename`, `module`, `use` or `@witx const`", head.span)
+    return None
+
+
+def _unknown_annotation(node: SList, r: Reporter) -> None:
+    head = node.head
+    assert head is not None
+    r.warn("W0101", f"unknown annotation `({head.text} …)` is ignored (witx reads only `@witx` and `@interface`)",
+           node.span)
+
+
+def _typename(lst: SList, r: Reporter, types: TypeLowering) -> TypenameDecl | None:
+    name = name_of(lst.items[1] if len(lst.items) > 1 else None)
+    if name is None:
+        r.expected("a type name (`$name`)", lst, 1)
+        return None
+    t = types.typedef(lst.items[2] if len(lst.items) > 2 else None, lst, 2)
+    r.extra(lst, 3, "typename")
+    if t is None:
+        # Keep the name known so later references do not cascade into errors.
+        return TypenameDecl(name, None, docs_of(lst.leading), lst.span)  # type: ignore[arg-type]
+    return TypenameDecl(name, t, docs_of(lst.leading), lst.span)
+
+
+def _use(lst: SList, r: Reporter) -> UseDecl | None:
+    arg = lst.items[1] if len(lst.items) > 1 else None
+    if isinstance(arg, Atom) and arg.kind is TokenKind.STRING:
+        r.extra(lst, 2, "use")
+        return UseDecl(decode_string(arg.text), arg.span, lst.span)
+    if (isinstance(arg, Atom) and (arg.kind is TokenKind.ID or arg.text == "*")) or isinstance(arg, SList):
+        r.dialect_once("E0211", _MSG_USE_FROM, lst.span)
+        return None
+    r.expected("a file name string (`(use \"file.witx\")`)", lst, 1)
+    return None
+
+
+def _const(lst: SList, r: Reporter) -> ConstDecl | None:
+    word = lst.items[1] if len(lst.items) > 1 else None
+    if not (isinstance(word, Atom) and word.text == "const"):
+        r.expected("`const` (the only top-level `@witx` form is `(@witx const $type $name value)`)", lst, 1)
+        return None
+    ty = name_of(lst.items[2] if len(lst.items) > 2 else None)
+    if ty is None:
+        r.expected("the constant's type (`$type`)", lst, 2)
+        return None
+    name = name_of(lst.items[3] if len(lst.items) > 3 else None)
+    if name is None:
+        r.expected("the constant's name (`$name`)", lst, 3)
+        return None
+    v = lst.items[4] if len(lst.items) > 4 else None
+    if not (isinstance(v, Atom) and v.kind is TokenKind.NUMBER):
+        r.expected("an integer value", lst, 4)
+        return None
+    value = _integer(v.text)
+    if value is None or value < 0 or value > _U64_MAX:
+        r.error("E0105", f"constant value `{v.text}` is not an integer from 0 to 2^64-1", v.span)
+        return None
+    r.extra(lst, 5, "@witx const")
+    return ConstDecl(ty, name, value, v.span, docs_of(lst.leading), lst.span)
+
+
+def _integer(text: str) -> int | None:
+    t = text.replace("_", "")
+    if "__" in text or text.endswith("_") or text.lstrip("+-").startswith("_"):
+        return None
+    try:
+        return int(t, 16) if t.lstrip("+-").lower().startswith("0x") else int(t, 10)
+    except ValueError:
+        return None
+
+
+def _module(lst: SList, r: Reporter, types: TypeLowering) -> ModuleDecl | None:
+    name = name_of(lst.items[1] if len(lst.items) > 1 else None)
+    if name is None:
+        r.expected("a module name (`$name`)", lst, 1)
+        return None
+    for item in lst.items[2:]:
+        if isinstance(item, SList) and (item.head_is("typename", "use", "resource", "export")
+                                        or is_annotation(item, "@witx")):
+            head = item.head
+            assert head is not None
+            r.dialect_once("E0213", _MSG_010.format(kw=head.text), item.span)
+            return None
+    mod = ModuleDecl(name, [], [], docs_of(lst.leading), lst.span)
+    for i in range(2, len(lst.items)):
+        item = lst.items[i]
+        if isinstance(item, SList) and item.head_is("import"):
+            imp = _import(item, r)
+            if imp is not None:
+                mod.imports.append(imp)
+                mod.order.append(imp)
+        elif isinstance(item, SList) and is_annotation(item, "@interface"):
+            f = _func(item, r, types)
+            if f is not None:
+                mod.funcs.append(f)
+                mod.order.append(f)
+        elif isinstance(item, SList) and item.head is not None and item.head.kind is TokenKind.ANNOTATION:
+            _unknown_annotation(item, r)
+        else:
+            r.expected("`(import …)` or `(@interface func …)`", lst, i)
+    return mod
+
+
+def _import(lst: SList, r: Reporter) -> ImportDecl | None:
+    name = lst.items[1] if len(lst.items) > 1 else None
+    if not (isinstance(name, Atom) and name.kind is TokenKind.STRING):
+        r.expected("the import's name string", lst, 1)
+        return None
+    what = lst.items[2] if len(lst.items) > 2 else None
+    if not (isinstance(what, SList) and what.head_is("memory") and len(what.items) == 1):
+        r.expected("`(memory)` (memory is the only thing a witx module imports)", lst, 2)
+        return None
+    r.extra(lst, 3, "import")
+    return ImportDecl(decode_string(name.text), name.span, docs_of(lst.leading), lst.span)
+
+
+def _func(lst: SList, r: Reporter, types: TypeLowering) -> FuncDecl | None:
+    word = lst.items[1] if len(lst.items) > 1 else None
+    if not (isinstance(word, Atom) and word.text == "func"):
+        r.expected("`func`", lst, 1)
+        return None
+    exp = lst.items[2] if len(lst.items) > 2 else None
+    name_atom = exp.items[1] if isinstance(exp, SList) and exp.head_is("export") and len(exp.items) > 1 else None
+    if not (isinstance(name_atom, Atom) and name_atom.kind is TokenKind.STRING):
+        r.expected("`(export \"name\")`", lst, 2)
+        return None
+    assert isinstance(exp, SList)
+    r.extra(exp, 2, "export")
+    f = FuncDecl(decode_string(name_atom.text), name_atom.span, [], [], False, docs_of(lst.leading), lst.span)
+    ok = True
+    for i in range(3, len(lst.items)):
+        item = lst.items[i]
+        if isinstance(item, SList) and item.head_is("param", "result"):
+            p = _param(item, r, types)
+            if p is None:
+                ok = False
+            elif item.head_is("param"):
+                f.params.append(p)
+            else:
+                f.results.append(p)
+        elif (is_annotation(item, "@witx") and isinstance(item, SList) and len(item.items) == 2
+              and isinstance(item.items[1], Atom) and item.items[1].text == "noreturn"):
+            f.noreturn = True
+        else:
+            r.expected("`(param …)`, `(result …)` or `(@witx noreturn)`", lst, i)
+    return f if ok else None
+
+
+def _param(lst: SList, r: Reporter, types: TypeLowering) -> FuncParam | None:
+    kw = lst.items[0].text if isinstance(lst.items[0], Atom) else "param"
+    name = name_of(lst.items[1] if len(lst.items) > 1 else None)
+    if name is None:
+        r.expected(f"a {kw} name (`$name`)", lst, 1)
+        return None
+    t = types.typedef(lst.items[2] if len(lst.items) > 2 else None, lst, 2)
+    r.extra(lst, 3, kw)
+    return FuncParam(name, t, docs_of(lst.leading), lst.span) if t is not None else None
+
+
+def severity_of(d: Diagnostic) -> Severity:
+    return d.severity
+
+
+__all__ = ["LoweredFile", "Span", "lower"]

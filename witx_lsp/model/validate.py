@@ -1,0 +1,224 @@
+"""Declaration-level validation: one global namespace per load, definitions
+before use, modules, functions, constants, and the Preview1 ABI checks of
+results (WebAssembly/WASI tools/witx/src/validate.rs and abi.rs `Abi::validate`,
+witx 0.9.1; witx-language.md §3.2, §4, §7.1)."""
+
+from __future__ import annotations
+
+from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
+from witx_lsp.base.span import Span
+from witx_lsp.model.symbols import Definition, Reference, SymbolIndex, SymbolKey, SymbolKind
+from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, ModuleDecl, Name, TypenameDecl
+from witx_lsp.model.types import (
+    Builtin,
+    BuiltinKind,
+    ConstPointerType,
+    Constant,
+    Document,
+    HandleType,
+    InterfaceFunc,
+    ListType,
+    Module,
+    ModuleImport,
+    NamedType,
+    Param,
+    PointerType,
+    RecordKind,
+    RecordType,
+    TypeRef,
+    VariantType,
+    resolve,
+)
+from witx_lsp.model.validate_types import ScopeEntry, TypeValidator
+
+_INT_BITS = {BuiltinKind.U8: (0, 8), BuiltinKind.U16: (0, 16), BuiltinKind.U32: (0, 32), BuiltinKind.U64: (0, 64),
+             BuiltinKind.S8: (1, 8), BuiltinKind.S16: (1, 16), BuiltinKind.S32: (1, 32), BuiltinKind.S64: (1, 64)}
+
+
+class Validator(TypeValidator):
+    def __init__(self, symbols: SymbolIndex) -> None:
+        super().__init__(symbols)
+        self.typenames: list[NamedType] = []
+        self.modules: list[Module] = []
+        self.constants: list[Constant] = []
+        self.constant_scopes: dict[str, dict[str, Span]] = {}
+
+    def document(self) -> Document:
+        return Document(tuple(self.typenames), tuple(self.modules), tuple(self.constants))
+
+    def introduce(self, name: Name, kind: str) -> ScopeEntry | None:
+        prev = self.scope.get(name.text)
+        if prev is not None:
+            self.redefinition(name, prev.span)
+            return None
+        entry = ScopeEntry("typename" if kind == "typename" else "module", self.fs(name.span))
+        self.scope[name.text] = entry
+        return entry
+
+    def decl(self, d: Decl) -> None:
+        if isinstance(d, TypenameDecl):
+            self.typename(d)
+        elif isinstance(d, ModuleDecl):
+            self.module(d)
+        elif isinstance(d, ConstDecl):
+            self.const(d)
+
+    def typename(self, d: TypenameDecl) -> None:
+        entry = self.introduce(d.name, "typename")
+        if entry is None:
+            return
+        self.symbols.define(Definition(SymbolKey(SymbolKind.TYPENAME, (d.name.text,)), self.fs(d.name.span),
+                                       self.fs(d.span), d.docs))
+        tref = self.datatype(d.type, True, d.name.span, (d.name.text,)) if d.type is not None else None
+        if tref is None:
+            entry.value = "broken"
+            return
+        named = NamedType(d.name.text, tref, d.docs, self.fs(d.name.span))
+        entry.value = named
+        self.typenames.append(named)
+
+    def module(self, d: ModuleDecl) -> None:
+        entry = self.introduce(d.name, "module")
+        if entry is None:
+            return
+        key = SymbolKey(SymbolKind.MODULE, (d.name.text,))
+        self.symbols.define(Definition(key, self.fs(d.name.span), self.fs(d.span), d.docs))
+        names: dict[str, Span] = {}
+        imports: list[ModuleImport] = []
+        funcs: list[InterfaceFunc] = []
+        for item in d.order:
+            if isinstance(item, ImportDecl):
+                if self._introduce_local(names, item.name, item.name_span):
+                    self.symbols.define(Definition(SymbolKey(SymbolKind.IMPORT, (d.name.text, item.name)),
+                                                   self.fs(item.name_span), self.fs(item.span), item.docs))
+                    imports.append(ModuleImport(item.name, item.docs, self.fs(item.name_span)))
+            elif self._introduce_local(names, item.export, item.export_span):
+                f = self.func(d.name.text, item)
+                if f is not None:
+                    funcs.append(f)
+        module = Module(d.name.text, tuple(imports), tuple(funcs), d.docs, self.fs(d.name.span))
+        entry.value = module
+        self.modules.append(module)
+
+    def _introduce_local(self, scope: dict[str, Span], name: str, span: Span) -> bool:
+        if name in scope:
+            self.error("E0302", f"Redefinition of name `{name}`", span,
+                       (Related(self.path, scope[name], f"`{name}` was first defined here"),))
+            return False
+        scope[name] = span
+        return True
+
+    def func(self, module: str, f: FuncDecl) -> InterfaceFunc | None:
+        key = SymbolKey(SymbolKind.FUNC, (module, f.export))
+        self.symbols.define(Definition(key, self.fs(f.export_span), self.fs(f.span), f.docs))
+        argnames: dict[str, Span] = {}
+        ok = True
+        params: list[Param] = []
+        for p in f.params:
+            if not self._introduce_local(argnames, p.name.text, p.name.span):
+                ok = False
+                continue
+            self.symbols.define(Definition(SymbolKey(SymbolKind.PARAM, (module, f.export, p.name.text)),
+                                           self.fs(p.name.span), self.fs(p.span), p.docs))
+            tref = self.datatype(p.type, False, p.name.span)
+            if tref is None:
+                ok = False
+                continue
+            params.append(Param(p.name.text, tref, p.docs, self.fs(p.name.span)))
+        results: list[Param] = []
+        for r in f.results:
+            tref = self.datatype(r.type, False, r.name.span)
+            if not self._introduce_local(argnames, r.name.text, r.name.span):
+                ok = False
+                continue
+            self.symbols.define(Definition(SymbolKey(SymbolKind.RESULT, (module, f.export, r.name.text)),
+                                           self.fs(r.name.span), self.fs(r.span), r.docs))
+            if tref is None:
+                ok = False
+                continue
+            results.append(Param(r.name.text, tref, r.docs, self.fs(r.name.span)))
+        if not ok:
+            return None
+        reason = abi_result_problem(results)
+        if reason is not None:
+            self.error("E0306", f"ABI error: {reason}", f.export_span)
+            return None
+        return InterfaceFunc(f.export, tuple(params), tuple(results), f.noreturn, f.docs, self.fs(f.export_span))
+
+    def const(self, d: ConstDecl) -> None:
+        scope = self.constant_scopes.setdefault(d.type_name.text, {})
+        if d.name.text in scope:
+            self.error("E0302", f"Redefinition of name `{d.name.text}`", d.name.span,
+                       (Related(self.path, scope[d.name.text], f"`{d.name.text}` was first defined here"),))
+            return
+        scope[d.name.text] = d.name.span
+        self.symbols.define(Definition(SymbolKey(SymbolKind.CONST, (d.type_name.text, d.name.text)),
+                                       self.fs(d.name.span), self.fs(d.span)))
+        entry = self.scope.get(d.type_name.text)
+        if entry is None:
+            self.error("E0312", f"constant `{d.name.text}` has type `{d.type_name.text}`, which is not defined "
+                       "(witx 0.9.1 does not check this, and its docs generator crashes on it)", d.type_name.span)
+        else:
+            kind = SymbolKind.TYPENAME if entry.kind == "typename" else SymbolKind.MODULE
+            self.symbols.refer(Reference(SymbolKey(kind, (d.type_name.text,)), self.fs(d.type_name.span)))
+            if isinstance(entry.value, NamedType):
+                self._const_range(d, entry.value)
+        if d.docs:
+            self.diagnostics.append(Diagnostic(
+                "W0103", Severity.HINT, "this doc comment is discarded: witx 0.9.1 attaches comments before "
+                "`(@witx const …)` to nothing", self.path, d.span))
+        # The reference drops doc comments of constants (witx-language.md §2).
+        self.constants.append(Constant(d.type_name.text, d.name.text, d.value, "", self.fs(d.name.span)))
+
+    def _const_range(self, d: ConstDecl, named: NamedType) -> None:
+        ty = resolve(named)
+        bits: tuple[int, int] | None = None
+        if isinstance(ty, Builtin) and ty.kind in _INT_BITS:
+            bits = _INT_BITS[ty.kind]
+        elif isinstance(ty, RecordType) and ty.kind is RecordKind.BITFLAGS and ty.repr is not None:
+            bits = (0, ty.repr.size * 8)
+        elif isinstance(ty, VariantType) and ty.is_enum():
+            bits = (0, ty.tag_repr.size * 8)
+        if bits is None:
+            self.error("E0313", f"constant `{d.name.text}` has type `{named.name}`, which is not an integer, flags "
+                       "or enum type", d.type_name.span)
+            return
+        signed, width = bits
+        limit = (1 << (width - 1)) - 1 if signed else (1 << width) - 1
+        if d.value > limit:
+            self.error("E0313", f"constant value {d.value} does not fit in `{named.name}` "
+                       f"({'s' if signed else 'u'}{width}, at most {limit})", d.value_span)
+
+
+def abi_result_problem(results: list[Param]) -> str | None:
+    """`Abi::Preview1.validate` on results (WebAssembly/WASI tools/witx/src/abi.rs)."""
+    if len(results) > 1:
+        return "more than one result"
+    if not results:
+        return None
+    ty = resolve(results[0].tref)
+    if isinstance(ty, (Builtin, HandleType, PointerType, ConstPointerType)):
+        return None
+    if isinstance(ty, RecordType):
+        return None if ty.kind is RecordKind.BITFLAGS else "invalid return type"
+    if isinstance(ty, ListType):
+        return "invalid return type"
+    assert isinstance(ty, VariantType)
+    shape = ty.as_expected()
+    if shape is None:
+        return "invalid return type"
+    ok, err = shape
+    if ok is not None:
+        ok_ty = resolve(ok)
+        if isinstance(ok_ty, RecordType) and ok_ty.kind is RecordKind.TUPLE:
+            if not all(isinstance(m.tref, NamedType) for m in ok_ty.members):
+                return "only named types are allowed in results"
+        elif not isinstance(ok, NamedType):
+            return "only named types are allowed in results"
+    if err is not None and not isinstance(err, NamedType):
+        return "only named types are allowed in results"
+    return None
+
+
+def is_named(t: TypeRef) -> bool:
+    return isinstance(t, NamedType)
