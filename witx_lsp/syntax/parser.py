@@ -79,7 +79,7 @@ def parse(text: str, path: str = "") -> SourceTree:
             continue
         atom = Atom(kind, tok.start, tok.end, text[tok.start:tok.end], pending)
         pending = []
-        if expecting_head and len(stack) > 1 and atom.text in _TOP_LEVEL_ONLY and _recoverable(stack):
+        if expecting_head and len(stack) > 1 and atom.text in _TOP_LEVEL_ONLY and _recoverable(stack, atom.text):
             # `(typename` inside an unclosed top-level form: close what is open.
             opened = stack.pop()
             close_unclosed(0, _end_before(text, opened.start))
@@ -100,11 +100,17 @@ def parse(text: str, path: str = "") -> SourceTree:
     return SourceTree(text, root, comments, errors, trailing=pending)
 
 
-def _recoverable(stack: list[SList]) -> bool:
-    """True unless the enclosing top-level form is a `module` (the unreleased witx
-    0.10 dialect nests `typename` and `use` inside `module`)."""
-    outer = stack[0]
-    return not outer.head_is("module")
+def _recoverable(stack: list[SList], keyword: str) -> bool:
+    """Whether a `(keyword` inside the open top-level form means that form lacks
+    its `)`. Only inside witx declarations: the unreleased witx 0.10 dialect
+    nests `typename` and `use` inside `module`, and witxt directives nest whole
+    documents."""
+    outer = stack[0].head
+    if outer is None:
+        return False
+    if outer.text == "module":
+        return keyword == "module"
+    return outer.text in ("typename", "use", "@witx", "@interface")
 
 
 def _what(lst: SList) -> str:

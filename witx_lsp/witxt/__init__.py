@@ -1,0 +1,1 @@
+"""The reference `witxt` test format (WebAssembly/WASI tools/witx/tests/witxt.rs)."""
