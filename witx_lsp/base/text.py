@@ -39,7 +39,7 @@ def _units(s: str, encoding: PositionEncoding) -> int:
 class LineIndex:
     """Line starts of one text, for fast offset <-> position conversion."""
 
-    __slots__ = ("text", "starts")
+    __slots__ = ("starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text

@@ -188,7 +188,7 @@ class TypeLowering:
                        [(head.span, "record")], _D08)
         return TdRecord(self._fields(lst, 1, depth, "record"), lst.span)
 
-    def tuple(self, lst: SList, depth: int) -> Typedef | None:
+    def tuple_(self, lst: SList, depth: int) -> Typedef | None:
         types = [self.typedef(lst.items[i], lst, i, depth) for i in range(1, len(lst.items))]
         kept = [t for t in types if t is not None]
         return TdTuple(kept, lst.span) if len(kept) == len(types) else None
@@ -343,7 +343,7 @@ class TypeLowering:
 
 _FORMS = {
     "enum": TypeLowering.enum, "flags": TypeLowering.flags, "record": TypeLowering.record,
-    "struct": TypeLowering.struct, "tuple": TypeLowering.tuple, "union": TypeLowering.union,
+    "struct": TypeLowering.struct, "tuple": TypeLowering.tuple_, "union": TypeLowering.union,
     "variant": TypeLowering.variant, "expected": TypeLowering.expected, "handle": TypeLowering.handle,
     "list": TypeLowering.list_, "array": TypeLowering.array, "int": TypeLowering.int_, "@witx": TypeLowering.witx,
 }

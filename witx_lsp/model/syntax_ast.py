@@ -5,7 +5,6 @@ the spans that diagnostics and navigation need."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from witx_lsp.base.span import Span
 from witx_lsp.model.types import Builtin
@@ -137,8 +136,8 @@ class TdPointer:
     span: Span
 
 
-Typedef = Union[TdRef, TdBuiltin, TdString, TdBool, TdEnum, TdFlags, TdRecord, TdTuple, TdUnion, TdVariant,
-                TdExpected, TdHandle, TdList, TdPointer]
+Typedef = (TdRef | TdBuiltin | TdString | TdBool | TdEnum | TdFlags | TdRecord | TdTuple | TdUnion | TdVariant
+           | TdExpected | TdHandle | TdList | TdPointer)
 
 
 def typedef_span(t: Typedef) -> Span:
@@ -208,4 +207,4 @@ class ModuleDecl:
     order: list[ImportDecl | FuncDecl] = field(default_factory=list)
 
 
-Decl = Union[UseDecl, TypenameDecl, ConstDecl, ModuleDecl]
+Decl = UseDecl | TypenameDecl | ConstDecl | ModuleDecl

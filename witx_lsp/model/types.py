@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
 from witx_lsp.base.span import FileSpan
 
@@ -137,7 +136,7 @@ class HandleType:
     pass
 
 
-Type = Union[Builtin, ListType, PointerType, ConstPointerType, RecordType, VariantType, HandleType]
+Type = Builtin | ListType | PointerType | ConstPointerType | RecordType | VariantType | HandleType
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +152,7 @@ class NamedType:
         return resolve(self)
 
 
-TypeRef = Union[NamedType, Type]
+TypeRef = NamedType | Type
 
 
 def resolve(tref: TypeRef) -> Type:

@@ -12,8 +12,8 @@ from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, Mod
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
-    ConstPointerType,
     Constant,
+    ConstPointerType,
     Document,
     HandleType,
     InterfaceFunc,

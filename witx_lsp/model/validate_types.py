@@ -69,7 +69,7 @@ class ScopeEntry:
     kind: Literal["typename", "module"]
     span: FileSpan
     # None while the definition is being validated; BROKEN when it failed.
-    value: NamedType | Module | None | Literal["broken"] = None
+    value: NamedType | Module | Literal["broken"] | None = None
 
 
 class TypeValidator:
@@ -128,7 +128,7 @@ class TypeValidator:
         if isinstance(t, TdRecord):
             return self.record(t, owner)
         if isinstance(t, TdTuple):
-            return self.tuple(t, span)
+            return self.tuple_(t, span)
         if isinstance(t, TdExpected):
             return self.expected(t, span)
         if isinstance(t, TdUnion):
@@ -203,7 +203,7 @@ class TypeValidator:
             members.append(RecordMember(f.name.text, tref, f.docs, self.fs(f.name.span)))
         return RecordType(RecordKind.OTHER, tuple(members), form="record") if ok else None
 
-    def tuple(self, t: TdTuple, span: Span) -> TypeRef | None:
+    def tuple_(self, t: TdTuple, span: Span) -> TypeRef | None:
         if not t.types:
             self.error("E0314", "an empty `(tuple)` has no layout (the reference crashes laying it out); "
                        "use a type with at least one member", t.span)

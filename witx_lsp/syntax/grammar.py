@@ -17,7 +17,7 @@ GRAMMAR_FILE = "witx.lark"
 
 
 def grammar_text() -> str:
-    packaged = resources.files("witx_lsp").joinpath("grammar", GRAMMAR_FILE)
+    packaged = resources.files("witx_lsp").joinpath("grammar").joinpath(GRAMMAR_FILE)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     source = Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_FILE

@@ -3,6 +3,7 @@ patterns for malformed input. Never raises."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterator
@@ -105,7 +106,8 @@ def tokens(text: str) -> Iterator[Token]:
                 yield Token(TokenKind.BLOCK_COMMENT, pos, end)
         elif kind == "BAD_STRING":
             if end - pos < 2 or text[end - 1] != '"':
-                yield Token(None, pos, end, "unterminated string: a string must end with `\"` on the same line", "E0002")
+                yield Token(None, pos, end, "unterminated string: a string must end with `\"` on the same line",
+                            "E0002")
             else:
                 bad = next((i for i in range(pos + 1, end - 1) if ord(text[i]) < 0x20 or text[i] == "\x7f"), None)
                 if bad is not None:
@@ -152,15 +154,11 @@ def decode_string(token: str) -> str:
             i += 2
         elif nxt == "u" and i + 2 < len(body) and body[i + 2] == "{":
             close = body.find("}", i)
-            try:
+            with contextlib.suppress(ValueError, OverflowError):
                 out += chr(int(body[i + 3:close].replace("_", ""), 16)).encode("utf-8", "surrogatepass")
-            except (ValueError, OverflowError):
-                pass
             i = close + 1 if close != -1 else len(body)
         else:
-            try:
+            with contextlib.suppress(ValueError):
                 out.append(int(body[i + 1:i + 3], 16))
-            except ValueError:
-                pass
             i += 3
     return out.decode("utf-8", "replace")

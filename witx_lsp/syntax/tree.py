@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Union
 
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
@@ -87,7 +86,7 @@ class SList:
         return h is not None and h.text in texts
 
 
-Node = Union[Atom, SList]
+Node = Atom | SList
 
 
 @dataclass(slots=True)
