@@ -1,0 +1,110 @@
+"""Core wasm signatures of interface functions under the Preview1 ABI
+(WebAssembly/WASI tools/witx/src/abi.rs `wasm_signature`; witx-language.md §7.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from witx_lsp.abi.instructions import AbiError
+from witx_lsp.model.types import (
+    Builtin,
+    BuiltinKind,
+    ConstPointerType,
+    Document,
+    HandleType,
+    InterfaceFunc,
+    IntRepr,
+    ListType,
+    PointerType,
+    RecordKind,
+    RecordType,
+    TypeRef,
+    VariantType,
+    resolve,
+)
+
+I32, I64, F32, F64 = "i32", "i64", "f32", "f64"
+
+_BUILTIN_CORE = {
+    BuiltinKind.U64: I64, BuiltinKind.S64: I64, BuiltinKind.F32: F32, BuiltinKind.F64: F64,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    params: tuple[str, ...]
+    results: tuple[str, ...]
+
+    def text(self) -> str:
+        """`(param i32 i64) (result i32)`, leaving out empty lists."""
+        parts = []
+        if self.params:
+            parts.append(f"(param {' '.join(self.params)})")
+        if self.results:
+            parts.append(f"(result {' '.join(self.results)})")
+        return " ".join(parts)
+
+    def func_text(self, name: str) -> str:
+        body = self.text()
+        return f"(func ${name}{' ' + body if body else ''})"
+
+
+def _repr_core(r: IntRepr) -> str:
+    return I64 if r is IntRepr.U64 else I32
+
+
+def param_core_types(tref: TypeRef) -> tuple[str, ...]:
+    """The core params one interface param becomes."""
+    t = resolve(tref)
+    if isinstance(t, Builtin):
+        return (_BUILTIN_CORE.get(t.kind, I32),)
+    if isinstance(t, ListType):
+        return (I32, I32)  # pointer, length
+    if isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
+        return (_repr_core(t.repr or IntRepr.U32),)
+    # handles, pointers, other records (by address) and every variant (always i32, even with a u64 tag)
+    return (I32,)
+
+
+def wasm_signature(func: InterfaceFunc) -> Signature | AbiError:
+    """The core signature; out-pointer params for the ok payload of an
+    `expected` result come after the interface params."""
+    params: list[str] = []
+    results: list[str] = []
+    for p in func.params:
+        params.extend(param_core_types(p.tref))
+    for r in func.results:
+        t = resolve(r.tref)
+        if isinstance(t, Builtin):
+            results.append(_BUILTIN_CORE.get(t.kind, I32))
+        elif isinstance(t, (PointerType, ConstPointerType, HandleType)):
+            results.append(I32)
+        elif isinstance(t, RecordType):
+            if t.kind is not RecordKind.BITFLAGS:
+                return AbiError(f"result `{r.name}` is a {'tuple' if t.kind is RecordKind.TUPLE else 'record'}, "
+                                "which the Preview1 ABI cannot return", func.name)
+            results.append(_repr_core(t.repr or IntRepr.U32))
+        elif isinstance(t, ListType):
+            return AbiError(f"result `{r.name}` is a list, which the Preview1 ABI cannot return", func.name)
+        else:
+            results.append(_variant_result(t, params))
+    return Signature(tuple(params), tuple(results))
+
+
+def _variant_result(v: VariantType, params: list[str]) -> str:
+    core = _repr_core(v.tag_repr)
+    if v.is_enum():
+        return core
+    ok = v.cases[0].tref
+    if ok is not None:
+        ok_t = resolve(ok)
+        if isinstance(ok_t, RecordType) and ok_t.kind is RecordKind.TUPLE:
+            params.extend(I32 for _ in ok_t.members)  # one out-pointer per tuple member
+        else:
+            params.append(I32)
+    return core
+
+
+def document_signatures(doc: Document) -> dict[str, Signature | AbiError]:
+    """Every function of every module, keyed `module::func`."""
+    return {f"{m.name}::{f.name}": wasm_signature(f) for m in doc.modules for f in m.funcs}
