@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import Span
-from witx_lsp.syntax.scanner import tokens
+from witx_lsp.syntax.scanner import KIND_OF, block_comment, fast_master, malformed
 from witx_lsp.syntax.tree import Atom, Comment, Node, SList, SourceTree, TokenKind
 
 # Unclosed lists reported one by one at most; the rest share one diagnostic.
@@ -24,80 +24,108 @@ def parse(text: str, path: str = "") -> SourceTree:
     comments: list[Comment] = []
     root: list[Node] = []
     stack: list[SList] = []
+    unclosed: list[SList] = []
     pending: list[Comment] = []  # comments since the last token
-    # `(` just seen: the head of the list decides top-level recovery.
-    expecting_head = False
-
-    def err(code: str, message: str, start: int, end: int) -> None:
-        errors.append(Diagnostic(code, Severity.ERROR, message, path, Span(start, end)))
+    expecting_head = False  # just after `(`: the head decides top-level recovery
 
     def add(node: Node) -> None:
         (stack[-1].items if stack else root).append(node)
 
-    def close_unclosed(upto: int, at: int) -> None:
-        """Close every open list above depth `upto`, reporting each at its `(`."""
-        while len(stack) > upto:
+    def close_unclosed(at: int) -> None:
+        """Close every open list, reporting each at its `(`."""
+        while stack:
             lst = stack.pop()
             lst.closed = False
             lst.end = max(lst.start + 1, at)
             unclosed.append(lst)
             add(lst)
 
-    unclosed: list[SList] = []
-
-    for tok in tokens(text):
-        kind = tok.kind
-        if kind is None:
-            err(tok.code, tok.problem, tok.start, tok.end)
-            continue
-        if kind is TokenKind.LINE_COMMENT or kind is TokenKind.BLOCK_COMMENT:
-            c = Comment(kind, tok.start, tok.end, text[tok.start:tok.end])
-            comments.append(c)
-            pending.append(c)
-            continue
-        if kind is TokenKind.LPAR:
-            lst = SList(tok.start, tok.end, leading=pending)
-            pending = []
-            if stack:
-                stack[-1].end = tok.end
-            stack.append(lst)
-            expecting_head = True
-            continue
-        if kind is TokenKind.RPAR:
-            expecting_head = False
-            if not stack:
-                err("E0006", "unexpected `)`: there is no open `(` for it to close", tok.start, tok.end)
+    master = fast_master()
+    n = len(text)
+    pos = 0
+    lpar, rpar, line_comment, block_open = "LPAR", "RPAR", "LINE_COMMENT", "BLOCK_COMMENT_OPEN"
+    while pos < n:
+        for m in master.finditer(text, pos):
+            kind = m.lastgroup
+            if kind == "EOF" or kind is None:
+                pos = n
+                break
+            start = m.start(kind)
+            end = m.end()
+            if kind == lpar:
+                lst = SList(start, end, leading=pending)
                 pending = []
+                if stack:
+                    stack[-1].end = end
+                stack.append(lst)
+                expecting_head = True
                 continue
-            lst = stack.pop()
-            lst.trailing = pending
+            if kind == rpar:
+                expecting_head = False
+                if not stack:
+                    errors.append(Diagnostic("E0006", Severity.ERROR, "unexpected `)`: there is no open `(` for it "
+                                             "to close", path, Span(start, end)))
+                    pending = []
+                    continue
+                lst = stack.pop()
+                lst.trailing = pending
+                pending = []
+                lst.end = end
+                add(lst)
+                if stack:
+                    stack[-1].end = end
+                continue
+            if kind == line_comment:
+                c = Comment(TokenKind.LINE_COMMENT, start, end, text[start:end])
+                comments.append(c)
+                pending.append(c)
+                continue
+            if kind == block_open:
+                tok = block_comment(text, start)
+                if tok.kind is None:
+                    errors.append(Diagnostic(tok.code, Severity.ERROR, tok.problem, path, Span(start, start + 2)))
+                    pos = n
+                else:
+                    c = Comment(TokenKind.BLOCK_COMMENT, start, tok.end, text[start:tok.end])
+                    comments.append(c)
+                    pending.append(c)
+                    pos = tok.end
+                break
+            atom_kind = KIND_OF.get(kind)
+            bad = malformed(kind, text, start, end) if atom_kind is None or kind in _CHECKED else None
+            if bad is not None:
+                errors.append(Diagnostic(bad.code, Severity.ERROR, bad.problem, path, Span(bad.start, bad.end)))
+                continue
+            assert atom_kind is not None
+            atom = Atom(atom_kind, start, end, text[start:end], pending)
             pending = []
-            lst.end = tok.end
-            add(lst)
+            if expecting_head and len(stack) > 1 and atom.text in _TOP_LEVEL_ONLY and _recoverable(stack, atom.text):
+                # `(typename` inside an unclosed top-level form: close what is open.
+                opened = stack.pop()
+                close_unclosed(_end_before(text, opened.start))
+                stack.append(opened)
+            expecting_head = False
+            add(atom)
             if stack:
-                stack[-1].end = tok.end
-            continue
-        atom = Atom(kind, tok.start, tok.end, text[tok.start:tok.end], pending)
-        pending = []
-        if expecting_head and len(stack) > 1 and atom.text in _TOP_LEVEL_ONLY and _recoverable(stack, atom.text):
-            # `(typename` inside an unclosed top-level form: close what is open.
-            opened = stack.pop()
-            close_unclosed(0, _end_before(text, opened.start))
-            stack.append(opened)
-        expecting_head = False
-        add(atom)
-        if stack:
-            stack[-1].end = tok.end
+                stack[-1].end = end
+        else:
+            pos = n
 
-    close_unclosed(0, _end_before(text, len(text)))
+    close_unclosed(_end_before(text, n))
     for i, lst in enumerate(unclosed):
         if i == MAX_UNCLOSED_REPORTS:
             rest = len(unclosed) - i
-            err("E0005", f"{rest} more unclosed `(`", lst.start, lst.start + 1)
+            errors.append(Diagnostic("E0005", Severity.ERROR, f"{rest} more unclosed `(`", path,
+                                     Span(lst.start, lst.start + 1)))
             break
-        err("E0005", f"unclosed `(`{_what(lst)}: add a matching `)`", lst.start, lst.start + 1)
+        errors.append(Diagnostic("E0005", Severity.ERROR, f"unclosed `(`{_what(lst)}: add a matching `)`", path,
+                                 Span(lst.start, lst.start + 1)))
     errors.sort(key=lambda d: (d.span.start, d.span.end))
     return SourceTree(text, root, comments, errors, trailing=pending)
+
+
+# Token kinds whose text must be checked before it becomes an atom.
+_CHECKED = frozenset({"STRING", "RESERVED"})
 
 
 def _recoverable(stack: list[SList], keyword: str) -> bool:

@@ -24,7 +24,7 @@ _RECOVERY = (
     ("BAD_CHARS", r"[^ \t\r\n()\";0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]+|;"),
 )
 
-_KIND = {
+KIND_OF = {
     "LPAR": TokenKind.LPAR, "RPAR": TokenKind.RPAR, "STRING": TokenKind.STRING, "ID": TokenKind.ID,
     "KEYWORD": TokenKind.KEYWORD, "NUMBER": TokenKind.NUMBER, "ANNOTATION": TokenKind.ANNOTATION,
     "RESERVED": TokenKind.RESERVED, "LINE_COMMENT": TokenKind.LINE_COMMENT,
@@ -41,11 +41,13 @@ class Token:
 
 
 @functools.lru_cache(maxsize=1)
-def _master() -> re.Pattern[str]:
+def fast_master() -> re.Pattern[str]:
+    """The master pattern with leading whitespace folded into every match, for
+    `re.finditer` loops (a token starts at `m.start(m.lastgroup)`)."""
     pats = terminal_patterns()
-    alts = [f"(?P<{n}>{pats[n]})" for n in _GRAMMAR_ORDER]
+    alts = [f"(?P<{n}>{pats[n]})" for n in _GRAMMAR_ORDER if n != "WHITESPACE"]
     alts += [f"(?P<{n}>{p})" for n, p in _RECOVERY]
-    return re.compile("|".join(alts), re.DOTALL)
+    return re.compile(f"(?:{pats['WHITESPACE']})?(?:" + "|".join(alts) + r"|(?P<EOF>\Z))", re.DOTALL)
 
 
 _BLOCK = re.compile(r"\(;|;\)")
@@ -81,56 +83,64 @@ def check_string(text: str) -> str:
     return ""
 
 
+def block_comment(text: str, start: int) -> Token:
+    """The block comment opening at `start` (nesting counted), or its error."""
+    close = _block_comment_end(text, start)
+    if close == -1:
+        return Token(None, start, len(text), "unterminated block comment: `(;` has no matching `;)`", "E0004")
+    return Token(TokenKind.BLOCK_COMMENT, start, close)
+
+
+def malformed(kind: str, text: str, start: int, end: int) -> Token | None:
+    """The error token for a recovery match or a bad string, or None when the
+    match is a well-formed token."""
+    if kind == "BAD_STRING":
+        if end - start < 2 or text[end - 1] != '"':
+            return Token(None, start, end, "unterminated string: a string must end with `\"` on the same line",
+                         "E0002")
+        bad = next((i for i in range(start + 1, end - 1) if ord(text[i]) < 0x20 or text[i] == "\x7f"), None)
+        if bad is not None:
+            return Token(None, bad, bad + 1, f"character U+{ord(text[bad]):04X} is not allowed in a string; "
+                         "write it as an escape", "E0003")
+        return Token(None, start, end, check_string(text[start:end]) or "malformed string", "E0003")
+    if kind == "BAD_CHARS":
+        chars = text[start:end]
+        shown = chars if len(chars) <= 20 else chars[:20] + "…"
+        what = "character" if len(chars) == 1 else "characters"
+        return Token(None, start, end, f"unexpected {what} `{shown}`: witx has no such token", "E0001")
+    if kind == "STRING":
+        problem = check_string(text[start:end])
+        return Token(None, start, end, problem, "E0003") if problem else None
+    if kind == "RESERVED" and end - start == 1 and text[start] == "$":
+        return Token(None, start, end, "an identifier needs at least one character after `$`", "E0007")
+    return None
+
+
 def tokens(text: str) -> Iterator[Token]:
     """Every token and comment of `text` in order; whitespace is skipped."""
-    master = _master()
+    master = fast_master()
     pos = 0
     n = len(text)
     while pos < n:
-        m = master.match(text, pos)
-        if m is None:  # unreachable: BAD_CHARS matches anything else
-            yield Token(None, pos, pos + 1, "unexpected character", "E0001")
-            pos += 1
-            continue
-        kind = m.lastgroup
-        end = m.end()
-        if kind == "WHITESPACE":
-            pass
-        elif kind == "BLOCK_COMMENT_OPEN":
-            close = _block_comment_end(text, pos)
-            if close == -1:
-                yield Token(None, pos, pos + 2, "unterminated block comment: `(;` has no matching `;)`", "E0004")
-                end = n
+        for m in master.finditer(text, pos):
+            kind = m.lastgroup
+            if kind == "EOF" or kind is None:
+                pos = n
+                break
+            start = m.start(kind)
+            end = m.end()
+            if kind == "BLOCK_COMMENT_OPEN":
+                tok = block_comment(text, start)
+                yield tok
+                pos = tok.end if tok.kind is not None else n
+                break
+            bad = malformed(kind, text, start, end)
+            if bad is not None:
+                yield bad
             else:
-                end = close
-                yield Token(TokenKind.BLOCK_COMMENT, pos, end)
-        elif kind == "BAD_STRING":
-            if end - pos < 2 or text[end - 1] != '"':
-                yield Token(None, pos, end, "unterminated string: a string must end with `\"` on the same line",
-                            "E0002")
-            else:
-                bad = next((i for i in range(pos + 1, end - 1) if ord(text[i]) < 0x20 or text[i] == "\x7f"), None)
-                if bad is not None:
-                    yield Token(None, bad, bad + 1, f"character U+{ord(text[bad]):04X} is not allowed in a string; "
-                                "write it as an escape", "E0003")
-                else:
-                    yield Token(None, pos, end, check_string(text[pos:end]) or "malformed string", "E0003")
-        elif kind == "BAD_CHARS":
-            chars = m.group()
-            shown = chars if len(chars) <= 20 else chars[:20] + "…"
-            what = "character" if len(chars) == 1 else "characters"
-            yield Token(None, pos, end, f"unexpected {what} `{shown}`: witx has no such token", "E0001")
-        elif kind == "STRING":
-            problem = check_string(m.group())
-            if problem:
-                yield Token(None, pos, end, problem, "E0003")
-            else:
-                yield Token(TokenKind.STRING, pos, end)
-        elif kind == "RESERVED" and m.group() == "$":
-            yield Token(None, pos, end, "an identifier needs at least one character after `$`", "E0007")
-        elif kind is not None:
-            yield Token(_KIND[kind], pos, end)
-        pos = end
+                yield Token(KIND_OF[kind], start, end)
+        else:
+            pos = n
 
 
 def decode_string(token: str) -> str:
