@@ -107,9 +107,16 @@ CODES: dict[str, CodeInfo] = {
     "E0405": CodeInfo("invalid UTF-8", _E, "A file is not valid UTF-8."),
     "E0406": CodeInfo("cyclic use", _E, "A `use` names a file that is already being loaded higher up the chain."),
     "E0408": CodeInfo("I/O error", _E, "A file cannot be read for another reason (permissions, a bad path, …)."),
-    # --- E05xx / W05xx memory layout (witx_lsp.layout.diagnostics) -----------------------------
+    # --- E05xx memory layout (witx_lsp.layout.diagnostics) --------------------------------------
     "E0501": CodeInfo("tag too small", _E, "A variant has more cases than its tag type can number."),
     "E0502": CodeInfo("too many flags", _E, "A flags type has more members than its repr has bits."),
+    # --- W01xx -------------------------------------------------------------------------------
+    "W0101": CodeInfo("unknown annotation", _W, "An annotation other than `@witx` or `@interface`; witx ignores it."),
+    "W0102": CodeInfo("trailing constant dropped", _W, "`(@witx const …)` forms after the last other declaration "
+                      "of a file are dropped by witx 0.9.1."),
+    "W0103": CodeInfo("constant doc comment discarded", _H,
+                      "A doc comment before `(@witx const …)` is discarded by witx 0.9.1."),
+    # --- W05xx memory layout notes (witx_lsp.layout.diagnostics) --------------------------------
     "W0501": CodeInfo("interior padding", _I, "Padding bytes between the members of a record or tuple."),
     "W0502": CodeInfo("trailing padding", _I, "Padding bytes at the end of a record or tuple."),
     "W0503": CodeInfo("wasteful field order", _I, "Another order of a record's fields would take fewer bytes."),
@@ -118,12 +125,6 @@ CODES: dict[str, CodeInfo] = {
     "W0505": CodeInfo("4-byte bool", _H, "A `bool` stored in memory takes 4 bytes (a u32-tagged variant)."),
     "W0506": CodeInfo("i386 layout differs", _H,
                       "The layout differs on i386 System V hosts, which align 64-bit members to 4 bytes."),
-    # --- W01xx -------------------------------------------------------------------------------
-    "W0101": CodeInfo("unknown annotation", _W, "An annotation other than `@witx` or `@interface`; witx ignores it."),
-    "W0102": CodeInfo("trailing constant dropped", _W, "`(@witx const …)` forms after the last other declaration "
-                      "of a file are dropped by witx 0.9.1."),
-    "W0103": CodeInfo("constant doc comment discarded", _H,
-                      "A doc comment before `(@witx const …)` is discarded by witx 0.9.1."),
 }
 
 
