@@ -1,0 +1,83 @@
+"""The `witx-lsp` command: one argparse parser whose subcommands come from the
+modules named in `COMMANDS`.
+
+Each module exposes `register(subparsers) -> None`, which adds its parser and sets
+`func=` on it to a callable `(argparse.Namespace) -> int` (the exit status).
+
+Exit status: 0 no errors, 1 errors (or an internal error), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import cast
+
+from witx_lsp import __version__
+
+# Subcommand modules, in the order `--help` lists them.
+COMMANDS: tuple[str, ...] = ("witx_lsp.cli.cmd_check",)
+
+# `witx-lsp --check ARGS` is the same as `witx-lsp check ARGS`.
+ALIASES: dict[str, str] = {"--check": "check"}
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="witx-lsp",
+        description="Checker and language tooling for the witx interface language (WASI preview1).",
+    )
+    parser.add_argument("--version", action="version", version=f"witx-lsp {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def _run(argv: list[str]) -> int:
+    parser = build_parser()
+    if not argv:
+        # Later: start the language server on stdio. Until then there is nothing to do.
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if argv[0] in ALIASES:
+        argv = [ALIASES[argv[0]], *argv[1:]]
+    args = parser.parse_args(argv)
+    func = cast("Handler | None", getattr(args, "func", None))
+    if func is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    return func(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args)
+    except SystemExit as e:  # argparse: --help, --version and usage errors
+        if e.code is None:
+            return EXIT_OK
+        return e.code if isinstance(e.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`witx-lsp check ... | head`): keep quiet from here on.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_ERRORS
+
+
+if __name__ == "__main__":
+    sys.exit(main())
