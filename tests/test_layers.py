@@ -1,5 +1,5 @@
 """Imports point one way (docs/ARCHITECTURE.md): a layer imports only layers
-below it; pygls and lsprotocol appear only in the server."""
+below it (the CLI sits on top: it starts the server); pygls and lsprotocol appear only in the server."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "witx_lsp"
 RANK = {"base": 0, "syntax": 1, "model": 2, "layout": 3, "abi": 4, "render": 5, "wiggle": 5, "witxt": 6,
-        "features": 7, "server": 8, "cli": 8}
+        "features": 7, "server": 8, "cli": 9}
 
 
 def _layer(module: str) -> str | None:

@@ -1,0 +1,132 @@
+"""The analysis host of an editor session: which files exist, which text is
+unsaved, and in whose context each file is analysed.
+
+A file that another workspace file `use`s is analysed in its includer's context
+(as `witx-lsp check` does); a file no other file uses is a root and is analysed
+on its own. Analyses are cached per root and dropped when any file they read
+changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from witx_lsp.base.vfs import DiskProvider, ReadFailure
+from witx_lsp.model.analysis import Analysis, analyze
+from witx_lsp.model.lower import lower
+from witx_lsp.model.syntax_ast import UseDecl
+from witx_lsp.syntax.parser import parse
+
+
+class AnalysisHost:
+    def __init__(self) -> None:
+        self.provider = DiskProvider()
+        self.known: set[str] = set()  # canonical paths of workspace .witx files and open documents
+        self.uses: dict[str, tuple[str, ...]] = {}  # file -> files it uses (canonical), from its own text
+        self._analyses: dict[str, Analysis] = {}  # root -> analysis
+
+    # --- inputs ------------------------------------------------------------------------------
+
+    def canonical(self, path: str) -> str:
+        return self.provider.canonical(path)
+
+    def add_files(self, paths: Iterable[str]) -> None:
+        for p in paths:
+            c = self.canonical(p)
+            self.known.add(c)
+            self._index(c)
+
+    def remove_file(self, path: str) -> None:
+        c = self.canonical(path)
+        self.known.discard(c)
+        self.uses.pop(c, None)
+        self.overlay_close(c)
+        self._invalidate(c)
+
+    def set_text(self, path: str, text: str) -> None:
+        """Unsaved editor text of a file (it overrides the disk)."""
+        c = self.canonical(path)
+        self.known.add(c)
+        self.provider.overlay[c] = text
+        self._index(c)
+        self._invalidate(c)
+
+    def overlay_close(self, path: str) -> None:
+        c = self.canonical(path)
+        if self.provider.overlay.pop(c, None) is not None:
+            self._index(c)
+            self._invalidate(c)
+
+    def file_changed_on_disk(self, path: str) -> None:
+        c = self.canonical(path)
+        if c not in self.provider.overlay:
+            self._index(c)
+            self._invalidate(c)
+
+    def _index(self, path: str) -> None:
+        text = self.provider.read(path)
+        if isinstance(text, ReadFailure):
+            self.uses[path] = ()
+            return
+        lowered = lower(parse(text, path), path)
+        base = os.path.dirname(path)
+        self.uses[path] = tuple(self.canonical(os.path.join(base, d.path))
+                                for d in lowered.decls if isinstance(d, UseDecl))
+
+    def _invalidate(self, path: str) -> None:
+        for root in [r for r, a in self._analyses.items() if path in a.files or r == path]:
+            del self._analyses[root]
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def roots_of(self, path: str) -> list[str]:
+        """The root files whose loads reach `path` (itself when nothing uses it)."""
+        c = self.canonical(path)
+        users: dict[str, set[str]] = {}
+        for f, used in self.uses.items():
+            for u in used:
+                users.setdefault(u, set()).add(f)
+        seen = {c}
+        todo = [c]
+        roots = []
+        while todo:
+            f = todo.pop()
+            parents = [p for p in users.get(f, ()) if p in self.known]
+            if not parents:
+                roots.append(f)
+            for p in parents:
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        if not roots:  # everything is in a cycle: the file itself is the root
+            roots = [c]
+        return sorted(roots)
+
+    def analysis_for(self, path: str) -> Analysis:
+        """The analysis in whose context `path` is checked (the first of its roots
+        in sorted order whose load really reaches it)."""
+        c = self.canonical(path)
+        for root in self.roots_of(c):
+            a = self.analysis_of_root(root)
+            if c in a.files:
+                return a
+        return self.analysis_of_root(c)
+
+    def analysis_of_root(self, root: str) -> Analysis:
+        a = self._analyses.get(root)
+        if a is None:
+            a = analyze([root], self.provider)
+            self._analyses[root] = a
+        return a
+
+    def dependents(self, path: str) -> set[str]:
+        """Known files whose analysis context reads `path` (for re-publishing)."""
+        c = self.canonical(path)
+        out = {c}
+        for f in self.known:
+            if f == c:
+                continue
+            if c in self.analysis_for(f).files:
+                out.add(f)
+        return out

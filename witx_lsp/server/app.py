@@ -1,0 +1,207 @@
+"""The pygls server: document sync, scheduling, diagnostics, workspace index,
+settings. Feature requests are registered by the modules in HANDLER_MODULES,
+each a thin adapter over one feature of witx_lsp.features."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import os
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from witx_lsp import __version__
+from witx_lsp.base.text import LineIndex, PositionEncoding
+from witx_lsp.features.diagnostics import collect
+from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.features.workspace import AnalysisHost
+from witx_lsp.server import convert
+from witx_lsp.server.options import Settings, parse_settings
+
+log = logging.getLogger("witx_lsp.server")
+
+HANDLER_MODULES: tuple[str, ...] = (
+    "witx_lsp.server.handlers_diagnostics",
+)
+MAX_INDEXED_FILES = 5000
+_SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
+
+
+class WitxServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("witx-lsp", __version__)
+        self.host = AnalysisHost()
+        self.settings = Settings()
+        self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.published: dict[str, int | None] = {}  # uri -> version last published
+
+    # --- errors go to the log, not to message boxes ------------------------------------------
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        log.exception("internal error (%s): %s", getattr(source, "__name__", source), error, exc_info=error)
+
+    # --- documents and snapshots -------------------------------------------------------------
+
+    @property
+    def encoding(self) -> PositionEncoding:
+        try:
+            return convert.encoding_of(self.workspace.position_encoding)
+        except (AttributeError, RuntimeError):
+            return PositionEncoding.UTF16
+
+    def path_of(self, uri: str) -> str:
+        path = self.host.canonical(convert.uri_to_path(uri))
+        self.uri_of.setdefault(path, uri)
+        return path
+
+    def uri_for(self, path: str) -> str:
+        return self.uri_of.get(path) or convert.path_to_uri(path)
+
+    def is_open(self, uri: str) -> bool:
+        return uri in self.workspace.text_documents
+
+    def version_of(self, uri: str) -> int | None:
+        doc = self.workspace.text_documents.get(uri)
+        return doc.version if doc is not None else None
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        """The current analysis of a document, or None for an unknown document."""
+        path = self.path_of(uri)
+        if not self.is_open(uri) and path not in self.host.known:
+            if not os.path.isfile(path):
+                return None
+            self.host.add_files([path])
+        snap = Snapshot(path, self.host.analysis_for(path))
+        return snap if snap.file is not None else None
+
+    def lines_of(self, snap: Snapshot) -> dict[str, LineIndex]:
+        return {p: f.lines for p, f in snap.analysis.files.items()}
+
+    # --- diagnostics -------------------------------------------------------------------------
+
+    def lsp_diagnostics(self, snap: Snapshot) -> list[types.Diagnostic]:
+        lines = self.lines_of(snap)
+        related = bool(self._client_flag("text_document", "publish_diagnostics", "related_information",
+                                         default=True))
+        diags = collect(snap.analysis, self.settings.severity)
+        return [convert.diagnostic(d, lines, self.encoding, related) for d in diags if d.path == snap.path]
+
+    def schedule_diagnostics(self, uris: list[str]) -> None:
+        """Debounced publication (per document, on the event loop; no threads)."""
+        for uri in uris:
+            if (task := self.pending.pop(uri, None)) is not None:
+                task.cancel()
+            self.pending[uri] = asyncio.get_running_loop().create_task(self._publish_later(uri))
+
+    async def _publish_later(self, uri: str) -> None:
+        try:
+            await asyncio.sleep(self.settings.debounce_ms / 1000)
+        except asyncio.CancelledError:
+            return
+        if self.pending.get(uri) is asyncio.current_task():
+            del self.pending[uri]
+        self.publish(uri)
+
+    def publish(self, uri: str) -> None:
+        if not self.is_open(uri):
+            return
+        version = self.version_of(uri)
+        snap = self.snapshot(uri)
+        if snap is None:
+            return
+        items = self.lsp_diagnostics(snap)
+        if self.version_of(uri) != version:
+            return  # an edit arrived meanwhile: its own publication follows
+        self.published[uri] = version
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+
+    def dependents_open(self, path: str) -> list[str]:
+        """Open documents whose analysis reads `path`."""
+        out = []
+        for uri in list(self.workspace.text_documents):
+            p = self.path_of(uri)
+            if p == path or path in self.host.analysis_for(p).files:
+                out.append(uri)
+        return out
+
+    # --- workspace ---------------------------------------------------------------------------
+
+    def _client_flag(self, *attrs: str, default: Any = None) -> Any:
+        node: Any = self.client_capabilities
+        for a in attrs:
+            node = getattr(node, a, None)
+            if node is None:
+                return default
+        return node
+
+    def workspace_files(self) -> list[str]:
+        roots = []
+        for folder in (self.workspace.folders or {}).values():
+            p = convert.uri_to_path(folder.uri)
+            if os.path.isdir(p):
+                roots.append(p)
+        if not roots and self.workspace.root_path and os.path.isdir(self.workspace.root_path):
+            roots.append(self.workspace.root_path)
+        found: list[str] = []
+        for root in roots:
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
+                for name in sorted(filenames):
+                    if name.endswith(".witx"):
+                        found.append(os.path.join(dirpath, name))
+                        if len(found) >= MAX_INDEXED_FILES:
+                            return found
+        return found
+
+    async def index_workspace(self) -> None:
+        files = self.workspace_files()
+        token: str | None = None
+        if self._client_flag("window", "work_done_progress", default=False):
+            token = "witx-index"
+            try:
+                await self.work_done_progress.create_async(token)
+                self.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+                    title="Indexing witx files", percentage=0, cancellable=False))
+            except Exception:  # a client may refuse progress; indexing goes on
+                log.warning("work done progress refused", exc_info=True)
+                token = None
+        for i, path in enumerate(files):
+            self.host.add_files([path])
+            if token is not None and (i % 20 == 0 or i == len(files) - 1):
+                self.work_done_progress.report(token, types.WorkDoneProgressReport(
+                    message=f"{i + 1}/{len(files)} files", percentage=int(100 * (i + 1) / max(1, len(files)))))
+            if i % 20 == 0:
+                await asyncio.sleep(0)
+        if token is not None:
+            self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{len(files)} witx files"))
+
+    def apply_settings(self, raw: Any) -> None:
+        settings, problems = parse_settings(raw)
+        self.settings = settings
+        logging.getLogger("witx_lsp").setLevel(settings.log_level.upper())
+        if problems:
+            self.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Warning,
+                message="witx-lsp: invalid settings, using defaults for: " + "; ".join(problems)))
+
+
+def create_server() -> WitxServer:
+    server = WitxServer()
+    for name in HANDLER_MODULES:
+        importlib.import_module(name).register(server)
+    return server
+
+
+def configure_logging(level: str = "WARNING") -> None:
+    handler = logging.StreamHandler()  # stderr: stdout carries the protocol
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in ("pygls", "pygls.protocol", "pygls.server", "pygls.feature_manager"):
+        logging.getLogger(name).setLevel("WARNING")
