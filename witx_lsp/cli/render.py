@@ -229,10 +229,15 @@ def sarif_rule(code: str) -> dict[str, Any]:
 
 
 def _artifact(report: Report, path: str) -> dict[str, str]:
-    shown = clean(report.display(path))
+    """The file's URI; percent-encoding carries even the bytes of a name that is not UTF-8."""
+    shown = report.display(path)
+    try:
+        raw = os.fsencode(shown)
+    except UnicodeEncodeError:
+        raw = os.fsencode(clean(shown))
     if os.path.isabs(shown):
-        return {"uri": Path(shown).as_uri()}
-    return {"uri": quote(shown.replace(os.sep, "/")), "uriBaseId": SRCROOT}
+        return {"uri": Path(os.fsdecode(raw)).as_uri()}
+    return {"uri": quote(raw.replace(os.sep.encode(), b"/")), "uriBaseId": SRCROOT}
 
 
 def _region(loc: Locator, path: str, span: Span) -> dict[str, int]:
@@ -297,18 +302,18 @@ def render_github(report: Report) -> str:
     for d in report.diagnostics:
         start, end = loc.range(d.path, d.span, PositionEncoding.UTF32)
         one_line = start.line == end.line  # GitHub takes columns only on one-line annotations
-        props = [("file", clean(report.display(d.path))), ("line", str(start.line + 1))]
+        props = [("file", terminal_safe(report.display(d.path))), ("line", str(start.line + 1))]
         if one_line:
             props.append(("col", str(start.character + 1)))
         props.append(("endLine", str(end.line + 1)))
         if one_line:
             props.append(("endColumn", str(end.character + 1)))
         props.append(("title", d.code))
-        message = clean(d.message)
+        message = terminal_safe(d.message)  # the workflow log is a terminal too
         for r in d.related:
             rpos = loc.position(r.path, r.span.start, PositionEncoding.UTF32)
-            where = f"{clean(report.display(r.path))}:{rpos.line + 1}:{rpos.character + 1}"
-            message += f"\nnote: {where}: {clean(r.message)}"
+            where = f"{terminal_safe(report.display(r.path))}:{rpos.line + 1}:{rpos.character + 1}"
+            message += f"\nnote: {where}: {terminal_safe(r.message)}"
         fields = ",".join(f"{k}={github_escape_property(v)}" for k, v in props)
         out.append(f"::{_GITHUB_COMMAND[d.severity]} {fields}::{github_escape_data(message)}")
     out.append(summary(report))
