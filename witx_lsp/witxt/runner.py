@@ -112,7 +112,7 @@ def round_trip(doc: Document, name: str = "/roundtrip.witx") -> str | None:
     result is equal, else why not."""
     text = render_document(doc)
     again = analyze([name], MemoryProvider({name: text}))
-    errors = [d for d in again.diagnostics if d.severity is Severity.ERROR]
+    errors = reference_errors(again.diagnostics)
     if errors:
         return f"round trip: the rendered text does not load: {errors[0].message}"
     if again.document != doc:
