@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from witx_lsp.base.diagnostic import Diagnostic, Severity
+from witx_lsp.layout.diagnostics import layout_diagnostics
 from witx_lsp.model.analysis import Analysis
 
 # A code mapped to None is switched off.
@@ -15,6 +16,7 @@ SeverityOverrides = Mapping[str, Severity | None]
 
 def collect(analysis: Analysis, overrides: SeverityOverrides | None = None) -> list[Diagnostic]:
     diags = list(analysis.diagnostics)
+    diags += layout_diagnostics(analysis)
     if overrides:
         out = []
         for d in diags:
