@@ -40,6 +40,17 @@ def _read(path: str) -> str | None:
         return None
 
 
+def _write_stdout(text: str) -> None:
+    """UTF-8 bytes whatever the locale, so that the output is byte-identical to docs.md."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.flush()
+
+
 def run(args: argparse.Namespace) -> int:
     if args.check and args.output is None:
         sys.stderr.write("witx-lsp docs: --check needs -o/--output (the file to compare with)\n")
@@ -64,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"witx-lsp docs: cannot write {render.terminal_safe(args.output)}: {e.strerror}\n")
             return 1
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout(text)
     return 1 if failed else 0
 
 
