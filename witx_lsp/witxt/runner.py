@@ -170,7 +170,8 @@ class _FileRunner:
             self.fail(d, f"docs: {e}")
             return
         self.passed()
-        if d.doc.id is not None:
+        # witxt.rs keeps the document only when every step succeeded.
+        if d.doc.id is not None and not problem:
             self.docs[d.doc.id] = doc
 
     def d_assert_invalid(self, d: Directive) -> None:
