@@ -12,13 +12,24 @@ from dataclasses import dataclass
 
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
-from witx_lsp.base.vfs import ReadFailure, SourceProvider
+from witx_lsp.base.vfs import MAX_FILE_BYTES, ReadFailure, SourceProvider
 from witx_lsp.model.analysis import Analysis, SourceFile
 from witx_lsp.model.lower import LoweredFile, lower
 from witx_lsp.model.symbols import SymbolIndex
 from witx_lsp.model.syntax_ast import UseDecl
 from witx_lsp.model.validate import Validator
 from witx_lsp.syntax.parser import parse
+
+
+def _within_limit(text: str, path: str, limit: int) -> str | ReadFailure:
+    """The size limit of files on disk, applied to text from any provider (editor
+    overlays, memory), so that no text makes one analysis run unboundedly long."""
+    if len(text) <= limit // 4:  # at most 4 UTF-8 bytes per code point
+        return text
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return text
+    return ReadFailure("E0404", f"`{path}` is {size} bytes, over the limit of {limit} bytes")
 
 
 @dataclass
@@ -38,6 +49,8 @@ def load(roots: Sequence[str], provider: SourceProvider) -> Analysis:
 
     def open_file(path: str, use_site: tuple[str, Span] | None) -> _Frame | None:
         text = provider.read(path)
+        if isinstance(text, str):
+            text = _within_limit(text, path, getattr(provider, "max_bytes", MAX_FILE_BYTES))
         if isinstance(text, ReadFailure):
             site_path, site_span = use_site if use_site is not None else (path, Span(0, 0))
             diagnostics.append(Diagnostic(text.code, Severity.ERROR, text.message, site_path, site_span))
