@@ -19,8 +19,8 @@ from typing import cast
 from witx_lsp import __version__
 
 # Subcommand modules, in the order `--help` lists them.
-COMMANDS: tuple[str, ...] = ("witx_lsp.cli.cmd_check", "witx_lsp.cli.cmd_layout", "witx_lsp.cli.cmd_abi",
-                             "witx_lsp.cli.cmd_docs", "witx_lsp.cli.cmd_witxt")
+COMMANDS: tuple[str, ...] = ("witx_lsp.cli.cmd_check", "witx_lsp.cli.cmd_serve", "witx_lsp.cli.cmd_layout",
+                             "witx_lsp.cli.cmd_abi", "witx_lsp.cli.cmd_docs", "witx_lsp.cli.cmd_witxt")
 
 # `witx-lsp --check ARGS` is the same as `witx-lsp check ARGS`.
 ALIASES: dict[str, str] = {"--check": "check"}
@@ -47,9 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(argv: list[str]) -> int:
     parser = build_parser()
     if not argv:
-        # Later: start the language server on stdio. Until then there is nothing to do.
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+        # No arguments: the language server on stdio (how editors start it).
+        argv = ["serve", "--stdio"]
     if argv[0] in ALIASES:
         argv = [ALIASES[argv[0]], *argv[1:]]
     args = parser.parse_args(argv)
