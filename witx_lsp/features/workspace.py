@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
-from witx_lsp.model.analysis import Analysis, analyze
+from witx_lsp.model.analysis import Analysis, SourceFile, analyze
 from witx_lsp.model.lower import lower
 from witx_lsp.model.syntax_ast import UseDecl
 from witx_lsp.syntax.parser import parse
@@ -130,3 +130,38 @@ class AnalysisHost:
             if c in self.analysis_for(f).files:
                 out.add(f)
         return out
+
+    # --- navigation across roots -------------------------------------------------------------
+
+    def analyses_reading(self, path: str) -> list[Analysis]:
+        """The analyses of every root whose load reads `path`: references and
+        rename of a name defined in `path` must look at all of them."""
+        c = self.canonical(path)
+        out = [a for a in (self.analysis_of_root(r) for r in self.roots_of(c)) if c in a.files]
+        return out or [self.analysis_for(c)]
+
+    def workspace_analyses(self) -> list[Analysis]:
+        """One analysis per root of the known files, covering every known file
+        (workspace symbols)."""
+        used = {u for f in self.known for u in self.uses.get(f, ())}
+        out: list[Analysis] = []
+        covered: set[str] = set()
+        for root in sorted(self.known - used):
+            a = self.analysis_of_root(root)
+            out.append(a)
+            covered.update(a.files)
+        for f in sorted(self.known - covered):  # files only reachable through a cycle
+            if f not in covered:
+                a = self.analysis_for(f)
+                out.append(a)
+                covered.update(a.files)
+        return out
+
+    def source_file(self, path: str) -> SourceFile | None:
+        """The current text and line index of a file, from a cached analysis when one read it."""
+        c = self.canonical(path)
+        for a in self._analyses.values():
+            f = a.files.get(c)
+            if f is not None:
+                return f
+        return self.analysis_for(c).files.get(c)
