@@ -74,7 +74,7 @@ def format_text(text: str, tree: SourceTree | None = None) -> Formatted | None:
     printer = _Printer(text, newline)
     printer.top_level(tree)
     out = printer.result()
-    if _stream(parse(out)) != _stream(tree):
+    if token_stream(parse(out)) != token_stream(tree):
         return None  # never change meaning: refuse instead
     return Formatted(out, tuple(printer.regions))
 
@@ -125,7 +125,7 @@ def _depth(tree: SourceTree) -> int:
     return deepest
 
 
-def _stream(tree: SourceTree) -> list[str]:
+def token_stream(tree: SourceTree) -> list[str]:
     """Tokens and comments in source order (what formatting must preserve)."""
     out: list[str] = []
 

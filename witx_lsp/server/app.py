@@ -26,6 +26,7 @@ log = logging.getLogger("witx_lsp.server")
 HANDLER_MODULES: tuple[str, ...] = (
     "witx_lsp.server.handlers_diagnostics",
     "witx_lsp.server.handlers_navigation",
+    "witx_lsp.server.handlers_editing",
 )
 MAX_INDEXED_FILES = 5000
 _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}

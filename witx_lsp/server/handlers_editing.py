@@ -1,0 +1,181 @@
+"""Editing features: completion, semantic tokens (full and delta), formatting
+(document and range) and code actions. Thin adapters over witx_lsp.features:
+positions are converted in the negotiated encoding, unknown documents get
+empty answers.
+
+Completion triggers on `$`, `(` and `@` (not on space: a space is typed
+everywhere, comments included, and popping a list after each one is noise;
+clients still ask on demand)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from lsprotocol import types
+
+from witx_lsp.base.diagnostic import Diagnostic
+from witx_lsp.base.span import Span
+from witx_lsp.features import code_actions as actions_feature
+from witx_lsp.features.completion import CompletionItem, complete
+from witx_lsp.features.formatting import format_document, format_range
+from witx_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, delta, semantic_tokens
+from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.server import convert
+from witx_lsp.server.app import WitxServer
+
+LEGEND = types.SemanticTokensLegend(token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS))
+TRIGGER_CHARACTERS = ["$", "(", "@"]
+_KIND = {
+    "typename": types.CompletionItemKind.Struct,
+    "builtin": types.CompletionItemKind.TypeParameter,
+    "keyword": types.CompletionItemKind.Keyword,
+    "annotation": types.CompletionItemKind.Keyword,
+    "snippet": types.CompletionItemKind.Snippet,
+    "enumMember": types.CompletionItemKind.EnumMember,
+}
+
+
+class TokenCache:
+    """The last semantic token arrays sent per document, keyed by result id
+    (what a delta request names as its previous result)."""
+
+    KEEP = 2  # results kept per document
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+        self.results: dict[str, dict[str, list[int]]] = {}
+
+    def store(self, uri: str, data: list[int]) -> str:
+        result_id = str(next(self._ids))
+        per_doc = self.results.setdefault(uri, {})
+        per_doc[result_id] = data
+        while len(per_doc) > self.KEEP:
+            del per_doc[next(iter(per_doc))]
+        return result_id
+
+    def get(self, uri: str, result_id: str) -> list[int] | None:
+        return self.results.get(uri, {}).get(result_id)
+
+
+def register(server: WitxServer) -> None:
+    cache = TokenCache()
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
+    def completion(ls: WitxServer, params: types.CompletionParams) -> types.CompletionList | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        offset = convert.offset(snap.lines, params.position, ls.encoding)
+        snippets = bool(ls._client_flag("text_document", "completion", "completion_item", "snippet_support",
+                                        default=False))
+        items = [_completion_item(ls, snap, item, snippets) for item in complete(snap, offset)]
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
+    def tokens_full(ls: WitxServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+        uri = params.text_document.uri
+        snap = ls.snapshot(uri)
+        data = semantic_tokens(snap, ls.encoding) if snap is not None else []
+        return types.SemanticTokens(data=data, result_id=cache.store(uri, data))
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, LEGEND)
+    def tokens_delta(ls: WitxServer, params: types.SemanticTokensDeltaParams
+                     ) -> types.SemanticTokens | types.SemanticTokensDelta:
+        uri = params.text_document.uri
+        snap = ls.snapshot(uri)
+        data = semantic_tokens(snap, ls.encoding) if snap is not None else []
+        previous = cache.get(uri, params.previous_result_id)
+        result_id = cache.store(uri, data)
+        if previous is None:
+            return types.SemanticTokens(data=data, result_id=result_id)
+        edits = [types.SemanticTokensEdit(start=e.start, delete_count=e.delete_count, data=list(e.data))
+                 for e in delta(previous, data)]
+        return types.SemanticTokensDelta(edits=edits, result_id=result_id)
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: WitxServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or snap.file is None:
+            return None
+        edits = format_document(snap.text, snap.file.tree)
+        return _text_edits(ls, snap, edits) if edits is not None else None
+
+    @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
+    def range_formatting(ls: WitxServer, params: types.DocumentRangeFormattingParams) -> list[types.TextEdit] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None or snap.file is None:
+            return None
+        span = convert.range_offsets(snap.lines, params.range, ls.encoding)
+        edits = format_range(snap.text, span, snap.file.tree)
+        return _text_edits(ls, snap, edits) if edits is not None else None
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[
+        types.CodeActionKind.QuickFix, actions_feature.FIX_ALL]))
+    def code_action(ls: WitxServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        span = convert.range_offsets(snap.lines, params.range, ls.encoding)
+        only = tuple(str(getattr(k, "value", k)) for k in params.context.only) if params.context.only else None
+        found = actions_feature.code_actions(snap, span, only)
+        return [_code_action(ls, snap, a, params.context.diagnostics) for a in found]
+
+
+def _completion_item(ls: WitxServer, snap: Snapshot, item: CompletionItem, snippets: bool) -> types.CompletionItem:
+    use_snippet = snippets and item.snippet is not None
+    text = item.snippet if use_snippet and item.snippet is not None else item.insert_text
+    return types.CompletionItem(
+        label=item.label,
+        kind=_KIND.get(item.kind, types.CompletionItemKind.Text),
+        detail=item.detail or None,
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
+        if item.documentation else None,
+        filter_text=item.filter_text,
+        sort_text=item.sort_text,
+        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=convert.span_range(snap.lines, item.replace, ls.encoding), new_text=text),
+    )
+
+
+def _text_edits(ls: WitxServer, snap: Snapshot, edits: list[tuple[Span, str]]) -> list[types.TextEdit]:
+    return [types.TextEdit(range=convert.span_range(snap.lines, span, ls.encoding), new_text=text)
+            for span, text in edits]
+
+
+def _code_action(ls: WitxServer, snap: Snapshot, action: actions_feature.CodeAction,
+                 sent: Any) -> types.CodeAction:
+    lines = ls.lines_of(snap)
+    enc = ls.encoding
+    snippet_ok = bool(ls._client_flag("workspace", "workspace_edit", "snippet_edit_support", default=False))
+    edit: types.WorkspaceEdit
+    if snippet_ok and action.snippet_edits:
+        changes: list[types.TextDocumentEdit] = []
+        for path, edits in action.snippet_edits.items():
+            uri = ls.uri_for(path)
+            changes.append(types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=ls.version_of(uri)),
+                edits=[types.SnippetTextEdit(range=convert.span_range(lines[path], span, enc),
+                                             snippet=types.StringValue(value=text)) for span, text in edits]))
+        edit = types.WorkspaceEdit(document_changes=changes)
+    else:
+        edit = types.WorkspaceEdit(changes={
+            ls.uri_for(path): [types.TextEdit(range=convert.span_range(lines[path], span, enc), new_text=text)
+                               for span, text in edits]
+            for path, edits in action.edits.items()})
+    return types.CodeAction(
+        title=action.title,
+        kind=types.CodeActionKind.QuickFix if action.kind == actions_feature.QUICKFIX else action.kind,
+        diagnostics=[_client_diagnostic(ls, snap, d, sent) for d in action.diagnostics] or None,
+        edit=edit,
+        is_preferred=action.preferred or None,
+    )
+
+
+def _client_diagnostic(ls: WitxServer, snap: Snapshot, d: Diagnostic, sent: Any) -> types.Diagnostic:
+    """The client's own copy of a diagnostic when the request carries it."""
+    converted = convert.diagnostic(d, ls.lines_of(snap), ls.encoding)
+    for c in sent or ():
+        if c.code == d.code and c.range == converted.range:
+            return c  # type: ignore[no-any-return]
+    return converted
