@@ -1,0 +1,132 @@
+"""The editor commands: `witx.showLayout` (text table, SVG diagram and JSON of
+one typename or of every typename a file defines), `witx.renderDocs` (the
+docs.md of the document) and `witx.showSyntaxTree` (the S-expression tree with
+ranges)."""
+
+from __future__ import annotations
+
+from witx_lsp.base.text import PositionEncoding
+from witx_lsp.features.sexpr_nav import chain_at
+from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.layout import Layout, engine_for, typename_layout
+from witx_lsp.layout.report import layout_json, layout_text
+from witx_lsp.layout.svg import render_svg
+from witx_lsp.model.analysis import Analysis
+from witx_lsp.model.symbols import SymbolKind
+from witx_lsp.model.types import NamedType
+from witx_lsp.syntax.tree import Atom, Comment, Node, SList, TokenKind
+
+SHOW_LAYOUT = "witx.showLayout"
+RENDER_DOCS = "witx.renderDocs"
+SHOW_SYNTAX_TREE = "witx.showSyntaxTree"
+COMMANDS = (SHOW_LAYOUT, RENDER_DOCS, SHOW_SYNTAX_TREE)
+
+# Kinds drawn in the whole-file SVG (as `witx-lsp layout --format svg`); one named type is always drawn.
+SVG_KINDS = frozenset({"record", "tuple", "variant"})
+MAX_TREE_LINES = 50_000
+_ATOM_TEXT = 60
+
+_OWNED = (SymbolKind.TYPENAME, SymbolKind.FIELD, SymbolKind.CASE, SymbolKind.FLAG)
+
+
+def type_at(snapshot: Snapshot, offset: int) -> str | None:
+    """The typename a position is about: a typename (or one of its members)
+    under the cursor, else the typename definition around it."""
+    offset = max(0, min(offset, len(snapshot.text)))
+    found = snapshot.analysis.symbols.at(snapshot.path, offset)
+    if found is not None and found[0].kind in _OWNED:
+        return found[0].names[0]
+    f = snapshot.file
+    chain = chain_at(f.tree.items, offset) if f is not None else []
+    top = chain[0] if chain else None
+    if isinstance(top, SList) and top.head_is("typename") and len(top.items) > 1:
+        name = top.items[1]
+        if isinstance(name, Atom) and name.kind is TokenKind.ID:
+            return name.name
+    return None
+
+
+def show_layout(snapshot: Snapshot, type_name: str | None = None, offset: int | None = None
+                ) -> dict[str, object] | None:
+    """{"text", "svg", "json"} for one typename (by name, or the one at `offset`),
+    or for every typename the file defines; None for an unknown name."""
+    doc = snapshot.analysis.document
+    if type_name is None and offset is not None:
+        type_name = type_at(snapshot, offset)
+    picked: list[NamedType]
+    if type_name is not None:
+        named = doc.typename(type_name.removeprefix("$"))
+        if named is None:
+            return None
+        picked = [named]
+    else:
+        picked = [t for t in doc.typenames if t.span is not None and t.span.path == snapshot.path]
+    engine = engine_for(doc)
+    layouts: list[tuple[NamedType, Layout]] = [(t, typename_layout(t, engine)) for t in picked]
+    text = "\n\n".join(layout_text(t.name, lay, t.tref) for t, lay in layouts)
+    drawn = [(t.name, lay) for t, lay in layouts if type_name is not None or lay.kind in SVG_KINDS]
+    return {
+        "text": text + ("\n" if text else ""),
+        "svg": render_svg(drawn),
+        "json": {"types": {t.name: layout_json(lay) for t, lay in layouts}},
+    }
+
+
+def render_docs_markdown(analysis: Analysis) -> str:
+    """docs.md of the analysis' document (raises render.DocsError where the reference panics)."""
+    from witx_lsp.render import render_docs
+
+    return render_docs(analysis.document, engine_for(analysis.document))
+
+
+_KIND_NAMES = {TokenKind.STRING: "string", TokenKind.ID: "id", TokenKind.KEYWORD: "keyword",
+               TokenKind.NUMBER: "number", TokenKind.ANNOTATION: "annotation", TokenKind.RESERVED: "reserved"}
+
+
+def syntax_tree_text(snapshot: Snapshot, encoding: PositionEncoding = PositionEncoding.UTF16) -> str:
+    """An indented dump of the file's S-expression tree: one node per line with
+    its range as 0-based `line:character` positions in `encoding`, comments
+    included, then the syntax errors."""
+    f = snapshot.file
+    if f is None:
+        return ""
+    lines_index = f.lines
+
+    def rng(start: int, end: int) -> str:
+        a, b = lines_index.position(start, encoding), lines_index.position(end, encoding)
+        return f"{a.line}:{a.character}-{b.line}:{b.character}"
+
+    def comment_line(c: Comment, depth: int) -> str:
+        kind = "doc-comment" if c.is_doc else "comment"
+        return f"{'  ' * depth}{kind} {_short(c.text)} {rng(c.start, c.end)}"
+
+    out = [f";; syntax tree of {snapshot.path} (ranges: line:character, 0-based, {encoding.value})"]
+    # Entries: a node with its depth, or a finished line (trailing comments of a list).
+    stack: list[tuple[Node, int] | str] = [(n, 0) for n in reversed(f.tree.items)]
+    while stack:
+        if len(out) > MAX_TREE_LINES:
+            out.append(f";; … truncated after {MAX_TREE_LINES} lines")
+            break
+        entry = stack.pop()
+        if isinstance(entry, str):
+            out.append(entry)
+            continue
+        node, depth = entry
+        pad = "  " * depth
+        out += [comment_line(c, depth) for c in node.leading]
+        if isinstance(node, Atom):
+            out.append(f"{pad}{_KIND_NAMES.get(node.kind, 'atom')} {_short(node.text)} {rng(node.start, node.end)}")
+            continue
+        out.append(f"{pad}list {rng(node.start, node.end)}{'' if node.closed else ' (unclosed)'}")
+        stack += [comment_line(c, depth + 1) for c in reversed(node.trailing)]
+        stack += [(c, depth + 1) for c in reversed(node.items)]
+    out += [comment_line(c, 0) for c in f.tree.trailing]
+    if f.tree.errors:
+        out.append("errors:")
+        out += [f"  {d.code} {rng(d.span.start, d.span.end)} {d.message}" for d in f.tree.errors]
+    return "\n".join(out) + "\n"
+
+
+def _short(text: str) -> str:
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return text if len(text) <= _ATOM_TEXT else text[:_ATOM_TEXT] + "…"

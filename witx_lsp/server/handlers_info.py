@@ -1,0 +1,148 @@
+"""Information about the code: hover, inlay hints, code lenses and the commands
+witx.showLayout, witx.renderDocs and witx.showSyntaxTree. Thin adapters over
+witx_lsp.features.{hover, inlay_hints, code_lens, commands}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+
+from witx_lsp.features import commands
+from witx_lsp.features.code_lens import LensOptions, code_lenses
+from witx_lsp.features.hover import hover
+from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
+from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.render import DocsError
+from witx_lsp.server import convert
+from witx_lsp.server.app import WitxServer
+
+log = logging.getLogger("witx_lsp.server")
+
+
+def _markdown_ok(ls: WitxServer) -> bool:
+    formats = ls._client_flag("text_document", "hover", "content_format", default=None)
+    return not formats or types.MarkupKind.Markdown in formats
+
+
+# --- command arguments: positional JSON values, or one object with named fields ------------------------
+
+
+def _uri_arg(args: tuple[Any, ...]) -> tuple[str, dict[str, Any], tuple[Any, ...]]:
+    """The document URI, the named fields of an object argument, and the rest."""
+    if not args:
+        raise JsonRpcInvalidParams("expected the document URI as the first argument")
+    first = args[0]
+    if isinstance(first, dict):
+        doc = first.get("textDocument")
+        uri = first.get("uri") or (doc.get("uri") if isinstance(doc, dict) else None)
+        if not isinstance(uri, str):
+            raise JsonRpcInvalidParams("expected an object with a `uri` string")
+        return uri, first, args[1:]
+    if not isinstance(first, str):
+        raise JsonRpcInvalidParams(f"expected the document URI (a string), got {type(first).__name__}")
+    return first, {}, args[1:]
+
+
+def _snapshot(ls: WitxServer, uri: str) -> Snapshot | None:
+    try:
+        return ls.snapshot(uri)
+    except (OSError, ValueError):
+        return None
+
+
+def _position_offset(ls: WitxServer, snap: Snapshot, value: Any) -> int:
+    if isinstance(value, dict) and isinstance(value.get("position"), dict):
+        value = value["position"]
+    line, character = (value.get("line"), value.get("character")) if isinstance(value, dict) else (None, None)
+    if not (isinstance(line, int) and isinstance(character, int)) or isinstance(line, bool):
+        raise JsonRpcInvalidParams("expected a position {\"line\": int, \"character\": int}")
+    return convert.offset(snap.lines, types.Position(line=max(0, line), character=max(0, character)), ls.encoding)
+
+
+def register(server: WitxServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: WitxServer, params: types.HoverParams) -> types.Hover | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        lines, enc = snap.lines, ls.encoding
+        try:
+            result = hover(snap, convert.offset(lines, params.position, enc))
+        except Exception:  # a hover is never worth an error popup
+            log.exception("hover failed")
+            return None
+        if result is None:
+            return None
+        kind = types.MarkupKind.Markdown if _markdown_ok(ls) else types.MarkupKind.PlainText
+        return types.Hover(contents=types.MarkupContent(kind=kind, value=result.markdown),
+                           range=convert.span_range(lines, result.span, enc))
+
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+    def on_inlay_hint(ls: WitxServer, params: types.InlayHintParams) -> list[types.InlayHint] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        lines, enc, s = snap.lines, ls.encoding, ls.settings
+        span = convert.range_offsets(lines, params.range, enc)
+        hints = inlay_hints(snap, span, InlayOptions(s.inlay_offsets, s.inlay_values, s.inlay_tags))
+        return [types.InlayHint(
+            position=convert.position(lines, h.offset, enc), label=h.label,
+            kind=types.InlayHintKind.Parameter if h.kind == PARAMETER else types.InlayHintKind.Type,
+            tooltip=h.tooltip or None, padding_left=h.padding_left or None, padding_right=h.padding_right or None)
+            for h in hints]
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    def on_code_lens(ls: WitxServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:
+        uri = params.text_document.uri
+        snap = ls.snapshot(uri)
+        if snap is None:
+            return None
+        lines, enc, s = snap.lines, ls.encoding, ls.settings
+        out = []
+        for lens in code_lenses(snap, LensOptions(s.lens_layout, s.lens_signature)):
+            args: list[Any] | None = [uri, lens.type_name] if lens.type_name is not None else None
+            out.append(types.CodeLens(range=convert.span_range(lines, lens.span, enc),
+                                      command=types.Command(title=lens.title, command=lens.command, arguments=args)))
+        return out
+
+    @server.command(commands.SHOW_LAYOUT)
+    def show_layout(ls: WitxServer, *args: Any) -> dict[str, object] | None:
+        """Arguments: uri [, type name | position], or {"uri", "type"?, "position"?}."""
+        uri, named, rest = _uri_arg(args)
+        snap = _snapshot(ls, uri)
+        if snap is None:
+            return None
+        target = rest[0] if rest else named.get("type", named.get("name", named.get("position")))
+        if len(rest) > 1:
+            raise JsonRpcInvalidParams("expected at most two arguments: the URI and a type name or position")
+        if target is None:
+            return commands.show_layout(snap)
+        if isinstance(target, str):
+            return commands.show_layout(snap, type_name=target)
+        return commands.show_layout(snap, offset=_position_offset(ls, snap, target))
+
+    @server.command(commands.RENDER_DOCS)
+    def render_docs(ls: WitxServer, *args: Any) -> str | None:
+        """Arguments: uri. The docs.md Markdown of the document the file belongs to."""
+        uri, _, rest = _uri_arg(args)
+        if rest:
+            raise JsonRpcInvalidParams("expected one argument: the document URI")
+        snap = _snapshot(ls, uri)
+        if snap is None:
+            return None
+        try:
+            return commands.render_docs_markdown(snap.analysis)
+        except DocsError as e:  # where the reference's renderer panics
+            raise JsonRpcInternalError(f"cannot render docs: {e}") from e
+
+    @server.command(commands.SHOW_SYNTAX_TREE)
+    def show_syntax_tree(ls: WitxServer, *args: Any) -> str | None:
+        """Arguments: uri. The S-expression tree with ranges in the negotiated encoding."""
+        uri, _, rest = _uri_arg(args)
+        if rest:
+            raise JsonRpcInvalidParams("expected one argument: the document URI")
+        snap = _snapshot(ls, uri)
+        return commands.syntax_tree_text(snap, ls.encoding) if snap is not None else None
