@@ -347,7 +347,10 @@ class _Printer:
             self.item_line(item, inner, own, last, body_started)
             self.node(item, inner, head)
             body_started = True
-        own, _ = self.comments(node.trailing, inner, body_started)
+        if on_header and not node.trailing and not self.break_pending:
+            self.put(")")  # everything fitted on the first line (a block comment forced the break)
+            return
+        self.comments(node.trailing, inner, body_started)
         self.start_line(indent)
         self.put(")")
 
