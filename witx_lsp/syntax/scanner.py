@@ -20,7 +20,7 @@ _GRAMMAR_ORDER = (
 # Recovery patterns (not part of the language): a string that is unterminated or
 # holds a forbidden character, a lone `$`, and runs of characters witx never uses.
 _RECOVERY = (
-    ("BAD_STRING", r'"(?:[^"\\\n]|\\[^\n])*"?'),
+    ("BAD_STRING", r'"(?:[^"\\\n]|\\[^\n])*\\?"?'),
     ("BAD_CHARS", r"[^ \t\r\n()\";0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]+|;"),
 )
 
@@ -43,14 +43,17 @@ class Token:
 @functools.lru_cache(maxsize=1)
 def fast_master() -> re.Pattern[str]:
     """The master pattern with leading whitespace folded into every match, for
-    `re.finditer` loops (a token starts at `m.start(m.lastgroup)`)."""
+    `re.finditer` loops (a token starts at `m.start(m.lastgroup)`). Compiled
+    without DOTALL, as lark compiles the grammar: `.` in the STRING escape `\\.`
+    must not match a line end, or a string would run on to the next line."""
     pats = terminal_patterns()
     alts = [f"(?P<{n}>{pats[n]})" for n in _GRAMMAR_ORDER if n != "WHITESPACE"]
     alts += [f"(?P<{n}>{p})" for n, p in _RECOVERY]
-    return re.compile(f"(?:{pats['WHITESPACE']})?(?:" + "|".join(alts) + r"|(?P<EOF>\Z))", re.DOTALL)
+    return re.compile(f"(?:{pats['WHITESPACE']})?(?:" + "|".join(alts) + r"|(?P<EOF>\Z))")
 
 
 _BLOCK = re.compile(r"\(;|;\)")
+_CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
 _ESCAPE = re.compile(r"\\(?:[tnr\"'\\]|[0-9a-fA-F]{2}|u\{[0-9a-fA-F](?:_?[0-9a-fA-F])*\})")
 
 
@@ -95,7 +98,7 @@ def malformed(kind: str, text: str, start: int, end: int) -> Token | None:
     """The error token for a recovery match or a bad string, or None when the
     match is a well-formed token."""
     if kind == "BAD_STRING":
-        if end - start < 2 or text[end - 1] != '"':
+        if _CLOSED_STRING.fullmatch(text, start, end) is None:  # the last `"` may be escaped
             return Token(None, start, end, "unterminated string: a string must end with `\"` on the same line",
                          "E0002")
         bad = next((i for i in range(start + 1, end - 1) if ord(text[i]) < 0x20 or text[i] == "\x7f"), None)
@@ -105,7 +108,8 @@ def malformed(kind: str, text: str, start: int, end: int) -> Token | None:
         return Token(None, start, end, check_string(text[start:end]) or "malformed string", "E0003")
     if kind == "BAD_CHARS":
         chars = text[start:end]
-        shown = chars if len(chars) <= 20 else chars[:20] + "…"
+        shown = "".join(ch if ch.isprintable() else f"\\u{{{ord(ch):04x}}}" for ch in chars[:20])
+        shown += "…" if len(chars) > 20 else ""
         what = "character" if len(chars) == 1 else "characters"
         return Token(None, start, end, f"unexpected {what} `{shown}`: witx has no such token", "E0001")
     if kind == "STRING":
