@@ -1,0 +1,307 @@
+"""Hover on hand-written witx (cursor positions marked with `$0`), expected
+values derived by hand from the witx 0.9.1 layout and ABI rules
+(witx-language.md §6-§7, wiggle.md §2, §5), plus a sweep over WASI preview1."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import PREVIEW1, needs_corpus
+from witx_lsp.base.vfs import MemoryProvider
+from witx_lsp.features import hover as hover_mod
+from witx_lsp.features.hover import FuncContext, HoverResult, hover
+from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.layout import engine_for, typename_layout
+from witx_lsp.model.analysis import analyze
+from witx_lsp.model.symbols import SymbolKind
+
+MARK = "$0"
+
+TYPES = """\
+(typename $size u32)
+(typename $filetype (enum (@witx tag u8) $unknown $block_device $regular_file))
+(typename $fdflags (flags (@witx repr u16) $append $dsync $nonblock))
+(typename $rights (flags (@witx repr u64) $fd_datasync $fd_read))
+(typename $errno (enum (@witx tag u16) $success $badf))
+;;; File descriptor attributes.
+(typename $fdstat
+  (record
+    ;;; File type.
+    (field $fs_filetype $filetype)
+    (field $fs_flags $fdflags)
+    (field $fs_rights_base $rights)
+    (field $fs_rights_inheriting $rights)))
+(typename $iovec (record (field $buf (@witx pointer u8)) (field $buf_len $size)))
+(typename $iovec_array (list $iovec))
+(typename $r9 (record (field $a u8) (field $b u8) (field $c u8) (field $d u8) (field $e u8) (field $f u8)
+  (field $g u8) (field $h u8) (field $i u8)))
+(typename $q (variant (@witx tag u8) (case $x u64) (case $y $r9)))
+(typename $eventtype (enum (@witx tag u8) $clock $fd_read))
+(typename $u (union (@witx tag $eventtype) u64 $size))
+(typename $v (variant (@witx tag $eventtype) (case $fd_read $size) (case $clock u64)))
+(typename $fd (handle))
+(@witx const $size $max 0x10)
+(typename $alias $fdstat)
+"""
+
+MODULE = """\
+(use "types.witx")
+(module $m (import "memory" (memory))
+  ;;; Read from a file descriptor.
+  (@interface func (export "fd_read") (param $fd $fd) (param $iovs $iovec_array)
+    (result $error (expected $size (error $errno))))
+  (@interface func (export "fd_fdstat_get") (param $fd $fd) (result $error (expected $fdstat (error $errno))))
+  (@interface func (export "path") (param $p string) (param $ptr (@witx pointer u8)) (param $b bool)
+    (result $error (expected (tuple $size $size) (error $errno)))))
+"""
+
+
+def snapshot(files: dict[str, str], root: str) -> tuple[Snapshot, int]:
+    """Analyse `root` among `files`; the marked file's snapshot and cursor offset."""
+    clean, marked = {}, None
+    for path, text in files.items():
+        if MARK in text:
+            offset = text.index(MARK)
+            text = text[:offset] + text[offset + len(MARK):]
+            marked = (path, offset)
+        clean[path] = text
+    assert marked is not None
+    return Snapshot(marked[0], analyze([root], MemoryProvider(clean))), marked[1]
+
+
+def hover_types(marked: str) -> HoverResult:
+    """Hover at the first occurrence of `marked` (which contains `$0`) in TYPES."""
+    text = TYPES.replace(marked.replace(MARK, ""), marked, 1)
+    snap, offset = snapshot({"/p/types.witx": text}, "/p/types.witx")
+    result = hover(snap, offset)
+    assert result is not None, marked
+    return result
+
+
+def hover_module(marked: str) -> HoverResult:
+    text = MODULE.replace(marked.replace(MARK, ""), marked, 1)
+    snap, offset = snapshot({"/p/types.witx": TYPES, "/p/api.witx": text}, "/p/api.witx")
+    result = hover(snap, offset)
+    assert result is not None, marked
+    return result
+
+
+def test_record_hover_shows_offsets_padding_size_and_docs() -> None:
+    md = hover_types("(typename $fd$0stat").markdown
+    # fs_filetype u8 @0 (1 byte), 1 padding byte, fs_flags u16 @2 (to 4), 4 padding bytes,
+    # then the two u64 rights @8 and @16: 24 bytes, aligned to 8.
+    assert "**record** · size 24, align 8" in md
+    assert "\n".join([
+        "| 0 | 1 | 1 | `fs_filetype` | `$filetype` |",
+        "| 1 | 1 |  | *padding* |  |",
+        "| 2 | 2 | 2 | `fs_flags` | `$fdflags` |",
+        "| 4 | 4 |  | *padding* |  |",
+        "| 8 | 8 | 8 | `fs_rights_base` | `$rights` |",
+        "| 16 | 8 | 8 | `fs_rights_inheriting` | `$rights` |"]) in md
+    assert "File descriptor attributes." in md
+    assert md.startswith("```witx\n(typename $fdstat\n  (record\n    (field $fs_filetype $filetype)\n")
+    assert "pub struct Fdstat { … }" in md
+    assert "the trait method takes `&Fdstat`" in md
+
+
+def test_hover_span_is_the_hovered_name() -> None:
+    text = MODULE.replace("(expected $fdstat", "(expected $fd$0stat")
+    snap, offset = snapshot({"/p/types.witx": TYPES, "/p/api.witx": text}, "/p/api.witx")
+    result = hover(snap, offset)
+    assert result is not None
+    assert snap.text[result.span.start:result.span.end] == "$fdstat"
+    # A reference across the `use` boundary says where the type is defined.
+    assert "size 24, align 8" in result.markdown
+    assert "*defined in* `types.witx`" in result.markdown
+
+
+def test_field_hover_has_offset_within_parent_and_type_layout() -> None:
+    md = hover_types("(field $fs_rights_b$0ase").markdown
+    assert "```witx\n(field $fs_rights_base $rights)\n```" in md
+    assert "field of `$fdstat` · offset 8, size 8, align 8 · after 4 bytes of padding at 4" in md
+    assert "`$rights`: **flags** · repr `u64` · 2 flags, bits 0–1 · size 8, align 8" in md
+    assert "`pub fs_rights_base: Rights`" in md
+    assert "File type." in hover_types("(field $fs_file$0type").markdown
+
+
+def test_enum_hover_lists_values() -> None:
+    md = hover_types("(typename $file$0type").markdown
+    assert "**enum** · tag `u8` · 3 cases, values 0–2 · size 1, align 1" in md
+    assert "$unknown         ;; = 0\n    $block_device    ;; = 1\n    $regular_file))  ;; = 2" in md
+    assert "passed by value: a param is one core `i32`" in md
+    member = hover_types("$block_dev$0ice").markdown
+    assert "case of enum `$filetype` · value 1 (tag `u8`)" in member
+    assert "`Filetype::BlockDevice`" in member
+
+
+def test_flags_hover_shows_bits_and_masks() -> None:
+    md = hover_types("(typename $fdfl$0ags").markdown
+    assert "**flags** · repr `u16` · 3 flags, bits 0–2 · size 2, align 2" in md
+    assert "$nonblock))  ;; bit 2 = 0x4" in md
+    flag = hover_types("$ds$0ync").markdown
+    assert "flag of `$fdflags` (repr `u16`) · bit 1 · mask 0x2 (`1 << 1`)" in flag
+    assert "`Fdflags::DSYNC`" in flag
+
+
+def test_variant_hover_shows_tag_payloads_and_the_size_quirk() -> None:
+    md = hover_types("(typename $$0q").markdown
+    # u8 tag; u64 payload at align_to(1, 8) = 8 -> case size 16; $r9 (9 bytes, align 1) at 1 -> 10, rounded to 10;
+    # size = max(16, 10) = 16, but with the common payload offset 8 case y ends at 17; canonical 8 + 9 -> 24.
+    assert "**variant** · tag `u8` · payload @8 · size 16, align 8" in md
+    assert "|  | *tag* | `u8` | 0 | 1 | 1 |\n| 0 | `x` | `u64` | 8 | 8 | 8 |\n| 1 | `y` | `$r9` | 8 | 9 | 1 |" in md
+    assert "`y` ends at 17, past the size. The canonical size would be 24" in md
+    case = hover_types("(case $$0y").markdown
+    assert "payload `$r9` at offset 8, size 9, align 1 (ends at 17, past the variant's size 16" in case
+
+
+def test_union_with_enum_tag_and_case_reference() -> None:
+    md = hover_types("(typename $$0u").markdown
+    # tag u8 (from $eventtype); u64 at 8 -> 16/8; $size at 4 -> 8/4: size 16, align 8, payload offset 8.
+    assert "**union** · tag `u8` · payload @8 · size 16, align 8" in md
+    assert "| 0 | `clock` | `u64` | 8 | 8 | 8 |\n| 1 | `fd_read` | `$size` | 8 | 4 | 4 |" in md
+    # `$fd_read` in the variant refers to the tag enum's member; the hover describes the variant's case.
+    case = hover_types("(case $fd_re$0ad").markdown
+    assert "case of variant `$v` · value 1 (tag `u8`) · its value comes from the tag enum `$eventtype`" in case
+    # The payload offset is common to all cases: max(align_to(1, 4), align_to(1, 8)) = 8.
+    assert "payload `$size` at offset 8, size 4, align 4" in case
+    # The variant's cases follow the tag enum's order, not the source order.
+    assert "(case $fd_read $size)  ;; = 1\n    (case $clock u64)))    ;; = 0" in hover_types("(typename $$0v").markdown
+
+
+def test_list_pointer_and_string_wiggle_forms() -> None:
+    md = hover_types("(typename $iovec_arr$0ay").markdown
+    assert "pub type IovecArray<'a> = wiggle::GuestPtr<'a, [Iovec<'a>]>;" in md
+    assert ("an (offset, length) pair of u32, 8 bytes in memory (offset u32 @0, length u32 @4; the length counts "
+            "elements); a param is two core `i32`s (pointer, length)") in md
+    buf = hover_types("(field $b$0uf").markdown
+    assert "`pub buf: wiggle::GuestPtr<'a, u8>`: `GuestPtr<'a, u8>`: one u32 offset into guest memory (4 bytes)" in buf
+    p = hover_module("(param $$0p").markdown
+    assert "`p: &wiggle::GuestPtr<'a, str>`" in p
+    assert "the length counts bytes" in p
+    assert "param of `path` · core `i32` `i32` (params 0–1)" in p
+    ptr = hover_module("(param $pt$0r").markdown
+    assert "core `i32` (param 2)" in ptr and "one u32 offset" in ptr
+
+
+def test_function_hover_has_signature_docs_and_core_signature() -> None:
+    md = hover_module('"fd_r$0ead"').markdown
+    assert "function of module `$m`" in md
+    assert ('```witx\n(@interface func (export "fd_read")\n  (param $fd $fd)\n  (param $iovs $iovec_array)\n'
+            '  (result $error (expected $size (error $errno))))\n```') in md
+    assert "Read from a file descriptor." in md
+    assert "```wasm\n(func $fd_read (param i32 i32 i32 i32) (result i32))\n```" in md
+    assert "| `iovs` | `$iovec_array` | `i32` `i32` (params 1–2) |" in md
+    assert "returns `i32`; 1 out-pointer `i32` (param 3)" in md
+    # A tuple ok payload: one out-pointer per member.
+    assert "(func $path (param i32 i32 i32 i32 i32 i32) (result i32))" in hover_module('"pa$0th"').markdown
+
+
+def test_param_and_result_hover() -> None:
+    iovs = hover_module("(param $io$0vs").markdown
+    assert "param of `fd_read` · core `i32` `i32` (params 1–2)" in iovs
+    assert "`$iovec_array`: **list** · size 8, align 4" in iovs
+    assert "`iovs: &IovecArray<'a>`" in iovs
+    err = hover_module("(result $er$0ror (expected $fdstat").markdown
+    assert "result of `fd_fdstat_get` · core result `i32`, ok value written through 1 out-pointer (param 1)" in err
+    assert "the trait method returns `Result<Fdstat, Errno>`" in err
+
+
+def test_extension_sections(monkeypatch: pytest.MonkeyPatch) -> None:
+    def trait_method(ctx: FuncContext) -> str:
+        return f"**wiggle** `fn {ctx.func.name}(&mut self)`"
+
+    def broken(ctx: FuncContext) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(hover_mod, "FUNC_SECTIONS", (*hover_mod.FUNC_SECTIONS, broken, trait_method))
+    md = hover_module('"fd_r$0ead"').markdown
+    assert md.endswith("**wiggle** `fn fd_read(&mut self)`")
+    assert "(func $fd_read" in md
+    monkeypatch.setattr(hover_mod, "EXTRA_FUNC_SECTIONS", ("tests.features.test_hover:_extra_section",))
+    assert "extra section for fd_read" in hover_module('"fd_r$0ead"').markdown
+
+
+def _extra_section(ctx: FuncContext) -> str:
+    return f"extra section for {ctx.func.name}"
+
+
+def test_module_import_const_and_alias() -> None:
+    assert "1 function" not in hover_module("(module $$0m").markdown
+    module = hover_module("(module $$0m").markdown
+    assert "3 functions · imports `memory`" in module and "`pub trait M`" in module
+    assert "the linear memory of module `$m`" in hover_module('(import "mem$0ory"').markdown
+    const = hover_types("$ma$0x").markdown
+    assert "constant of `$size` = 16 (0x10)" in const and "`pub const SIZE_MAX: Size = 16;`" in const
+    alias = hover_types("(typename $ali$0as").markdown
+    assert "alias of `$fdstat` (record) · size 24, align 8" in alias
+    assert "pub type Alias = Fdstat;" in alias
+
+
+@pytest.mark.parametrize(("marked", "expected"), [
+    ("(param $b b$0ool", "`bool` is a 4-byte variant with a `u32` tag"),
+    ("(param $p st$0ring", "`string` is `(list char)`"),
+    ("(@witx poi$0nter u8)", "**`@witx pointer`**"),
+    ("(@w$0itx pointer u8)", "**`@witx pointer`**"),
+    ("(@inter$0face func", "**`@interface func`**"),
+    ("(par$0am $fd", "**`param`**"),
+    ("(mod$0ule $m", "**`module`**"),
+    ('(u$0se "types.witx")', "**`use`** (witx 0.9.1)"),
+    ("(exp$0ected $size", "**`expected`**"),
+])
+def test_keywords_explain_themselves(marked: str, expected: str) -> None:
+    assert expected in hover_module(marked).markdown
+
+
+def test_builtins_and_annotations_in_types() -> None:
+    md = hover_types("(typename $size u3$02)").markdown
+    assert "**u32**: unsigned 32-bit integer." in md and "size 4, align 4 · core wasm `i32` · Rust `u32`" in md
+    assert "**`record`**" in hover_types("(rec$0ord\n    ;;; File").markdown
+    assert "**`@witx tag`**" in hover_types("(@witx t$0ag u8) $unknown").markdown
+    usize = "(typename $n (@witx us$0ize))\n"
+    snap, offset = snapshot({"/p/a.witx": usize}, "/p/a.witx")
+    result = hover(snap, offset)
+    assert result is not None and "pointer-sized integer" in result.markdown
+
+
+def test_use_string_shows_the_resolved_path() -> None:
+    md = hover_module('(use "types.wi$0tx")').markdown
+    assert "**`use`** `/p/types.witx`" in md and "loaded: 15 typenames" in md
+    snap, offset = snapshot({"/p/b.witx": '(use "nope.witx")$0'}, "/p/b.witx")
+    result = hover(snap, offset - 3)
+    assert result is not None and "`/p/nope.witx`" in result.markdown and "not loaded" in result.markdown
+
+
+def test_broken_input_never_raises() -> None:
+    text = '(typename $a (record (field $x $nope)))\n(typename $b $a)\n(module $m (@interface func (export "f") ' \
+           '(param $p $a)))\n(typename $c (enum $x $x)) (typename'
+    snap, _ = snapshot({"/p/x.witx": text + MARK}, "/p/x.witx")
+    for offset in range(-3, len(text) + 3):
+        hover(snap, offset)
+    result = hover(snap, text.index("$a") + 1)
+    assert result is not None and "This typename has errors" in result.markdown
+    far = hover(snap, 10**9)
+    assert far is None or isinstance(far, HoverResult)
+
+
+@needs_corpus
+def test_every_preview1_typename_and_function_hovers() -> None:
+    path = os.path.abspath(PREVIEW1)
+    a = analyze([path])
+    engine = engine_for(a.document)
+    seen_types = seen_funcs = 0
+    for d in a.symbols.definitions.values():
+        snap = Snapshot(d.name_span.path, a)
+        result = hover(snap, d.name_span.span.start + 1)
+        assert result is not None, d.key
+        if d.key.kind is SymbolKind.TYPENAME:
+            named = a.document.typename(d.key.name)
+            assert named is not None
+            lay = typename_layout(named, engine)
+            assert f"size {lay.size}, align {lay.align}" in result.markdown
+            seen_types += 1
+        elif d.key.kind is SymbolKind.FUNC:
+            assert "```wasm\n(func $" in result.markdown
+            seen_funcs += 1
+    assert seen_types == len(a.document.typenames) and seen_funcs == sum(len(m.funcs) for m in a.document.modules) == 46
