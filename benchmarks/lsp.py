@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -84,10 +85,8 @@ class Bench:
             if time.perf_counter() > deadline:
                 raise TimeoutError(f"no diagnostics for version {version}")
             self.event.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.event.wait(), max(0.001, deadline - time.perf_counter()))
-            except asyncio.TimeoutError:
-                pass
 
     async def start(self) -> float:
         """Spawn, initialize, open the main file: ms to its first diagnostics."""
