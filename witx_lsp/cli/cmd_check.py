@@ -30,7 +30,7 @@ from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.vfs import DiskProvider
 from witx_lsp.cli import render
-from witx_lsp.features.diagnostics import collect
+from witx_lsp.features.diagnostics import apply_overrides, collect, parse_override
 from witx_lsp.model.analysis import analyze
 
 # Below this many analyses, starting worker processes costs more than it saves.
@@ -239,7 +239,9 @@ def run(args: argparse.Namespace) -> int:
         results = check_workspace(inputs.files, args.jobs)
 
     display = make_display(inputs.shown, os.getcwd())
-    unique = dict.fromkeys([*inputs.problems, *(d for r in results for d in r.diagnostics)])
+    overrides = dict(args.severity or [])
+    unique = dict.fromkeys(apply_overrides([*inputs.problems, *(d for r in results for d in r.diagnostics)],
+                                           overrides))
     diagnostics = sorted(unique, key=lambda d: (display(d.path), d.span.start, d.span.end, d.severity,
                                                 d.code, d.message))
     texts: dict[str, str] = {}
@@ -259,6 +261,13 @@ def run(args: argparse.Namespace) -> int:
     if failed or Severity.ERROR in severities or (args.werror and Severity.WARNING in severities):
         return 1
     return 0
+
+
+def _override(text: str) -> tuple[str, Severity | None]:
+    try:
+        return parse_override(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -286,4 +295,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                    help="load all files into one document instead of checking each root on its own")
     p.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes when there are 4 or more roots (default: the number of CPUs)")
+    p.add_argument("--severity", type=_override, action="append", metavar="CODE=LEVEL",
+                   help="report CODE at LEVEL (error, warning, information, hint) or not at all (off); repeatable")
     p.set_defaults(func=run)

@@ -17,15 +17,28 @@ SeverityOverrides = Mapping[str, Severity | None]
 def collect(analysis: Analysis, overrides: SeverityOverrides | None = None) -> list[Diagnostic]:
     diags = list(analysis.diagnostics)
     diags += layout_diagnostics(analysis)
-    if overrides:
-        out = []
-        for d in diags:
-            if d.code in overrides:
-                sev = overrides[d.code]
-                if sev is None:
-                    continue
-                d = replace(d, severity=sev)
-            out.append(d)
-        diags = out
-    diags.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
-    return diags
+    return apply_overrides(diags, overrides)
+
+
+def apply_overrides(diags: list[Diagnostic], overrides: SeverityOverrides | None) -> list[Diagnostic]:
+    """Each diagnostic at its configured severity (codes mapped to None are dropped), sorted."""
+    out = []
+    for d in diags:
+        if overrides and d.code in overrides:
+            sev = overrides[d.code]
+            if sev is None:
+                continue
+            d = replace(d, severity=sev)
+        out.append(d)
+    out.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
+    return out
+
+
+def parse_override(text: str) -> tuple[str, Severity | None]:
+    """`CODE=LEVEL` (LEVEL: error, warning, information, hint or off) -> (code, severity)."""
+    code, sep, level = text.partition("=")
+    levels = {"error": Severity.ERROR, "warning": Severity.WARNING, "information": Severity.INFORMATION,
+              "info": Severity.INFORMATION, "hint": Severity.HINT, "off": None}
+    if not sep or not code.strip() or level.strip().lower() not in levels:
+        raise ValueError(f"expected CODE=LEVEL with LEVEL one of error, warning, information, hint, off; got {text!r}")
+    return code.strip(), levels[level.strip().lower()]
