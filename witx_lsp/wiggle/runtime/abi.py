@@ -1,0 +1,295 @@
+"""The ABI glue of one interface function: lift the core arguments, call the
+implementation, lower the result, as the code wiggle generates does
+(wasmtime crates/wiggle/generate/src/funcs.rs driving witx's `call_interface`;
+wiggle.md §5.8).
+
+* Params: u8/s8/u16/s16 (and char8) go through a checked conversion ("convert
+  u8", TryFromIntError); u32/usize/handles reinterpret the i32; enums and flags
+  convert to their repr (TryFromIntError) and then check the value
+  (InvalidEnumValue / InvalidFlagValue), at "convert <RustName>"; pointers, lists
+  and strings become GuestPtr / SlicePtr / StrPtr unchecked; records and variants
+  with payloads are read from the pointer ("read <witx name>").
+* Result: `Ok(v)` stores v through the out-pointer(s), tuple members last
+  first ("write <witx name>"), and returns the error enum's success tag;
+  `Err(e)` returns e's tag, after the user conversion hook for that error type
+  if there is one. A noreturn function raises what the implementation returns.
+* Every lift or store failure raises `InFunc(module, func, location, err)`,
+  which traps the guest; so does any exception from the implementation.
+
+Functions the generator refuses (a `char` param, a result that is not an
+`expected` with an enum error, types the ABI adapter cannot name) raise
+`WiggleDefinitionError` when the glue is built, where the Rust build fails.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from witx_lsp.abi import AbiError, call_interface, wasm_signature
+from witx_lsp.model.types import (
+    Builtin,
+    BuiltinKind,
+    ConstPointerType,
+    HandleType,
+    InterfaceFunc,
+    IntRepr,
+    ListType,
+    NamedType,
+    PointerType,
+    RecordKind,
+    RecordType,
+    TypeRef,
+    VariantType,
+    resolve,
+)
+from witx_lsp.wiggle.runtime._names import py_ident, rust_type_name, snake
+from witx_lsp.wiggle.runtime.errors import GuestError, InFunc, TryFromIntError
+from witx_lsp.wiggle.runtime.executor import run_in_dummy_executor
+from witx_lsp.wiggle.runtime.guest_type import GuestType
+from witx_lsp.wiggle.runtime.memory import GuestMemory
+from witx_lsp.wiggle.runtime.ptr import GuestPtr, SlicePtr, StrPtr
+from witx_lsp.wiggle.runtime.result import Err, Ok
+from witx_lsp.wiggle.runtime.witx_types import EnumGuestType, FlagsGuestType, TypeSpace
+
+M32 = 0xFFFF_FFFF
+M64 = 0xFFFF_FFFF_FFFF_FFFF
+
+# Checked conversions of the narrow builtins: (Rust type, low, high).
+_NARROW = {
+    BuiltinKind.U8: ("u8", 0, 0xFF), BuiltinKind.S8: ("i8", -0x80, 0x7F),
+    BuiltinKind.U16: ("u16", 0, 0xFFFF), BuiltinKind.S16: ("i16", -0x8000, 0x7FFF),
+}
+_REPR_MAX = {IntRepr.U8: 0xFF, IntRepr.U16: 0xFFFF, IntRepr.U32: M32, IntRepr.U64: M64}
+
+Lift = Callable[[GuestMemory, tuple[Any, ...]], Any]
+
+
+class WiggleDefinitionError(ValueError):
+    """A witx function the wiggle generator cannot bind."""
+
+
+class HostError(Exception):
+    """Raised for a noreturn function whose implementation returned a value that
+    is not an exception (Rust's `return Err(ret)`: the guest traps)."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(str(value))
+        self.value = value
+
+
+def method_name(func_name: str) -> str:
+    """The implementation method of a witx function (snake case, keyword-escaped)."""
+    return py_ident(snake(func_name) or func_name)
+
+
+def param_name(name: str) -> str:
+    return py_ident(snake(name) or name)
+
+
+@dataclass(frozen=True)
+class AbiFunction:
+    """The glue of one function: `call(memory, *core_args)` returns the core
+    result (an int) or None."""
+
+    module: str
+    name: str
+    params: tuple[str, ...]  # core types
+    results: tuple[str, ...]
+    call: Callable[..., Any]
+
+
+def _type_name(tref: TypeRef) -> str:
+    return tref.name if isinstance(tref, NamedType) else str(getattr(resolve(tref), "form", "value"))
+
+
+def _rust_name(tref: TypeRef) -> str:
+    """The Rust name in "convert <RustName>" and enum/flag errors: the type an alias chain ends at."""
+    while isinstance(tref, NamedType) and isinstance(tref.tref, NamedType):
+        tref = tref.tref
+    return rust_type_name(tref.name) if isinstance(tref, NamedType) else _type_name(tref)
+
+
+class _Builder:
+    def __init__(self, types: TypeSpace, module: str, func: InterfaceFunc) -> None:
+        self.types = types
+        self.module = module
+        self.func = func
+
+    def fail(self, message: str) -> WiggleDefinitionError:
+        return WiggleDefinitionError(f"{self.module}::{self.func.name}: {message}")
+
+    def in_func(self, location: str, err: GuestError) -> InFunc:
+        return InFunc(self.module, self.func.name, location, err)
+
+    def lift(self, tref: TypeRef) -> tuple[int, Lift]:
+        """(number of core args, lift)."""
+        t = resolve(tref)
+        in_func = self.in_func
+        if isinstance(t, Builtin):
+            if t.kind in _NARROW:
+                rust, lo, hi = _NARROW[t.kind]
+                where = f"convert {rust}"
+
+                def narrow(mem: GuestMemory, a: tuple[Any, ...]) -> int:
+                    v: int = a[0]
+                    if lo <= v <= hi:
+                        return v
+                    raise in_func(where, TryFromIntError())
+                return 1, narrow
+            if t.kind in (BuiltinKind.U32,):
+                return 1, lambda mem, a: a[0] & M32
+            if t.kind is BuiltinKind.U64:
+                return 1, lambda mem, a: a[0] & M64
+            if t.kind is BuiltinKind.CHAR:
+                raise self.fail("a `char` param has no ABI conversion (the generator panics: "
+                                "no implementation for CharFromI32)")
+            return 1, lambda mem, a: a[0]
+        if isinstance(t, HandleType):
+            return 1, lambda mem, a: a[0] & M32
+        if isinstance(t, (PointerType, ConstPointerType)):
+            pointee = self.types.of(t.pointee)
+            return 1, lambda mem, a: GuestPtr(mem, a[0] & M32, pointee)
+        if isinstance(t, ListType):
+            el = resolve(t.element)
+            if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR:
+                return 2, lambda mem, a: StrPtr(mem, a[0] & M32, a[1] & M32)
+            elem = self.types.of(t.element)
+            return 2, lambda mem, a: SlicePtr(mem, a[0] & M32, a[1] & M32, elem)
+        gt = self.types.of(tref)
+        if isinstance(gt, (EnumGuestType, FlagsGuestType)):
+            repr_ = t.tag_repr if isinstance(t, VariantType) else (t.repr or IntRepr.U32)
+            top = _REPR_MAX[repr_]
+            where = f"convert {_rust_name(tref)}"
+            check = gt.from_tag if isinstance(gt, EnumGuestType) else gt.from_bits
+
+            def convert(mem: GuestMemory, a: tuple[Any, ...]) -> Any:
+                v: int = a[0]
+                if not 0 <= v <= top:
+                    raise in_func(where, TryFromIntError())
+                try:
+                    return check(v)
+                except GuestError as e:
+                    raise in_func(where, e) from None
+            return 1, convert
+        # records and variants with payloads come by address
+        where = f"read {_type_name(tref)}"
+
+        def read(mem: GuestMemory, a: tuple[Any, ...]) -> Any:
+            try:
+                return gt.read(mem, a[0] & M32)
+            except GuestError as e:
+                raise in_func(where, e) from None
+        return 1, read
+
+    def out_slots(self, ok: TypeRef) -> list[tuple[GuestType[Any], str]]:
+        t = resolve(ok)
+        if isinstance(t, RecordType) and t.kind is RecordKind.TUPLE:
+            return [(self.types.of(m.tref), f"write {_type_name(m.tref)}") for m in t.members]
+        return [(self.types.of(ok), f"write {_type_name(ok)}")]
+
+
+def abi_function(types: TypeSpace, module: str, func: InterfaceFunc, implementation: object, *,
+                 errors: Mapping[str, Callable[[Any], Any]] | None = None,
+                 success: Mapping[str, str] | None = None) -> AbiFunction:
+    """Build the glue of `module::func` calling `implementation.<method>`.
+
+    `errors` maps an error typename (as the `expected` names it) to a user
+    conversion hook: `Err(x)` is lowered as `hook(x)`, which returns a case of
+    that enum or raises (a trap). `success` maps an error typename to the case
+    whose tag reports success (default: its first case)."""
+    b = _Builder(types, module, func)
+    stream = call_interface(func, module)
+    if isinstance(stream, AbiError):
+        raise b.fail(stream.message)
+    sig = wasm_signature(func)
+    if isinstance(sig, AbiError):
+        raise b.fail(sig.message)
+    name = method_name(func.name)
+    method = getattr(implementation, name, None)
+    if not callable(method):
+        raise TypeError(f"{type(implementation).__name__} has no method `{name}` for {module}::{func.name}")
+
+    lifts = [b.lift(p.tref) for p in func.params]
+    n_args = sum(n for n, _ in lifts)
+    in_func = b.in_func
+
+    if func.noreturn or not func.results:
+        if func.results:
+            raise b.fail("a noreturn function has results")
+        noreturn = func.noreturn
+
+        def call_plain(mem: GuestMemory, *args: Any) -> None:
+            ret = _invoke(method, _lift_all(lifts, mem, args))
+            if noreturn:
+                if isinstance(ret, BaseException):
+                    raise ret
+                raise HostError(ret)
+            return None
+        return AbiFunction(module, func.name, sig.params, sig.results, call_plain)
+
+    if len(func.results) > 1:
+        raise b.fail("more than one result")
+    res = func.results[0].tref
+    var = resolve(res)
+    pair = var.as_expected() if isinstance(var, VariantType) else None
+    if pair is None:
+        raise b.fail(f"result `{func.results[0].name}` is not an `expected` (the generator panics: not implemented)")
+    ok, err = pair
+    if err is None:
+        raise b.fail("an `expected` without an error type cannot be lowered")
+    err_t = resolve(err)
+    if not isinstance(err_t, VariantType) or not err_t.is_enum():
+        raise b.fail(f"the error type `{_type_name(err)}` is not an enum (the generator panics)")
+    err_gt = types.of(err)
+    assert isinstance(err_gt, EnumGuestType)
+    err_name = _type_name(err)
+    hook = (errors or {}).get(err_name)
+    success_case = (success or {}).get(err_name, err_gt.cases[0])
+    success_tag = err_gt.to_tag(success_case)
+    slots = b.out_slots(ok) if ok is not None else []
+    tuple_ok = len(slots) > 1 or (ok is not None and isinstance(resolve(ok), RecordType)
+                                  and resolve(ok).kind is RecordKind.TUPLE)  # type: ignore[union-attr]
+    to_tag = err_gt.to_tag
+    single = slots[0] if len(slots) == 1 and not tuple_ok else None
+
+    def call(mem: GuestMemory, *args: Any) -> int:
+        ret = _invoke(method, _lift_all(lifts, mem, args))
+        if type(ret) is Ok:
+            if single is not None:
+                ty, where = single
+                try:
+                    ty.write(mem, args[n_args] & M32, ret.value)
+                except GuestError as e:
+                    raise in_func(where, e) from None
+            elif slots:
+                values = ret.value
+                for i in reversed(range(len(slots))):  # the last member is stored first
+                    ty, where = slots[i]
+                    try:
+                        ty.write(mem, args[n_args + i] & M32, values[i])
+                    except GuestError as e:
+                        raise in_func(where, e) from None
+            return success_tag
+        if type(ret) is Err:
+            return to_tag(ret.error if hook is None else hook(ret.error))
+        raise TypeError(f"{module}::{func.name} must return Ok(...) or Err(...), not {type(ret).__name__}")
+    return AbiFunction(module, func.name, sig.params, sig.results, call)
+
+
+def _lift_all(lifts: list[tuple[int, Lift]], mem: GuestMemory, args: tuple[Any, ...]) -> list[Any]:
+    out = []
+    i = 0
+    for n, lift in lifts:
+        out.append(lift(mem, args[i:i + n]))
+        i += n
+    return out
+
+
+def _invoke(method: Callable[..., Any], values: list[Any]) -> Any:
+    ret = method(*values)
+    if inspect.iscoroutine(ret):
+        ret = run_in_dummy_executor(ret)
+    return ret

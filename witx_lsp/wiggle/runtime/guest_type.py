@@ -1,0 +1,266 @@
+"""Guest types: how a value of one type is read from and written to guest
+memory (wasmtime crates/wiggle/src/guest_type.rs; wiggle.md §2).
+
+A `GuestType[T]` is a descriptor (size, alignment, read, write), the Python
+counterpart of a Rust type implementing `GuestType`. The ten primitives are
+*transparent* (every bit pattern valid; usable with slices); pointers are
+stored as a u32 offset, slice and string pointers as (offset u32, length u32).
+Types built from witx definitions live in `witx_lsp.wiggle.runtime.witx_types`.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from witx_lsp.wiggle.runtime.errors import PtrBorrowed, PtrNotAligned, PtrOutOfBounds, PtrOverflow
+from witx_lsp.wiggle.runtime.region import U32_MAX, Region
+
+if TYPE_CHECKING:
+    from witx_lsp.wiggle.runtime.memory import GuestMemory
+    from witx_lsp.wiggle.runtime.ptr import GuestPtr, SlicePtr, StrPtr
+
+T = TypeVar("T")
+
+
+class GuestType(Generic[T]):
+    """`size` and `align` in bytes; `name` names the type in messages (a witx
+    name for witx types); `transparent` types may be viewed as slices."""
+
+    size: int
+    align: int
+    name: str
+    transparent: bool = False
+    fmt: str = ""  # the memoryview/struct format of a transparent type
+
+    def read(self, mem: GuestMemory, offset: int) -> T:
+        raise NotImplementedError
+
+    def write(self, mem: GuestMemory, offset: int, val: T) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<guest type {self.name}>"
+
+
+class Primitive(GuestType[T]):
+    """An integer or float, little-endian (guest_type.rs `integer_primitives!`,
+    `float_primitives!`): read validates, then refuses a mutably borrowed
+    region; write refuses any borrowed region."""
+
+    transparent = True
+
+    def __init__(self, name: str, fmt: str, size: int) -> None:
+        self.name = name
+        self.fmt = fmt
+        self.size = size
+        self.align = size  # u64/i64/f64: align_of::<u64>() is 8 on 64-bit hosts
+        self._struct = struct.Struct("<" + fmt)
+
+    def read(self, mem: GuestMemory, offset: int) -> T:
+        base = mem.base()
+        size = self.size
+        if offset > len(base) - size:
+            raise PtrOutOfBounds(Region(offset, size))
+        if offset % self.align:
+            raise PtrNotAligned(Region(offset, size), self.align)
+        if mem.has_outstanding_borrows():
+            region = Region(offset, size)
+            if mem.is_mut_borrowed(region):
+                raise PtrBorrowed(region)
+        value: T = self._struct.unpack_from(base, offset)[0]
+        return value
+
+    def write(self, mem: GuestMemory, offset: int, val: T) -> None:
+        data = self._pack(val)
+        base = mem.base()
+        size = self.size
+        if offset > len(base) - size:
+            raise PtrOutOfBounds(Region(offset, size))
+        if offset % self.align:
+            raise PtrNotAligned(Region(offset, size), self.align)
+        if mem.has_outstanding_borrows():
+            region = Region(offset, size)
+            if mem.is_shared_borrowed(region) or mem.is_mut_borrowed(region):
+                raise PtrBorrowed(region)
+        base[offset:offset + size] = data
+
+    def _pack(self, val: T) -> bytes:
+        try:
+            return self._struct.pack(val)
+        except struct.error as e:
+            raise ValueError(f"{val!r} is not a valid {self.name}") from e
+
+    def unpack(self, data: bytes | memoryview) -> T:
+        value: T = self._struct.unpack_from(data, 0)[0]
+        return value
+
+
+class F32Type(Primitive[float]):
+    """f32 through its bit pattern (`f32::from_bits` / `to_bits`): NaN payloads
+    survive, signalling NaNs included, which a C float/double cast would quiet."""
+
+    def __init__(self) -> None:
+        super().__init__("f32", "f", 4)
+        self._bits = struct.Struct("<I")
+
+    def read(self, mem: GuestMemory, offset: int) -> float:
+        bits: int = U32.read(mem, offset)
+        return f32_from_bits(bits)
+
+    def _pack(self, val: float) -> bytes:
+        return self._bits.pack(f32_to_bits(val))
+
+    def unpack(self, data: bytes | memoryview) -> float:
+        return f32_from_bits(self._bits.unpack_from(data, 0)[0])
+
+
+_F64 = struct.Struct("<d")
+_U64 = struct.Struct("<Q")
+_F32 = struct.Struct("<f")
+_U32 = struct.Struct("<I")
+
+
+def f32_from_bits(bits: int) -> float:
+    if bits & 0x7F80_0000 == 0x7F80_0000 and bits & 0x007F_FFFF:
+        # A NaN: widen by hand so the payload (and the signalling bit) is kept.
+        sign = (bits >> 31) << 63
+        wide = sign | (0x7FF << 52) | ((bits & 0x007F_FFFF) << 29)
+        value: float = _F64.unpack(_U64.pack(wide))[0]
+        return value
+    narrow: float = _F32.unpack(_U32.pack(bits))[0]
+    return narrow
+
+
+def f32_to_bits(val: float) -> int:
+    val = float(val)
+    if val != val:
+        wide: int = _U64.unpack(_F64.pack(val))[0]
+        mantissa = (wide >> 29) & 0x007F_FFFF
+        return ((wide >> 63) << 31) | 0x7F80_0000 | (mantissa or 0x0040_0000)
+    try:
+        bits: int = _U32.unpack(_F32.pack(val))[0]
+    except OverflowError as e:
+        raise ValueError(f"{val!r} is out of the f32 range") from e
+    return bits
+
+
+U8: Primitive[int] = Primitive("u8", "B", 1)
+I8: Primitive[int] = Primitive("i8", "b", 1)
+U16: Primitive[int] = Primitive("u16", "H", 2)
+I16: Primitive[int] = Primitive("i16", "h", 2)
+U32: Primitive[int] = Primitive("u32", "I", 4)
+I32: Primitive[int] = Primitive("i32", "i", 4)
+U64: Primitive[int] = Primitive("u64", "Q", 8)
+I64: Primitive[int] = Primitive("i64", "q", 8)
+F32: Primitive[float] = F32Type()
+F64: Primitive[float] = Primitive("f64", "d", 8)
+
+PRIMITIVES: dict[str, Primitive[Any]] = {p.name: p for p in (U8, I8, U16, I16, U32, I32, U64, I64, F32, F64)}
+
+
+def checked_offset(offset: int, amt: int) -> int:
+    """`offset.checked_add(amt)` on u32, else PtrOverflow."""
+    out = offset + amt
+    if out > U32_MAX:
+        raise PtrOverflow()
+    return out
+
+
+class PtrType(GuestType["GuestPtr[T]"]):
+    """`GuestPtr<T>` stored in memory: a u32 offset (guest_type.rs 189-208).
+    The pointee is given directly or as a zero-argument callable (resolved on
+    first use, so self-referential definitions need no recursion)."""
+
+    size = 4
+    align = 4
+
+    def __init__(self, pointee: GuestType[T] | Any, name: str = "") -> None:
+        self._pointee = pointee
+        self.name = name or "pointer"
+
+    @property
+    def pointee(self) -> GuestType[T]:
+        p = self._pointee
+        if not isinstance(p, GuestType):
+            p = self._pointee = p()
+        return p
+
+    def read(self, mem: GuestMemory, offset: int) -> GuestPtr[T]:
+        from witx_lsp.wiggle.runtime.ptr import GuestPtr
+        return GuestPtr(mem, U32.read(mem, offset), self.pointee)
+
+    def write(self, mem: GuestMemory, offset: int, val: GuestPtr[T]) -> None:
+        U32.write(mem, offset, _offset_of(val))
+
+
+class SlicePtrType(GuestType["SlicePtr[T]"]):
+    """`GuestPtr<[T]>` stored in memory: offset u32 at +0, then length u32 at +4
+    (reached with a checked add), both read and written in that order (guest_type.rs 211-237)."""
+
+    size = 8
+    align = 4
+
+    def __init__(self, element: GuestType[T] | Any, name: str = "") -> None:
+        self._element = element
+        self.name = name or "list"
+
+    @property
+    def element(self) -> GuestType[T]:
+        e = self._element
+        if not isinstance(e, GuestType):
+            e = self._element = e()
+        return e
+
+    def read(self, mem: GuestMemory, offset: int) -> SlicePtr[T]:
+        from witx_lsp.wiggle.runtime.ptr import SlicePtr
+        base = U32.read(mem, offset)
+        length = U32.read(mem, checked_offset(offset, 4))
+        return SlicePtr(mem, base, length, self.element)
+
+    def write(self, mem: GuestMemory, offset: int, val: SlicePtr[T]) -> None:
+        base, length = _pair_of(val)
+        U32.write(mem, offset, base)
+        U32.write(mem, checked_offset(offset, 4), length)
+
+
+class StrPtrType(GuestType["StrPtr"]):
+    """A string pointer stored in memory, laid out as a list (offset, length in
+    bytes). wiggle has no `GuestType` for `GuestPtr<str>`; this reads what a
+    witx `string` field or pointee holds."""
+
+    size = 8
+    align = 4
+
+    def __init__(self, name: str = "string") -> None:
+        self.name = name
+
+    def read(self, mem: GuestMemory, offset: int) -> StrPtr:
+        from witx_lsp.wiggle.runtime.ptr import StrPtr
+        base = U32.read(mem, offset)
+        length = U32.read(mem, checked_offset(offset, 4))
+        return StrPtr(mem, base, length)
+
+    def write(self, mem: GuestMemory, offset: int, val: StrPtr) -> None:
+        base, length = _pair_of(val)
+        U32.write(mem, offset, base)
+        U32.write(mem, checked_offset(offset, 4), length)
+
+
+def _offset_of(val: Any) -> int:
+    from witx_lsp.wiggle.runtime.ptr import GuestPtr
+    if isinstance(val, GuestPtr):
+        return val.offset()
+    if isinstance(val, int) and not isinstance(val, bool):
+        return val
+    raise TypeError(f"expected a GuestPtr, got {type(val).__name__}")
+
+
+def _pair_of(val: Any) -> tuple[int, int]:
+    """(offset, length) of a slice or string pointer (or of a pair of ints)."""
+    from witx_lsp.wiggle.runtime.ptr import SlicePtr, StrPtr
+    if isinstance(val, (SlicePtr, StrPtr)):
+        return val.offset()
+    if isinstance(val, tuple) and len(val) == 2 and all(isinstance(v, int) for v in val):
+        return val[0], val[1]
+    raise TypeError(f"expected a slice or string pointer, got {type(val).__name__}")
