@@ -1,0 +1,197 @@
+"""Editing features end to end, one server for the module: completion,
+semantic tokens (full, then delta after an edit), formatting and range
+formatting, and code actions (the whole-file migration of witx 0.8)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.server.conftest import SERVER_COMMAND
+from witx_lsp.base.text import LineIndex, Position, PositionEncoding
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("edit")
+    (root / "types.witx").write_text(";;; A size.\n(typename $size u32)\n")
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+    result = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=pytest_lsp.client_capabilities("visual-studio-code"), root_uri=root.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
+        initialization_options={"diagnostics": {"debounceMs": 10}}))
+    lsp_client.root = root  # type: ignore[attr-defined]
+    lsp_client.init_result = result  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+def root_of(client: LanguageClient) -> Path:
+    return client.root  # type: ignore[attr-defined, no-any-return]
+
+
+def open_doc(client: LanguageClient, name: str, text: str) -> str:
+    uri = (root_of(client) / name).as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="witx", version=1, text=text)))
+    return uri
+
+
+def doc(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=uri)
+
+
+def apply(text: str, edits: Sequence[types.TextEdit]) -> str:
+    lines = LineIndex(text)
+
+    def off(p: types.Position) -> int:
+        return lines.offset(Position(p.line, p.character), PositionEncoding.UTF16)
+
+    for e in sorted(edits, key=lambda e: off(e.range.start), reverse=True):
+        text = text[:off(e.range.start)] + e.new_text + text[off(e.range.end):]
+    return text
+
+
+async def diagnostics_of(client: LanguageClient, uri: str, timeout: float = 10) -> tuple[types.Diagnostic, ...]:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if uri in client.diagnostics:
+            return tuple(client.diagnostics[uri])
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no diagnostics for {uri}")
+
+
+async def test_capabilities(client: LanguageClient) -> None:
+    caps = client.init_result.capabilities  # type: ignore[attr-defined]
+    assert caps.completion_provider is not None
+    assert set(caps.completion_provider.trigger_characters) == {"$", "(", "@"}
+    tokens = caps.semantic_tokens_provider
+    assert tokens is not None and tokens.full == types.SemanticTokensFullDelta(delta=True)
+    assert "enumMember" in tokens.legend.token_types and "documentation" in tokens.legend.token_modifiers
+    assert caps.document_formatting_provider and caps.document_range_formatting_provider
+    assert set(caps.code_action_provider.code_action_kinds) == {"quickfix", "source.fixAll.witx"}
+
+
+async def test_completion_in_several_contexts(client: LanguageClient) -> None:
+    text = '(use "types.witx")\n(typename $r (record (field $x $s)))\n(typename $e ())\n'
+    uri = open_doc(client, "complete.witx", text)
+    # After `$s`, inside a field: the type names in scope, replacing `$s`.
+    got = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(uri), position=types.Position(line=1, character=33),
+        context=types.CompletionContext(trigger_kind=types.CompletionTriggerKind.Invoked)))
+    assert isinstance(got, types.CompletionList)
+    size = next(i for i in got.items if i.label == "$size")
+    assert isinstance(size.text_edit, types.TextEdit)
+    assert size.text_edit.range == types.Range(start=types.Position(line=1, character=31),
+                                               end=types.Position(line=1, character=33))
+    assert size.documentation is not None and "A size." in size.documentation.value  # type: ignore[union-attr]
+    assert any(i.label == "u32" for i in got.items)
+    # Right after `(` in a typename: type forms, the record snippet in snippet syntax.
+    got = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(uri), position=types.Position(line=2, character=14)))
+    assert isinstance(got, types.CompletionList)
+    record = next(i for i in got.items if i.label == "record")
+    assert record.insert_text_format == types.InsertTextFormat.Snippet
+    assert {"enum", "flags", "variant", "@witx"} <= {i.label for i in got.items}
+    # Top level: declaration snippets.
+    got = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(uri), position=types.Position(line=3, character=0)))
+    assert isinstance(got, types.CompletionList)
+    assert "(module …)" in {i.label for i in got.items}
+
+
+async def test_semantic_tokens_full_then_delta(client: LanguageClient) -> None:
+    text = "(typename $a u32)\n(typename $b $a)\n"
+    uri = open_doc(client, "tokens.witx", text)
+    full = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=doc(uri)))
+    assert full is not None and full.result_id is not None
+    assert len(full.data) == 6 * 5
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(
+            text="(typename $a u32)\n(typename $b (list $a))\n")]))
+    delta = await client.text_document_semantic_tokens_full_delta_async(types.SemanticTokensDeltaParams(
+        text_document=doc(uri), previous_result_id=full.result_id))
+    assert isinstance(delta, types.SemanticTokensDelta) and delta.result_id != full.result_id
+    data = list(full.data)
+    for e in sorted(delta.edits, key=lambda e: e.start, reverse=True):
+        data[e.start:e.start + e.delete_count] = list(e.data or [])
+    again = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=doc(uri)))
+    assert again is not None and data == list(again.data)
+    # An unknown previous result gives the full array.
+    stale = await client.text_document_semantic_tokens_full_delta_async(types.SemanticTokensDeltaParams(
+        text_document=doc(uri), previous_result_id="no-such-id"))
+    assert isinstance(stale, types.SemanticTokens) and list(stale.data) == data
+
+
+async def test_formatting_and_range_formatting(client: LanguageClient) -> None:
+    text = "(typename   $a u32)\n(typename $e (enum $x $y))\n(typename   $b u8)\n"
+    uri = open_doc(client, "format.witx", text)
+    options = types.FormattingOptions(tab_size=4, insert_spaces=True)
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(
+        text_document=doc(uri), options=options))
+    assert edits is not None
+    assert apply(text, edits) == ("(typename $a u32)\n\n(typename $e\n  (enum\n    $x\n    $y\n  )\n)\n\n"
+                                  "(typename $b u8)\n")
+    edits = await client.text_document_range_formatting_async(types.DocumentRangeFormattingParams(
+        text_document=doc(uri), options=options,
+        range=types.Range(start=types.Position(line=2, character=0), end=types.Position(line=2, character=5))))
+    assert edits is not None
+    assert apply(text, edits) == "(typename   $a u32)\n(typename $e (enum $x $y))\n(typename $b u8)\n"
+    broken = open_doc(client, "broken.witx", "(typename $a u32\n")
+    assert await client.text_document_formatting_async(types.DocumentFormattingParams(
+        text_document=doc(broken), options=options)) is None
+
+
+async def test_code_action_migrates_a_legacy_file(client: LanguageClient) -> None:
+    text = "(typename $e (enum u8 $a $b))\n(typename $s (struct (field $x $e) (field $y char8)))\n"
+    uri = open_doc(client, "legacy.witx", text)
+    diags = await diagnostics_of(client, uri)
+    assert {d.code for d in diags} == {"E0204", "E0201", "E0207"}
+    found = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(uri), range=diags[0].range,
+        context=types.CodeActionContext(diagnostics=list(diags))))
+    assert found is not None
+    migrate = next(a for a in found if isinstance(a, types.CodeAction) and a.title == "Migrate this file to witx 0.9"
+                   and a.kind == types.CodeActionKind.QuickFix)
+    assert migrate.edit is not None and migrate.edit.changes is not None
+    assert migrate.diagnostics is not None and len(migrate.diagnostics) == 3
+    migrated = apply(text, migrate.edit.changes[uri])
+    fixed = open_doc(client, "migrated.witx", migrated)
+    assert [d.code for d in await diagnostics_of(client, fixed) if str(d.code).startswith("E02")] == []
+
+
+async def test_code_action_creates_a_missing_typename(client: LanguageClient) -> None:
+    text = "(typename $a (list $missing))\n"
+    uri = open_doc(client, "missing.witx", text)
+    found = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(uri), range=types.Range(start=types.Position(line=0, character=20),
+                                                  end=types.Position(line=0, character=20)),
+        context=types.CodeActionContext(diagnostics=[])))
+    assert found is not None
+    create = next(a for a in found if isinstance(a, types.CodeAction) and a.title == "Create typename `$missing`")
+    assert create.edit is not None and create.edit.changes is not None
+    assert apply(text, create.edit.changes[uri]) == "(typename $missing u32)\n\n(typename $a (list $missing))\n"
+
+
+async def test_unknown_documents_get_empty_answers(client: LanguageClient) -> None:
+    missing = doc("file:///does/not/exist.witx")
+    at = types.Position(line=3, character=3)
+    assert await client.text_document_completion_async(types.CompletionParams(
+        text_document=missing, position=at)) is None
+    tokens = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=missing))
+    assert tokens is not None and len(tokens.data) == 0
+    assert await client.text_document_formatting_async(types.DocumentFormattingParams(
+        text_document=missing, options=types.FormattingOptions(tab_size=2, insert_spaces=True))) is None
