@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from witx_lsp.base.span import Span
-from witx_lsp.features.completion import CompletionItem, complete, names_in_scope
+from witx_lsp.features.completion import CompletionItem, complete
+from witx_lsp.features.completion_scope import names_in_scope
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import analyze_text
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
-from witx_lsp.features.completion import names_in_scope
+from witx_lsp.features.completion_scope import names_in_scope
 from witx_lsp.features.formatting import Edit, token_stream
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout.diagnostics import layout_diagnostics

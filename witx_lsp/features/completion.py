@@ -21,21 +21,11 @@ import re
 from dataclasses import dataclass
 
 from witx_lsp.base.span import Span
+from witx_lsp.features.completion_scope import describe, names_in_scope
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.model.analysis import Analysis
-from witx_lsp.model.types import (
-    STRING,
-    Builtin,
-    HandleType,
-    ListType,
-    NamedType,
-    RecordKind,
-    RecordType,
-    VariantType,
-    resolve,
-)
+from witx_lsp.model.types import VariantType, resolve
 from witx_lsp.syntax.parser import parse
-from witx_lsp.syntax.tree import Atom, Node, SList, SourceTree, TokenKind, docs_of
+from witx_lsp.syntax.tree import Atom, Node, SList, SourceTree, TokenKind
 
 _WORD = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*\Z")
 _WORD_TAIL = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*")
@@ -62,83 +52,6 @@ class CompletionItem:
     snippet: str | None = None  # LSP snippet syntax, when the item has placeholders
     filter_text: str | None = None
     sort_text: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ScopeName:
-    name: str
-    kind: str  # "typename" or "module"
-    path: str
-    span: Span  # of the `$name`
-    docs: str
-
-
-def names_in_scope(analysis: Analysis, path: str, offset: int) -> list[ScopeName]:
-    """Typenames and modules defined before the top-level form of `path` at
-    `offset`, in load order (the order `witx::load` validates them in)."""
-    out: list[ScopeName] = []
-    seen: set[str] = set()
-    loaded: set[str] = set()
-    for root in analysis.roots:
-        if root in loaded or root not in analysis.files:
-            continue
-        loaded.add(root)
-        stack: list[tuple[str, int, int]] = [(root, 0, 0)]  # (file, next item, next use)
-        while stack:
-            p, i, u = stack.pop()
-            f = analysis.files[p]
-            items = f.tree.items
-            if i >= len(items):
-                continue
-            item = items[i]
-            if p == path and not _before(item, items[i + 1] if i + 1 < len(items) else None, offset):
-                return out
-            stack.append((p, i + 1, u))
-            if not isinstance(item, SList) or len(item.items) < 2:
-                continue
-            head, arg = item.head, item.items[1]
-            if head is not None and head.text == "use" and isinstance(arg, Atom) and arg.kind is TokenKind.STRING:
-                stack[-1] = (p, i + 1, u + 1)
-                target = f.uses[u] if u < len(f.uses) else None
-                if target is not None and target in analysis.files and target not in loaded:
-                    loaded.add(target)
-                    stack.append((target, 0, 0))
-            elif head is not None and head.text in ("typename", "module") and isinstance(arg, Atom) \
-                    and arg.kind is TokenKind.ID and arg.name not in seen:
-                seen.add(arg.name)
-                out.append(ScopeName(arg.name, head.text, p, arg.span, docs_of(item.leading)))
-    return out
-
-
-def _before(item: Node, following: Node | None, offset: int) -> bool:
-    """Whether a top-level item lies wholly before the cursor."""
-    if isinstance(item, SList) and not item.closed:
-        return following is not None and following.start <= offset
-    return item.end <= offset
-
-
-def describe(named: NamedType) -> str:
-    """A one-line description of a typename's type."""
-    t = resolve(named)
-    if isinstance(named.tref, NamedType):
-        return f"alias of ${named.tref.name}"
-    if isinstance(t, Builtin):
-        return t.witx
-    if isinstance(t, RecordType):
-        if t.kind is RecordKind.BITFLAGS:
-            return f"flags ({(t.repr.value if t.repr else 'u32')}), {len(t.members)} flags"
-        if t.kind is RecordKind.TUPLE:
-            return f"tuple of {len(t.members)}"
-        return f"record, {len(t.members)} field{'s' if len(t.members) != 1 else ''}"
-    if isinstance(t, VariantType):
-        if t.form == "enum" or (t.is_enum() and t.form not in ("bool", "expected")):
-            return f"enum ({t.tag_repr.value}), {len(t.cases)} members"
-        return f"{t.form} ({t.tag_repr.value} tag), {len(t.cases)} cases"
-    if isinstance(t, HandleType):
-        return "handle"
-    if isinstance(t, ListType):
-        return "string" if t == STRING else "list"
-    return "pointer"
 
 
 # --- the cursor's context ---------------------------------------------------------------------
