@@ -176,7 +176,7 @@ def test_list_pointer_and_string_wiggle_forms() -> None:
     assert ("an (offset, length) pair of u32, 8 bytes in memory (offset u32 @0, length u32 @4; the length counts "
             "elements); a param is two core `i32`s (pointer, length)") in md
     buf = hover_types("(field $b$0uf").markdown
-    assert "`pub buf: wiggle::GuestPtr<'a, u8>`: `GuestPtr<'a, u8>`: one u32 offset into guest memory (4 bytes)" in buf
+    assert "`pub buf: wiggle::GuestPtr<'a, u8>` · one u32 offset into guest memory (4 bytes)" in buf
     p = hover_module("(param $$0p").markdown
     assert "`p: &wiggle::GuestPtr<'a, str>`" in p
     assert "the length counts bytes" in p

@@ -93,7 +93,7 @@ def field_hover(analysis: Analysis, owner: str, name: str) -> str | None:
     rust = rust_type(member.tref)
     wiggle = f"**wiggle** field {code(f'pub {rust_snake(name)}: {rust}')}" if rust else None
     if wiggle and isinstance(resolve(member.tref), (PointerType, ConstPointerType, ListType)):
-        wiggle += f": {carried_as(member.tref)}"
+        wiggle += f" · {carried_as(member.tref, spell=False)}."
     return _join([_join([_witx(source or f'(field ${name} {type_label(member.tref)})'), member.docs.strip() or None]),
                   _join([where, type_line(analysis, member.tref)]), wiggle], RULE)
 
@@ -205,7 +205,8 @@ def param_hover(analysis: Analysis, key: SymbolKey) -> str | None:
         wiggle = f"**wiggle** the trait method returns {code(rust)}" if rust else None
     else:
         amp = "&" if passed_by_reference(p.tref) else ""
-        wiggle = f"**wiggle** {code(f'{rust_snake(name)}: {amp}{rust}')}: {carried_as(p.tref)}" if rust else None
+        wiggle = (f"**wiggle** {code(f'{rust_snake(name)}: {amp}{rust}')} · {carried_as(p.tref, spell=False)}."
+                  if rust else None)
     return _join([_join([_witx(source or f"({'result' if is_result else 'param'} ${name})"),
                          p.docs.strip() or None]),
                   _join([_join([what, core], " · "), type_line(analysis, p.tref)]), wiggle], RULE)

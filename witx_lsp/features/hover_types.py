@@ -39,10 +39,6 @@ def size_align(lay: Layout) -> str:
     return f"size {lay.size}, align {lay.align}" if lay.ok else f"no layout: {lay.error}"
 
 
-def body_of(tref: TypeRef) -> Type:
-    return resolve(tref)
-
-
 def kind_word(t: Type) -> str:
     """What the type is, in the words of its surface syntax."""
     if isinstance(t, RecordType):
@@ -70,7 +66,7 @@ def _is_string(t: Type) -> bool:
 def layout_header(tref: TypeRef, lay: Layout) -> str:
     """One line: the kind of type and its size and alignment, with the numbers
     that matter for it (tag, repr, counts)."""
-    t = body_of(tref)
+    t = resolve(tref)
     parts = [f"**{kind_word(t)}**"]
     if isinstance(tref, NamedType) and isinstance(tref.tref, NamedType):
         parts = [f"alias of {code('$' + tref.tref.name)} ({kind_word(t)})"]
@@ -135,7 +131,7 @@ def layout_section(tref: TypeRef, lay: Layout) -> str:
     parts = [layout_header(tref, lay)]
     if not lay.ok:
         return parts[0]
-    t = body_of(tref)
+    t = resolve(tref)
     if isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS and lay.members:
         parts.append(record_table(t, lay))
     elif isinstance(t, VariantType) and not t.is_enum() and lay.cases:
@@ -149,7 +145,7 @@ def layout_section(tref: TypeRef, lay: Layout) -> str:
 def member_notes(tref: TypeRef) -> dict[str, str]:
     """Comments for the members of a definition's code block: enum values and
     flag bits, keyed by member name."""
-    t = body_of(tref)
+    t = resolve(tref)
     if isinstance(t, VariantType) and t.form in ("enum", "variant"):
         return {c.name: f"= {i}" for i, c in enumerate(t.cases)}
     if isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
@@ -269,20 +265,21 @@ def passed_by_reference(tref: TypeRef) -> bool:
     return isinstance(t, VariantType) and not t.is_enum()
 
 
-def carried_as(tref: TypeRef) -> str:
-    """How a value of the type travels: in memory and as core wasm params."""
+def carried_as(tref: TypeRef, spell: bool = True) -> str:
+    """How a value of the type travels: in memory and as core wasm params
+    (`spell`: lead with the GuestPtr form of pointers, lists and strings)."""
     t = resolve(tref)
     core = " ".join(code(c) for c in param_core_types(tref))
     if isinstance(t, (PointerType, ConstPointerType)):
         inner = rust_type(t.pointee, 1) or "T"
-        return (f"{code(f'GuestPtr<{chr(39)}a, {inner}>')}: one u32 offset into guest memory (4 bytes); "
-                f"a param is one core {core}")
+        lead = f"{code(f'GuestPtr<{chr(39)}a, {inner}>')}: " if spell else ""
+        return f"{lead}one u32 offset into guest memory (4 bytes); a param is one core {core}"
     if isinstance(t, ListType):
         what = "str" if _is_string(t) else f"[{rust_type(t.element, 1) or 'T'}]"
         counts = "bytes" if _is_string(t) else "elements"
-        return (f"{code(f'GuestPtr<{chr(39)}a, {what}>')}: an (offset, length) pair of u32, 8 bytes in memory "
-                f"(offset u32 @0, length u32 @4; the length counts {counts}); a param is two core `i32`s "
-                "(pointer, length)")
+        lead = f"{code(f'GuestPtr<{chr(39)}a, {what}>')}: " if spell else ""
+        return (f"{lead}an (offset, length) pair of u32, 8 bytes in memory (offset u32 @0, length u32 @4; the "
+                f"length counts {counts}); a param is two core `i32`s (pointer, length)")
     if passed_by_reference(tref):
         rust = rust_type(tref)
         takes = f"the trait method takes {code('&' + rust)}" if rust else "wiggle cannot pass it to a trait method"
