@@ -13,6 +13,7 @@ otherwise).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from witx_lsp.base.text import LineIndex, PositionEncoding
@@ -108,6 +109,8 @@ def encode(tokens: list[SemanticToken], lines: LineIndex, encoding: PositionEnco
     one token per line segment, in the units of `encoding`."""
     data: list[int] = []
     prev_line = prev_char = 0
+    starts = lines.starts
+    line_info: dict[int, tuple[int, bool]] = {}  # line -> (end of content, ASCII only)
     for t in tokens:
         mods = 0
         for m in t.modifiers:
@@ -115,18 +118,25 @@ def encode(tokens: list[SemanticToken], lines: LineIndex, encoding: PositionEnco
         ttype = _TYPE_INDEX[t.type]
         start = t.start
         while start < t.end:
-            line = lines.line_of(start)
-            seg_end = min(t.end, lines.line_end(line))
+            line = bisect.bisect_right(starts, start) - 1
+            info = line_info.get(line)
+            if info is None:
+                content = lines.line_text(line)
+                info = line_info[line] = (starts[line] + len(content), content.isascii())
+            line_end, ascii_only = info
+            seg_end = min(t.end, line_end)
             if seg_end > start:
-                pos = lines.position(start, encoding)
-                length = lines.position(seg_end, encoding).character - pos.character
-                delta_line = pos.line - prev_line
-                delta_char = pos.character - prev_char if delta_line == 0 else pos.character
-                data += [delta_line, delta_char, length, ttype, mods]
-                prev_line, prev_char = pos.line, pos.character
-            if line + 1 >= len(lines.starts):
+                if ascii_only:
+                    char, length = start - starts[line], seg_end - start
+                else:
+                    char = lines.position(start, encoding).character
+                    length = lines.position(seg_end, encoding).character - char
+                delta_char = char - prev_char if line == prev_line else char
+                data += [line - prev_line, delta_char, length, ttype, mods]
+                prev_line, prev_char = line, char
+            if line + 1 >= len(starts):
                 break
-            start = max(lines.starts[line + 1], seg_end)
+            start = max(starts[line + 1], seg_end)
     return data
 
 
