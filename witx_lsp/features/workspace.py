@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.model.analysis import Analysis, SourceFile, analyze
-from witx_lsp.syntax.parser import parse
+from witx_lsp.model.load import ParseCache
 from witx_lsp.syntax.scanner import decode_string
 from witx_lsp.syntax.tree import Atom, SourceTree, TokenKind
 
@@ -39,6 +39,8 @@ class AnalysisHost:
         self.known: set[str] = set()  # canonical paths of workspace .witx files and open documents
         self.uses: dict[str, tuple[str, ...]] = {}  # file -> files it uses (canonical), from its own text
         self._analyses: dict[str, Analysis] = {}  # root -> analysis
+        self._users: dict[str, set[str]] | None = None  # file -> files that use it (derived from `uses`)
+        self.cache = ParseCache()
 
     # --- inputs ------------------------------------------------------------------------------
 
@@ -55,6 +57,7 @@ class AnalysisHost:
         c = self.canonical(path)
         self.known.discard(c)
         self.uses.pop(c, None)
+        self._users = None
         self.overlay_close(c)
         self._invalidate(c)
 
@@ -84,7 +87,11 @@ class AnalysisHost:
             self.uses[path] = ()
             return
         base = os.path.dirname(path)
-        self.uses[path] = tuple(self.canonical(os.path.join(base, name)) for name in used_names(parse(text, path)))
+        tree, _ = self.cache.get(path, text)
+        uses = tuple(self.canonical(os.path.join(base, name)) for name in used_names(tree))
+        if self.uses.get(path) != uses:
+            self.uses[path] = uses
+            self._users = None
 
     def _invalidate(self, path: str) -> None:
         for root in [r for r, a in self._analyses.items() if path in a.files or r == path]:
@@ -95,10 +102,12 @@ class AnalysisHost:
     def roots_of(self, path: str) -> list[str]:
         """The root files whose loads reach `path` (itself when nothing uses it)."""
         c = self.canonical(path)
-        users: dict[str, set[str]] = {}
-        for f, used in self.uses.items():
-            for u in used:
-                users.setdefault(u, set()).add(f)
+        if self._users is None:
+            self._users = {}
+            for f, used in self.uses.items():
+                for u in used:
+                    self._users.setdefault(u, set()).add(f)
+        users = self._users
         seen = {c}
         todo = [c]
         roots = []
@@ -128,7 +137,7 @@ class AnalysisHost:
     def analysis_of_root(self, root: str) -> Analysis:
         a = self._analyses.get(root)
         if a is None:
-            a = analyze([root], self.provider)
+            a = analyze([root], self.provider, self.cache)
             self._analyses[root] = a
         return a
 

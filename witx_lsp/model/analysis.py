@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.text import LineIndex
@@ -13,6 +14,9 @@ from witx_lsp.base.vfs import DiskProvider, MemoryProvider, SourceProvider
 from witx_lsp.model.symbols import SymbolIndex
 from witx_lsp.model.types import Document
 from witx_lsp.syntax.tree import SourceTree
+
+if TYPE_CHECKING:
+    from witx_lsp.model.load import ParseCache
 
 
 @dataclass
@@ -44,12 +48,13 @@ class Analysis:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def analyze(roots: Sequence[str], provider: SourceProvider | None = None) -> Analysis:
+def analyze(roots: Sequence[str], provider: SourceProvider | None = None, cache: ParseCache | None = None) -> Analysis:
     """Load the root files (and what they `use`) into one document, as the
-    reference's `witx::load(&[paths])` does, and validate it."""
+    reference's `witx::load(&[paths])` does, and validate it. An editor session
+    passes a `ParseCache` so that unchanged files are not parsed again."""
     from witx_lsp.model.load import load
 
-    return load(roots, provider or DiskProvider())
+    return load(roots, provider or DiskProvider(), cache)
 
 
 def analyze_text(text: str, path: str = "/input.witx", others: dict[str, str] | None = None) -> Analysis:

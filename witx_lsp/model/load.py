@@ -7,6 +7,7 @@ witx-language.md §3.2). Iterative, so a long include chain cannot overflow the 
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from witx_lsp.model.symbols import SymbolIndex
 from witx_lsp.model.syntax_ast import UseDecl
 from witx_lsp.model.validate import Validator
 from witx_lsp.syntax.parser import parse
+from witx_lsp.syntax.tree import SourceTree
 
 
 def _within_limit(text: str, path: str, limit: int) -> str | ReadFailure:
@@ -32,6 +34,30 @@ def _within_limit(text: str, path: str, limit: int) -> str | ReadFailure:
     return ReadFailure("E0404", f"`{path}` is {size} bytes, over the limit of {limit} bytes")
 
 
+class ParseCache:
+    """Parsed and lowered files by (path, text), for an editor session that
+    re-analyses after every keystroke: files that did not change are not parsed
+    again. Trees and lowered files are never mutated after creation, so sharing
+    them between analyses is safe. Bounded (least recently used goes first)."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[tuple[str, str], tuple[SourceTree, LoweredFile]] = OrderedDict()
+
+    def get(self, path: str, text: str) -> tuple[SourceTree, LoweredFile]:
+        key = (path, text)
+        hit = self._entries.get(key)
+        if hit is not None:
+            self._entries.move_to_end(key)
+            return hit
+        tree = parse(text, path)
+        entry = (tree, lower(tree, path))
+        self._entries[key] = entry
+        if len(self._entries) > self.capacity:
+            self._entries.popitem(last=False)
+        return entry
+
+
 @dataclass
 class _Frame:
     path: str
@@ -39,7 +65,7 @@ class _Frame:
     next_decl: int = 0
 
 
-def load(roots: Sequence[str], provider: SourceProvider) -> Analysis:
+def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | None = None) -> Analysis:
     files: dict[str, SourceFile] = {}
     diagnostics: list[Diagnostic] = []
     symbols = SymbolIndex()
@@ -55,8 +81,11 @@ def load(roots: Sequence[str], provider: SourceProvider) -> Analysis:
             site_path, site_span = use_site if use_site is not None else (path, Span(0, 0))
             diagnostics.append(Diagnostic(text.code, Severity.ERROR, text.message, site_path, site_span))
             return None
-        tree = parse(text, path)
-        lowered = lower(tree, path)
+        if cache is not None:
+            tree, lowered = cache.get(path, text)
+        else:
+            tree = parse(text, path)
+            lowered = lower(tree, path)
         uses = tuple(provider.canonical(os.path.join(os.path.dirname(path), d.path))
                      for d in lowered.decls if isinstance(d, UseDecl))
         files[path] = SourceFile(path, text, tree, uses)

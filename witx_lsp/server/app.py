@@ -14,10 +14,12 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from witx_lsp import __version__
+from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.text import LineIndex, PositionEncoding
 from witx_lsp.features.diagnostics import collect
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.workspace import AnalysisHost
+from witx_lsp.model.analysis import Analysis
 from witx_lsp.server import convert
 from witx_lsp.server.options import Settings, parse_settings
 
@@ -41,6 +43,8 @@ class WitxServer(LanguageServer):
         self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, int | None] = {}  # uri -> version last published
+        # Diagnostics of recent analyses (one analysis serves every file it reads).
+        self._collected: dict[int, tuple[Analysis, list[Diagnostic]]] = {}
 
     # --- errors go to the log, not to message boxes ------------------------------------------
 
@@ -90,8 +94,18 @@ class WitxServer(LanguageServer):
         lines = self.lines_of(snap)
         related = bool(self._client_flag("text_document", "publish_diagnostics", "related_information",
                                          default=True))
-        diags = collect(snap.analysis, self.settings.severity)
-        return [convert.diagnostic(d, lines, self.encoding, related) for d in diags if d.path == snap.path]
+        return [convert.diagnostic(d, lines, self.encoding, related) for d in self.diagnostics_of(snap.analysis)
+                if d.path == snap.path]
+
+    def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
+        hit = self._collected.get(id(analysis))
+        if hit is not None and hit[0] is analysis:
+            return hit[1]
+        diags = collect(analysis, self.settings.severity)
+        if len(self._collected) >= 16:
+            self._collected.clear()
+        self._collected[id(analysis)] = (analysis, diags)
+        return diags
 
     def schedule_diagnostics(self, uris: list[str]) -> None:
         """Debounced publication (per document, on the event loop; no threads)."""
@@ -186,6 +200,7 @@ class WitxServer(LanguageServer):
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw)
         self.settings = settings
+        self._collected.clear()
         logging.getLogger("witx_lsp").setLevel(settings.log_level.upper())
         if problems:
             self.window_show_message(types.ShowMessageParams(

@@ -52,6 +52,15 @@ def register(server: WitxServer) -> None:
                 log.warning("workspace/configuration failed", exc_info=True)
         ls.apply_settings(settings)
         ls.schedule_diagnostics(list(ls.workspace.text_documents))
+        # Hints and lenses depend on settings: ask the client to re-request them.
+        refreshes = ((("workspace", "inlay_hint", "refresh_support"), ls.workspace_inlay_hint_refresh_async),
+                     (("workspace", "code_lens", "refresh_support"), ls.workspace_code_lens_refresh_async))
+        for capability, refresh in refreshes:
+            if ls._client_flag(*capability, default=False):
+                try:
+                    await refresh(None)
+                except Exception:
+                    log.warning("the client refused a refresh request", exc_info=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: WitxServer, params: types.DidOpenTextDocumentParams) -> None:
