@@ -43,6 +43,18 @@ async def _start(client: LanguageClient, root: Path, capabilities: types.ClientC
     def register(params: types.RegistrationParams) -> None:
         return None
 
+    refreshes: list[str] = []
+
+    @client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def inlay_refresh(params: None) -> None:
+        refreshes.append(types.WORKSPACE_INLAY_HINT_REFRESH)
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def lens_refresh(params: None) -> None:
+        refreshes.append(types.WORKSPACE_CODE_LENS_REFRESH)
+
+    client.refreshes = refreshes  # type: ignore[attr-defined]
+
     result = await client.initialize_session(types.InitializeParams(
         capabilities=capabilities, root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")],
@@ -242,3 +254,9 @@ async def test_inlay_hint_settings(client: LanguageClient) -> None:
             break
         await asyncio.sleep(0.02)
     assert labels == ["= 0", "= 1"]
+    # The client is asked to re-request hints and lenses (VS Code's capabilities advertise refresh support).
+    for _ in range(100):
+        if types.WORKSPACE_INLAY_HINT_REFRESH in client.refreshes:  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.02)
+    assert types.WORKSPACE_INLAY_HINT_REFRESH in client.refreshes  # type: ignore[attr-defined]
