@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from witx_lsp.base.span import Span
 from witx_lsp.features.formatting import format_document, format_range, format_text
@@ -162,3 +164,39 @@ def test_range_formatting_touches_only_the_forms_in_the_range() -> None:
 def test_deep_nesting_is_refused_rather_than_crashing() -> None:
     text = "(typename $a " + "(list " * 300 + "u8" + ")" * 300 + ")"
     assert format_text(text) is None
+
+
+_ATOMS = st.sampled_from(["$a", "$b", "u8", "typename", "record", "field", "enum", "variant", "module", "@witx",
+                           "@interface", "func", "tag", '"s"', '"\\""', "42"])
+_GAPS = st.sampled_from(["", " ", "\n", "\n\n", "\t", ";; c\n", " ;;; d\n", "(; b ;)", "(;; bd\n  x ;)", "\n;; e\n\n"])
+_TREES = st.recursive(_ATOMS, lambda kids: st.lists(kids, max_size=6).map(lambda k: ("list", k)), max_leaves=40)
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> str:
+    out: list[str] = []
+    todo: list[object] = list(reversed(draw(st.lists(_TREES, max_size=5))))
+    while todo:
+        node = todo.pop()
+        out.append(draw(_GAPS))
+        if isinstance(node, str):
+            out.append(node)
+            out.append(" ")
+        elif isinstance(node, tuple):
+            out.append("(")
+            todo.append(")")
+            todo.extend(reversed(node[1]))
+    out.append(draw(_GAPS))
+    return "".join(out)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_texts())
+def test_any_well_formed_text_formats_idempotently(text: str) -> None:
+    if parse(text).errors:
+        assert format_text(text) is None
+        return
+    out = format_text(text)
+    assert out is not None, "the safety net refused a well-formed text"
+    again = format_text(out.text)
+    assert again is not None and again.text == out.text

@@ -53,3 +53,32 @@ def test_formatting_is_idempotent_and_keeps_meaning(path: Path) -> None:
 @needs_corpus
 def test_the_corpus_selection_is_not_empty() -> None:
     assert len(corpus_09_files()) > 50
+
+
+@needs_corpus
+def test_editing_features_never_raise_on_mutated_corpus_text() -> None:
+    import random
+
+    from witx_lsp.base.span import Span
+    from witx_lsp.features.code_actions import code_actions
+    from witx_lsp.features.completion import complete
+    from witx_lsp.features.semantic_tokens import semantic_tokens
+    from witx_lsp.features.snapshot import Snapshot
+    from witx_lsp.model.analysis import analyze_text
+
+    rng = random.Random(7)
+    files = corpus_09_files()
+    for _ in range(60):
+        text = rng.choice(files).read_text(encoding="utf-8")
+        i = rng.randrange(len(text) + 1)
+        text = text[:i] + rng.choice(["", "(", ")", "$", ";;", "(;", '"', "\n"]) + text[i + rng.randrange(40):]
+        snap = Snapshot("/m.witx", analyze_text(text, "/m.witx"))
+        for _ in range(4):
+            at = rng.randrange(len(text) + 1)
+            complete(snap, at)
+            code_actions(snap, Span(at, min(len(text), at + 20)))
+        semantic_tokens(snap)
+        out = format_text(text)
+        if out is not None:
+            again = format_text(out.text)
+            assert again is not None and again.text == out.text
