@@ -91,6 +91,13 @@ def test_create_a_missing_typename_above_the_form_that_uses_it() -> None:
     assert analyze_text(applied(text, create), PATH).diagnostics == []
 
 
+def test_create_goes_above_the_first_use() -> None:
+    text = "(typename $a (expected $foo (error u8)))\n(typename $b u8)\n(typename $c (list $foo))\n"
+    [create] = titled(actions(text, at="$foo))\n"), "Create typename")  # at the second use
+    assert applied(text, create).startswith("(typename $foo u32)\n\n(typename $a")
+    assert len(create.diagnostics) == 2
+
+
 def test_no_create_when_the_name_is_defined_later() -> None:
     text = "(typename $x (list $later))\n(typename $later u8)\n"
     assert titled(actions(text, at="$later)"), "Create typename") == []

@@ -159,12 +159,16 @@ def _unknown_name(snapshot: Snapshot, d: Diagnostic) -> list[CodeAction]:
     defined = snapshot.analysis.symbols.definitions
     if (SymbolKey(SymbolKind.TYPENAME, (name,)) not in defined and SymbolKey(SymbolKind.MODULE, (name,)) not in defined
             and snapshot.file is not None):
-        at = _line_start(text, _form_start(snapshot.file.tree, d.span.start))
+        # Above the first use in this file: witx has no forward references.
+        uses = [u for u in snapshot.analysis.diagnostics if u.code == "E0301" and u.path == path
+                and text[u.span.start:u.span.end] == word]
+        first = min((u.span.start for u in uses), default=d.span.start)
+        at = _line_start(text, _form_start(snapshot.file.tree, first))
         if at is not None:
             plain = f"(typename ${name} u32)\n\n"
             snippet = f"(typename \\${name} ${{1:u32}})\n\n"
-            out.append(CodeAction(f"Create typename `${name}`", QUICKFIX, {path: [(Span(at, at), plain)]}, (d,),
-                                  snippet_edits={path: [(Span(at, at), snippet)]}))
+            out.append(CodeAction(f"Create typename `${name}`", QUICKFIX, {path: [(Span(at, at), plain)]},
+                                  tuple(uses) or (d,), snippet_edits={path: [(Span(at, at), snippet)]}))
     return out
 
 
