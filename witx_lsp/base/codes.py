@@ -8,6 +8,7 @@ Ranges:
   E04xx  file loading (witx_lsp.base.vfs, witx_lsp.model.load)
   E05xx, W05xx  memory layout (witx_lsp.layout)
   W01xx  warnings and hints about forms the reference ignores
+  W06xx  wiggle generator hazards (witx_lsp.wiggle.codegen.hazards)
 
 Every code has a page docs/diagnostics/<CODE>.md; `docs_url` links to it.
 tests/test_codes.py checks that every code used in witx_lsp/ is registered and
@@ -125,6 +126,25 @@ CODES: dict[str, CodeInfo] = {
     "W0505": CodeInfo("4-byte bool", _H, "A `bool` stored in memory takes 4 bytes (a u32-tagged variant)."),
     "W0506": CodeInfo("i386 layout differs", _H,
                       "The layout differs on i386 System V hosts, which align 64-bit members to 4 bytes."),
+    # --- W06xx wiggle generator hazards (witx_lsp.wiggle.codegen.hazards) ------------------------
+    "W0601": CodeInfo("anonymous bool", _W, "wiggle's generator panics on a `bool` that is not a typename of its own."),
+    "W0602": CodeInfo("char value", _W, "wiggle's generator panics on a `char` parameter; a `char` stored in memory "
+                      "gives Rust that does not compile."),
+    "W0603": CodeInfo("named tuple", _W, "wiggle's generator panics on a typename that is a `tuple`."),
+    "W0604": CodeInfo("untagged union", _W, "wiggle's generator panics on a `union` without an enum tag."),
+    "W0605": CodeInfo("named string", _W, "wiggle defines a typename that is a `string` as `GuestPtr<[char]>`, "
+                      "which its own glue does not accept."),
+    "W0606": CodeInfo("result not expected", _W,
+                      "wiggle's generator panics on a result that is not an `expected`, or on several results."),
+    "W0607": CodeInfo("error type not an enum", _W,
+                      "wiggle's generator panics on an `expected` whose error type is missing or not an enum."),
+    "W0608": CodeInfo("anonymous record member", _W,
+                      "wiggle's generator panics on a record field that is an anonymous list, string or tuple."),
+    "W0609": CodeInfo("no Rust identifier", _W, "A witx name becomes no Rust identifier (or the keyword `Self`) "
+                      "under wiggle's naming rules."),
+    "W0610": CodeInfo("Rust name clash", _W, "Two witx names become the same Rust name under wiggle's naming rules."),
+    "W0611": CodeInfo("shadowed prelude name", _W,
+                      "A typename becomes a Rust prelude name that wiggle's generated code relies on."),
 }
 
 

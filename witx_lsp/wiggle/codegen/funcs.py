@@ -170,7 +170,7 @@ class FuncGen:
                 return "called `Option::unwrap()` on a `None` value"
             et = resolve(err)
             if not (isinstance(et, VariantType) and et.is_enum()):
-                return f"no implementation for {_lower_instruction(et)}"
+                return f"no implementation for {lower_instruction(et)}"
         return None
 
     def bounds(self, module: Module, func: InterfaceFunc) -> list[str]:
@@ -273,7 +273,7 @@ class FuncGen:
                 w.fn(FnSig(method, ("&mut self", f"e: super::{e.rich}"), f"{anyhow(self.profile)}::Result<{abi}>"))
 
 
-def _lower_instruction(t: object) -> str:
+def lower_instruction(t: object) -> str:
     """The witx ABI instruction that lowers a non-enum error (wiggle implements only `EnumLower`)."""
     if isinstance(t, Builtin):
         return {BuiltinKind.U8: "I32FromU8", BuiltinKind.S8: "I32FromS8", BuiltinKind.U16: "I32FromU16",
@@ -287,4 +287,4 @@ def _lower_instruction(t: object) -> str:
     return f"{type(t).__name__}Lower"
 
 
-__all__ = ["ASYNC_TRAIT", "FuncGen", "Method"]
+__all__ = ["ASYNC_TRAIT", "FuncGen", "Method", "lower_instruction"]

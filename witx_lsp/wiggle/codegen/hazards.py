@@ -1,0 +1,330 @@
+"""Generator hazards: witx that `wiggle::from_witx!` (wasmtime v5-v19) panics on,
+or turns into Rust that does not compile (wiggle.md §5, §6).
+
+W0601 anonymous `bool`            W0607 error type that is not an enum
+W0602 `char` value                W0608 anonymous list/string record member
+W0603 named tuple                 W0609 name that is no Rust identifier
+W0604 untagged union              W0610 two names, one Rust name
+W0605 named string                W0611 name that shadows a Rust prelude item
+W0606 result that is not `expected`
+
+Each is a warning at the construct, saying what the generator would do and
+how to avoid it. The rules mirror bytecodealliance/wasmtime
+crates/wiggle/generate/src (names.rs `type_ref`, types/record.rs, funcs.rs,
+module_trait.rs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from witx_lsp.base.codes import default_severity
+from witx_lsp.base.diagnostic import Diagnostic, Related
+from witx_lsp.base.span import FileSpan
+from witx_lsp.model.analysis import Analysis
+from witx_lsp.model.types import (
+    Builtin,
+    BuiltinKind,
+    ConstPointerType,
+    HandleType,
+    ListType,
+    NamedType,
+    Param,
+    PointerType,
+    RecordKind,
+    RecordType,
+    TypeRef,
+    VariantType,
+    resolve,
+)
+from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config
+from witx_lsp.wiggle.codegen.funcs import lower_instruction
+from witx_lsp.wiggle.codegen.spans import form_span, keyword_span, type_span
+from witx_lsp.wiggle.codegen.typeref import LIFETIME_FREE_PROFILE, is_string, witx_text
+
+# Prelude names the generated code relies on (types) and constructors (a handle is a tuple struct).
+PRELUDE_TYPES = ("Result", "Option", "Box", "String", "TryFrom", "From", "Into", "Send", "Sync", "Copy", "Fn")
+PRELUDE_VALUES = ("Ok", "Err", "Some", "None")
+
+
+def _is_bool(t: TypeRef) -> bool:
+    return isinstance(t, VariantType) and t.is_bool()
+
+
+def _is_char(t: TypeRef) -> bool:
+    r = resolve(t)
+    return isinstance(r, Builtin) and r.kind is BuiltinKind.CHAR
+
+
+def _anonymous(tref: TypeRef) -> Iterator[TypeRef]:
+    """`tref` and the anonymous types inside it (never looking through a typename)."""
+    stack = [tref]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, NamedType):
+            continue
+        yield t
+        if isinstance(t, (PointerType, ConstPointerType)):
+            stack.append(t.pointee)
+        elif isinstance(t, ListType):
+            stack.append(t.element)
+        elif isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS:
+            stack.extend(m.tref for m in reversed(t.members))
+        elif isinstance(t, VariantType):
+            stack.extend(c.tref for c in reversed(t.cases) if c.tref is not None)
+
+
+def _has_anonymous_bool(tref: TypeRef) -> bool:
+    return any(_is_bool(t) for t in _anonymous(tref))
+
+
+def _kind_word(t: TypeRef) -> str:
+    if isinstance(t, ListType):
+        return "string" if is_string(t) else "list"
+    if isinstance(t, RecordType):
+        return "tuple" if t.kind is RecordKind.TUPLE else "record"
+    if isinstance(t, VariantType):
+        return "bool" if t.is_bool() else t.form
+    return "type"
+
+
+class _Hazards:
+    def __init__(self, analysis: Analysis, config: Config) -> None:
+        self.analysis = analysis
+        self.config = config
+        self.out: list[Diagnostic] = []
+
+    def add(self, code: str, message: str, at: FileSpan | None, data: dict[str, Any],
+            related: tuple[Related, ...] = ()) -> None:
+        if at is None:
+            return
+        self.out.append(Diagnostic(code, default_severity(code), message, at.path, at.span, related,
+                                   data={"generator": "wiggle", **data}))
+
+    # --- types ----------------------------------------------------------------------------------------
+
+    def typedef(self, named: NamedType) -> None:
+        t = named.tref
+        at = type_span(self.analysis, named.span)
+        if isinstance(t, NamedType):
+            return
+        if isinstance(t, RecordType) and t.kind is RecordKind.TUPLE:
+            self.add("W0603", f"named tuple `${named.name}`: wiggle-generate panics (“Ident cannot be a number; "
+                     "use Literal instead”) because the generated struct's fields would be named `0`, `1`, …; "
+                     "use a record with named fields, or write the tuple where it is used",
+                     at, {"typename": named.name, "panic": "Ident cannot be a number; use Literal instead"})
+            return
+        if isinstance(t, RecordType) and t.kind is RecordKind.OTHER:
+            for m in t.members:
+                self.member(named, m.name, m.tref, m.span)
+        elif isinstance(t, VariantType):
+            if t.cases and all(c.name.isdigit() for c in t.cases):
+                self.add("W0604", f"untagged union `${named.name}`: wiggle-generate panics (“Ident cannot be a "
+                         "number; use Literal instead”) because the generated enum's variants would be named `0`, "
+                         "`1`, …; use a `variant` with named cases, or tag the union with an enum "
+                         "(`(@witx tag $t)`)", at, {"typename": named.name,
+                                                    "panic": "Ident cannot be a number; use Literal instead"})
+                return
+            for c in t.cases:
+                if c.tref is None:
+                    continue
+                where = f"case `{c.name}` of `${named.name}`"
+                self.anonymous_bools(c.tref, where, c.span, named.span)
+                if _is_char(c.tref):
+                    self.char_in_memory(where, keyword_span(self.analysis, c.span, "char") or at)
+        elif isinstance(t, ListType):
+            if is_string(t):
+                self.add("W0605", f"named string `${named.name}`: wiggle defines it as "
+                         f"`wiggle::GuestPtr<'a, [char]>`, not `wiggle::GuestPtr<'a, str>` as it spells an "
+                         "anonymous `string`, and its glue builds a `GuestPtr<str>` for a parameter of this type, "
+                         f"so Rust that uses `${named.name}` does not compile; write `string` where you use it",
+                         at, {"typename": named.name, "rust": "wiggle::GuestPtr<'a, [char]>"})
+            else:
+                self.anonymous_bools(t.element, f"the element type of `${named.name}`", named.span, None)
+        elif isinstance(t, (PointerType, ConstPointerType)):
+            self.anonymous_bools(t.pointee, f"the pointee of `${named.name}`", named.span, None)
+
+    def member(self, named: NamedType, name: str, tref: TypeRef, span: FileSpan | None) -> None:
+        where = f"field `{name}` of `${named.name}`"
+        at = type_span(self.analysis, span)
+        if _is_bool(tref):
+            self.add("W0601", f"anonymous `bool` in {where}: wiggle-generate panics (“not implemented: other "
+                     "anonymous struct members”); define `(typename $flag bool)` and use `$flag`",
+                     keyword_span(self.analysis, span, "bool"), {"panic": "not implemented: other anonymous "
+                                                                           "struct members"})
+        elif isinstance(tref, (ListType, RecordType, VariantType)):
+            kind = _kind_word(tref)
+            self.add("W0608", f"{where} is an anonymous {kind}, `{witx_text(tref)}`: wiggle-generate panics "
+                     "(“not implemented: other anonymous struct members”); define it as a typename, e.g. "
+                     f"`(typename ${name}_{kind} {witx_text(tref)})`, and use that",
+                     at, {"panic": "not implemented: other anonymous struct members", "kind": kind})
+        elif isinstance(tref, (PointerType, ConstPointerType)):
+            self.anonymous_bools(tref.pointee, where, span, None)
+        if _is_char(tref):
+            self.char_in_memory(where, keyword_span(self.analysis, span, "char") or at)
+
+    def anonymous_bools(self, tref: TypeRef, where: str, span: FileSpan | None, fallback: FileSpan | None) -> None:
+        if not _has_anonymous_bool(tref):
+            return
+        at = keyword_span(self.analysis, span, "bool") or fallback
+        self.add("W0601", f"anonymous `bool` in {where}: wiggle-generate panics (“not implemented: anonymous "
+                 "variant ref”), so the macro fails; define `(typename $flag bool)` and use `$flag`",
+                 at, {"panic": "not implemented: anonymous variant ref"})
+
+    def char_in_memory(self, where: str, at: FileSpan | None) -> None:
+        self.add("W0602", f"`char` in {where}: the generated code reads and writes it through `GuestType`, "
+                 "which wiggle does not implement for `char`, so the Rust does not compile; use `u32` "
+                 "(a Unicode scalar value) instead", at, {"reason": "no GuestType for char"})
+
+    # --- functions ------------------------------------------------------------------------------------
+
+    def func(self, module: str, fname: str, params: tuple[Param, ...], results: tuple[Param, ...]) -> None:
+        for p in params:
+            self.anonymous_bools(p.tref, f"parameter `{p.name}` of `{fname}`", p.span, p.span)
+            if _is_char(p.tref):
+                self.add("W0602", f"`char` parameter `{p.name}` of `{fname}`: wiggle-generate panics (“no "
+                         "implementation for CharFromI32”); pass a `u32` (a Unicode scalar value) or a `string`",
+                         keyword_span(self.analysis, p.span, "char"), {"panic": "no implementation for CharFromI32"})
+        for i, r in enumerate(results):
+            at = type_span(self.analysis, r.span)
+            if i > 0:
+                self.add("W0606", f"`{fname}` has more than one result: wiggle-generate panics (“not "
+                         "implemented”); return one `(expected …)`", at, {"panic": "not implemented"})
+                continue
+            t = resolve(r.tref)
+            shape = t.as_expected() if isinstance(t, VariantType) else None
+            if shape is None:
+                self.add("W0606", f"result `{r.name}` of `{fname}` is `{witx_text(r.tref)}`, not an `expected`: "
+                         "wiggle-generate panics (“not implemented”); return "
+                         "`(expected <ok type> (error $errno))`", at, {"panic": "not implemented"})
+                continue
+            ok, err = shape
+            if ok is not None and _is_char(ok):
+                self.char_in_memory(f"result `{r.name}` of `{fname}`", at)
+            if err is None:
+                self.add("W0607", f"the `expected` result `{r.name}` of `{fname}` has no error type: "
+                         "wiggle-generate panics (“called `Option::unwrap()` on a `None` value”); add "
+                         "`(error $errno)` with an enum", at, {"panic": "called `Option::unwrap()` on a `None` value"})
+                continue
+            et = resolve(err)
+            if not (isinstance(et, VariantType) and et.is_enum()):
+                panic = f"no implementation for {lower_instruction(et)}"
+                self.add("W0607", f"the error type of result `{r.name}` of `{fname}` is `{witx_text(err)}`, which "
+                         f"is not an enum: wiggle-generate panics (“{panic}”); use an enum such as `$errno`",
+                         form_span(self.analysis, r.span, "error"), {"panic": panic})
+
+    # --- names ----------------------------------------------------------------------------------------
+
+    def ident(self, what: str, witx: str, rust: str, at: FileSpan | None) -> bool:
+        """W0609 when `rust` is no identifier (or is `Self`); True when it is fine."""
+        problem = names.ident_problem(rust)
+        if problem is not None:
+            self.add("W0609", f"{what} `{witx}` becomes `{rust}` in Rust, which is not an identifier: "
+                     f"wiggle-generate panics (“{problem}”); rename it", at, {"rust": rust, "panic": problem})
+            return False
+        if rust == "Self":
+            self.add("W0609", f"{what} `{witx}` becomes `Self` in Rust, a keyword wiggle does not escape (only "
+                     "the witx name `self` becomes `Self_`): the generated code does not compile; rename it",
+                     at, {"rust": rust})
+            return False
+        return True
+
+    def collide(self, items: list[tuple[str, str, str, FileSpan | None]]) -> None:
+        """(what, witx name, Rust name, where) items sharing one Rust namespace."""
+        first: dict[str, tuple[str, str, FileSpan | None]] = {}
+        for what, witx, rust, at in items:
+            if names.ident_problem(rust) is not None:
+                continue
+            if rust in first:
+                owhat, owitx, oat = first[rust]
+                related = (Related(oat.path, oat.span, f"`{owitx}` also becomes `{rust}`"),) if oat else ()
+                self.add("W0610", f"{what} `{witx}` and {owhat} `{owitx}` both become `{rust}` in Rust: the "
+                         "generated code defines it twice and does not compile; rename one of them",
+                         at, {"rust": rust}, related)
+            else:
+                first[rust] = (what, witx, at)
+
+    def naming(self) -> None:
+        doc, cfg = self.analysis.document, self.config
+        types: list[tuple[str, str, str, FileSpan | None]] = [("the generated trait", "UserErrorConversion",
+                                                                "UserErrorConversion", None)]
+        for e in cfg.errors:
+            if e.trappable and doc.typename(e.abi) is not None:
+                types.append(("the trappable error type", e.rich, e.rich, None))
+        for named in doc.typenames:
+            rust = names.type_name(named.name)
+            self.ident("typename", f"${named.name}", rust, named.span)
+            types.append(("typename", f"${named.name}", rust, named.span))
+            if rust in PRELUDE_TYPES or (rust in PRELUDE_VALUES and isinstance(named.tref, HandleType)):
+                self.add("W0611", f"typename `${named.name}` becomes `{rust}`, which shadows Rust's prelude "
+                         f"`{rust}` in the generated modules (the generated code uses it), so they do not "
+                         "compile; rename it", named.span, {"rust": rust})
+            self.members(named)
+        self.collide(types)
+        consts = []
+        for c in doc.constants:
+            rust = names.constant_name(c.ty, c.name)
+            self.ident("constant", f"${c.ty} ${c.name}", rust, c.span)
+            consts.append(("constant", f"${c.ty} ${c.name}", rust, c.span))
+        self.collide(consts)
+        mods: list[tuple[str, str, str, FileSpan | None]] = [("the generated module", "types", "types", None),
+                                                              ("the generated module", "metadata", "metadata", None)]
+        for m in doc.modules:
+            if self.ident("module", f"${m.name}", names.module_name(m.name), m.span):
+                self.ident("module", f"${m.name}", names.type_name(m.name), m.span)
+            mods.append(("module", f"${m.name}", names.module_name(m.name), m.span))
+            funcs: list[tuple[str, str, str, FileSpan | None]] = []
+            if cfg.wasmtime:
+                funcs.append(("the generated function", "add_to_linker", "add_to_linker", None))
+            for f in m.funcs:
+                self.ident("function", f'"{f.name}"', names.escape_snake(f.name), f.span)
+                funcs.append(("function", f'"{f.name}"', names.escape_snake(f.name), f.span))
+                params: list[tuple[str, str, str, FileSpan | None]] = []
+                if cfg.profile >= LIFETIME_FREE_PROFILE:
+                    params.append(("the memory parameter", "mem", "mem", None))
+                for p in f.params:
+                    self.ident("parameter", f"${p.name}", names.escape_snake(p.name), p.span)
+                    params.append(("parameter", f"${p.name}", names.escape_snake(p.name), p.span))
+                self.collide(params)
+            self.collide(funcs)
+        self.collide(mods)
+
+    def members(self, named: NamedType) -> None:
+        t = named.tref
+        items: list[tuple[str, str, str, FileSpan | None]] = []
+        if isinstance(t, RecordType) and t.kind is RecordKind.OTHER:
+            for m in t.members:
+                rust = names.escape_snake(m.name)
+                self.ident("field", f"${m.name}", rust, m.span)
+                items.append(("field", f"${m.name}", rust, m.span))
+        elif isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
+            for m in t.members:
+                rust = names.flag_member(m.name)
+                self.ident("flag", f"${m.name}", rust, m.span)
+                items.append(("flag", f"${m.name}", rust, m.span))
+        elif isinstance(t, VariantType) and not (t.cases and all(c.name.isdigit() for c in t.cases)):
+            for c in t.cases:
+                rust = names.enum_variant(c.name)
+                self.ident("case", f"${c.name}", rust, c.span)
+                items.append(("case", f"${c.name}", rust, c.span))
+        self.collide(items)
+
+    def run(self) -> list[Diagnostic]:
+        for named in self.analysis.document.typenames:
+            self.typedef(named)
+        for m in self.analysis.document.modules:
+            for f in m.funcs:
+                self.func(m.name, f.name, f.params, f.results)
+        self.naming()
+        self.out.sort(key=lambda d: (d.path, d.span.start, d.code))
+        return self.out
+
+
+def hazard_diagnostics(analysis: Analysis, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
+    """Every generator hazard of the analysed document under `config` (W0601-W0611)."""
+    return _Hazards(analysis, config).run()
+
+
+__all__ = ["PRELUDE_TYPES", "PRELUDE_VALUES", "hazard_diagnostics"]

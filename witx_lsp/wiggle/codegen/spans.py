@@ -1,0 +1,84 @@
+"""Source ranges for generator hazards: the type written after a `$name` in
+`(param $x T)`, `(field $x T)`, `(typename $x T)`, `(result $x T)`, `(case $x T)`,
+and keywords inside it. The model keeps the `$name` spans; the rest is found in
+the syntax tree (iteratively: nesting depth never reaches the recursion limit).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from witx_lsp.base.span import FileSpan
+from witx_lsp.model.analysis import Analysis
+from witx_lsp.syntax.tree import Atom, Node, SList
+
+
+def _list_holding(items: list[Node], start: int) -> tuple[SList | None, int]:
+    """The list whose direct item begins at `start`, and that item's index (None, -1 at the top level)."""
+    parent: SList | None = None
+    level = items
+    while True:
+        i = bisect.bisect_right(level, start, key=lambda n: n.start) - 1
+        if i < 0:
+            return None, -1
+        node = level[i]
+        if node.start == start:
+            return parent, i
+        if not isinstance(node, SList) or start >= node.end:
+            return None, -1
+        parent, level = node, node.items
+
+
+def type_node(analysis: Analysis, name: FileSpan | None) -> tuple[FileSpan, Node] | None:
+    """The item after the `$name` at `name` in its list."""
+    if name is None:
+        return None
+    f = analysis.files.get(name.path)
+    if f is None:
+        return None
+    parent, i = _list_holding(f.tree.items, name.span.start)
+    if parent is None or i + 1 >= len(parent.items):
+        return None
+    node = parent.items[i + 1]
+    return FileSpan(name.path, node.span), node
+
+
+def type_span(analysis: Analysis, name: FileSpan | None) -> FileSpan | None:
+    found = type_node(analysis, name)
+    return found[0] if found is not None else name
+
+
+def keyword_span(analysis: Analysis, name: FileSpan | None, keyword: str) -> FileSpan | None:
+    """The first atom `keyword` inside the type after `name` (pre-order), else the type, else the name."""
+    found = type_node(analysis, name)
+    if found is None:
+        return name
+    fspan, node = found
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Atom):
+            if n.text == keyword:
+                return FileSpan(fspan.path, n.span)
+        else:
+            stack.extend(reversed(n.items))
+    return fspan
+
+
+def form_span(analysis: Analysis, name: FileSpan | None, head: str) -> FileSpan | None:
+    """The first list `(head …)` inside the type after `name`, else the type, else the name."""
+    found = type_node(analysis, name)
+    if found is None:
+        return name
+    fspan, node = found
+    stack: list[Node] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, SList):
+            if n.head_is(head):
+                return FileSpan(fspan.path, n.span)
+            stack.extend(reversed(n.items))
+    return fspan
+
+
+__all__ = ["form_span", "keyword_span", "type_node", "type_span"]
