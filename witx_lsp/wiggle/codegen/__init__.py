@@ -17,8 +17,10 @@ from witx_lsp.wiggle.codegen.config import (
     FunctionSet,
     parse_config,
     validate_errors,
+    witx_paths,
 )
 from witx_lsp.wiggle.codegen.generate import ModulePreview, Preview, TypeForms, generate, trait_header, type_forms
+from witx_lsp.wiggle.codegen.hazards import hazard_diagnostics
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -31,8 +33,10 @@ __all__ = [
     "Preview",
     "TypeForms",
     "generate",
+    "hazard_diagnostics",
     "parse_config",
     "trait_header",
     "type_forms",
     "validate_errors",
+    "witx_paths",
 ]

@@ -16,6 +16,8 @@ lifetime-free `GuestPtr`; wiggle.md §1, §8).
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -324,6 +326,27 @@ def parse_config(text: str, *, require_witx: bool = True, profile: int = DEFAULT
     return Config(**kwargs)
 
 
+_ENV_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def witx_paths(config: Config, manifest_dir: str) -> list[str]:
+    """The `witx` paths as the macro reads them: `$VAR` / `${VAR}` expanded (`shellexpand::env`, with
+    `CARGO_MANIFEST_DIR` = `manifest_dir` unless set), relative paths taken from `manifest_dir` (cargo runs
+    the compiler in the crate's directory). An unset variable is a ConfigError, as the macro panics."""
+    out = []
+    for raw in config.witx:
+        def var(m: re.Match[str]) -> str:
+            name = m.group(1) or m.group(2)
+            value = os.environ.get(name, manifest_dir if name == "CARGO_MANIFEST_DIR" else None)
+            if value is None:
+                raise ConfigError(f"shell expansion: error looking key '{name}' up: environment variable not found")
+            return value
+
+        path = _ENV_RE.sub(var, raw)
+        out.append(os.path.normpath(os.path.join(manifest_dir, path)))
+    return out
+
+
 def validate_errors(config: Config, typenames: set[str]) -> list[ConfigError]:
     """codegen_settings.rs `ErrorTransform::new`: what makes the macro panic with
     "validating codegen settings" for this document."""
@@ -360,4 +383,5 @@ __all__ = [
     "FunctionSet",
     "parse_config",
     "validate_errors",
+    "witx_paths",
 ]
