@@ -1,0 +1,90 @@
+/** The witx extension: the language client, and the commands that show what the server computes. */
+import * as vscode from "vscode";
+import { LayoutPanel } from "./layoutPanel";
+import { onInterpreterChange } from "./pythonExtension";
+import { ServerManager } from "./server";
+import { affectsLaunch } from "./settings";
+import { SCHEME, ViewKind, ViewProvider, viewUri } from "./virtualDocs";
+import { summaryText } from "./workspaceCheck";
+import { CLIENT_COMMANDS } from "./commands";
+
+let manager: ServerManager | undefined;
+
+function witxEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (editor && (editor.document.languageId === "witx" || editor.document.fileName.endsWith(".witx"))) return editor;
+  void vscode.window.showInformationMessage("witx: open a .witx file first.");
+  return undefined;
+}
+
+async function openView(kind: ViewKind): Promise<void> {
+  const editor = witxEditor();
+  if (!editor) return;
+  const uri = viewUri(kind, editor.document.uri);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (kind === "docs") {
+    try {
+      await vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
+      return;
+    } catch {
+      // no Markdown preview (the built-in extension disabled): show the Markdown source
+    }
+  }
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel("witx", { log: true });
+  const servers = new ServerManager(context, output);
+  manager = servers;
+  const views = new ViewProvider(() => servers.current);
+  context.subscriptions.push(
+    output, servers, views,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, views),
+    servers.onDidStart.event(() => { views.refreshAll(); LayoutPanel.refresh(); }),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.restartServer, async () => {
+      output.info("restarting the server");
+      await servers.restart();
+    }),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.showServerLogs, () => output.show(true)),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.openHostSignatures, () => openView("host-signatures")),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.openRenderedDocs, () => openView("docs")),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.openSyntaxTree, () => openView("syntax-tree")),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.openMemoryLayout, async () => {
+      const editor = witxEditor();
+      if (editor) await LayoutPanel.show(editor, () => servers.current);
+    }),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.checkWorkspace, async () => {
+      if (!servers.current?.isRunning()) {
+        void vscode.window.showErrorMessage("witx: the language server is not running.", "Show logs")
+          .then((c) => c && output.show(true));
+        return;
+      }
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: "witx: checking the workspace" },
+        () => servers.check.run());
+      if (summary === undefined) {
+        void vscode.window.showWarningMessage("witx: this server does not offer workspace diagnostics; open files are still checked.");
+        return;
+      }
+      const choice = await vscode.window.showInformationMessage(summaryText(summary), "Show Problems");
+      if (choice) await vscode.commands.executeCommand("workbench.actions.view.problems");
+    }),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!affectsLaunch(e)) return;
+      const choice = await vscode.window.showInformationMessage("witx: the server settings changed.", "Restart server");
+      if (choice) await servers.restart();
+    }),
+  );
+  const interpreterWatch = await onInterpreterChange(() => {
+    output.info("the Python extension's interpreter changed: restarting");
+    void servers.restart();
+  });
+  if (interpreterWatch) context.subscriptions.push(interpreterWatch);
+  await servers.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await manager?.stop();
+  manager = undefined;
+}

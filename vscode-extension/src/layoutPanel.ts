@@ -1,0 +1,103 @@
+/** The memory-layout webview: the server's SVG diagram of one type, and the bytes of a value. */
+import * as vscode from "vscode";
+import { bytesOf, hexDump, layoutHtml, makeNonce } from "./layoutHtml";
+import { asLayoutResult, COMMANDS, CommandClient, isSupported, runServerCommand, ServerCommandError } from "./serverCommands";
+import { typeCandidates } from "./typeAtCursor";
+
+export class LayoutPanel implements vscode.Disposable {
+  static readonly viewType = "witx.layout";
+  private static current: LayoutPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  private constructor(private readonly panel: vscode.WebviewPanel, private readonly client: () => CommandClient | undefined,
+                      private source: vscode.Uri, private typeName: string) {
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() !== this.source.toString()) return;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.update(), 400);
+      }),
+    );
+  }
+
+  /** Show the layout of the type under the cursor of `editor`. */
+  static async show(editor: vscode.TextEditor, client: () => CommandClient | undefined): Promise<void> {
+    const text = editor.document.getText();
+    const candidates = typeCandidates(text, editor.document.offsetAt(editor.selection.active));
+    const typeName = candidates[0] ?? await vscode.window.showInputBox({ prompt: "witx: the type to lay out (without $)" });
+    if (!typeName) return;
+    const fallback = candidates[1];
+    const column = vscode.ViewColumn.Beside;
+    if (LayoutPanel.current) {
+      LayoutPanel.current.source = editor.document.uri;
+      LayoutPanel.current.typeName = typeName;
+      LayoutPanel.current.panel.reveal(column, true);
+    } else {
+      const panel = vscode.window.createWebviewPanel(LayoutPanel.viewType, `Layout: ${typeName}`,
+        { viewColumn: column, preserveFocus: true }, { enableScripts: true, localResourceRoots: [] });
+      LayoutPanel.current = new LayoutPanel(panel, client, editor.document.uri, typeName);
+    }
+    await LayoutPanel.current.update(fallback);
+  }
+
+  static refresh(): void {
+    void LayoutPanel.current?.update();
+  }
+
+  private async update(fallback?: string): Promise<void> {
+    const client = this.client();
+    const nonce = makeNonce();
+    const base = { source: vscode.workspace.asRelativePath(this.source), cspSource: this.panel.webview.cspSource, nonce };
+    const canEncode = isSupported(client, COMMANDS.encodeValue);
+    const encodeUnavailable = canEncode ? undefined
+      : "Showing the bytes of a value needs a server with the runtime features (the `witx.encodeValue` command, with wasmtime installed).";
+    let typeName = this.typeName;
+    try {
+      let result;
+      try {
+        result = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [this.source.toString(), typeName]));
+      } catch (e) {
+        // The word under the cursor was not a type: try the enclosing typename.
+        if (fallback === undefined || !(e instanceof ServerCommandError) || e.kind !== "failed") throw e;
+        typeName = fallback;
+        result = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [this.source.toString(), typeName]));
+        this.typeName = typeName;
+      }
+      this.panel.title = `Layout: ${typeName}`;
+      this.panel.webview.html = layoutHtml({ ...base, typeName, svg: result.svg, text: result.text, canEncode, encodeUnavailable });
+    } catch (e) {
+      const error = e instanceof ServerCommandError ? e.message : String(e);
+      this.panel.webview.html = layoutHtml({ ...base, typeName, error, canEncode: false, encodeUnavailable });
+    }
+  }
+
+  private async onMessage(message: unknown): Promise<void> {
+    const m = message as { type?: unknown; value?: unknown };
+    if (m?.type !== "encode" || typeof m.value !== "string") return;
+    let text: string;
+    try {
+      let value: unknown;
+      try {
+        value = JSON.parse(m.value);
+      } catch {
+        throw new ServerCommandError("failed", "The value is not JSON.");
+      }
+      const result = await runServerCommand(this.client(), COMMANDS.encodeValue, [this.source.toString(), this.typeName, value]);
+      const bytes = bytesOf(result);
+      text = bytes ? `${bytes.length} bytes\n${hexDump(bytes)}` : JSON.stringify(result, null, 2);
+    } catch (e) {
+      text = e instanceof ServerCommandError ? e.message : String(e);
+    }
+    await this.panel.webview.postMessage({ type: "bytes", text });
+  }
+
+  dispose(): void {
+    if (LayoutPanel.current === this) LayoutPanel.current = undefined;
+    clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,131 @@
+/** Starting, stopping and restarting the language client and the server process. */
+import * as fs from "node:fs";
+import * as vscode from "vscode";
+import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, State, TransportKind } from "vscode-languageclient/node";
+import {
+  bundledLibs, checkPython, describeLaunch, pythonProblemMessage, resolveLaunch, serverEnvironment, ServerLaunch, SERVER_MODULE,
+} from "./launch";
+import { runProbe } from "./probe";
+import { activeInterpreter } from "./pythonExtension";
+import { readLaunchSettings, serverSettings } from "./settings";
+import { WorkspaceCheck } from "./workspaceCheck";
+
+export const CLIENT_ID = "witx";
+export const CLIENT_NAME = "witx language server";
+
+export class ServerManager implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<void> | undefined;
+  readonly check = new WorkspaceCheck();
+  readonly onDidStart = new vscode.EventEmitter<void>();
+
+  constructor(private readonly context: vscode.ExtensionContext, readonly output: vscode.LogOutputChannel) {}
+
+  get current(): LanguageClient | undefined {
+    return this.client;
+  }
+
+  start(): Promise<void> {
+    this.starting ??= this.doStart().finally(() => { this.starting = undefined; });
+    return this.starting;
+  }
+
+  async restart(): Promise<void> {
+    await this.starting;
+    await this.stop();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.check.reset();
+    if (client) {
+      try {
+        await client.dispose(5000);
+      } catch (e) {
+        this.output.warn(`stopping the server: ${String(e)}`);
+      }
+    }
+  }
+
+  private async doStart(): Promise<void> {
+    const launch = await resolveLaunch({
+      settings: readLaunchSettings(),
+      extensionPath: this.context.extensionPath,
+      pythonFromExtension: () => activeInterpreter(),
+    });
+    const env = serverEnvironment(launch, process.env);
+    if (launch.bundled) {
+      if (!fs.existsSync(`${bundledLibs(this.context.extensionPath)}/${SERVER_MODULE}`)) {
+        await this.fail(`witx: the bundled server is missing from ${bundledLibs(this.context.extensionPath)} (run \`npm run bundle-server\`), ` +
+          "or set `witx.server.path`.");
+        return;
+      }
+      const check = await checkPython(launch.command, runProbe, env);
+      if (!check.ok) {
+        this.output.error(check.detail);
+        await this.fail(pythonProblemMessage(check, launch.command, launch.source));
+        return;
+      }
+      this.output.info(`Python ${check.version.join(".")} at ${check.executable}`);
+    }
+    this.output.info(`starting: ${describeLaunch(launch)}`);
+    const client = this.createClient(launch, env);
+    this.client = client;
+    try {
+      await client.start();
+      const info = client.initializeResult?.serverInfo;
+      this.output.info(`started ${info?.name ?? "server"} ${info?.version ?? ""}`.trim());
+      this.onDidStart.fire();
+    } catch (e) {
+      this.client = undefined;
+      await this.fail(`witx: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private createClient(launch: ServerLaunch, env: Record<string, string>): LanguageClient {
+    const serverOptions: ServerOptions = {
+      command: launch.command,
+      args: launch.args,
+      transport: TransportKind.stdio,
+      options: { env, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: "file", language: "witx" },
+        { scheme: "untitled", language: "witx" },
+      ],
+      synchronize: {
+        configurationSection: "witx",
+        fileEvents: vscode.workspace.createFileSystemWatcher("**/*.witx"),
+      },
+      initializationOptions: serverSettings(),
+      outputChannel: this.output,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      diagnosticPullOptions: { onChange: false, onSave: false, onTabs: false, onFocus: false },
+      middleware: this.check.middleware,
+      initializationFailedHandler: (error) => {
+        this.output.error(`initialization failed: ${String(error)}`);
+        return false;
+      },
+    };
+    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped && this.client === client) this.output.warn("the server stopped");
+    });
+    return client;
+  }
+
+  private async fail(message: string): Promise<void> {
+    this.output.error(message);
+    const choice = await vscode.window.showErrorMessage(message, "Show logs", "Open settings");
+    if (choice === "Show logs") this.output.show(true);
+    else if (choice === "Open settings") await vscode.commands.executeCommand("workbench.action.openSettings", "witx.server");
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.onDidStart.dispose();
+  }
+}

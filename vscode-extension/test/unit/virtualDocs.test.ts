@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { beforeEach, describe, it } from "node:test";
+import type { CommandClient } from "../../src/serverCommands";
+import { parseViewUri, render, ViewProvider, viewUri } from "../../src/virtualDocs";
+import { mock, Uri } from "../mock/vscode";
+
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */
+
+beforeEach(() => mock.reset());
+
+function client(commands: string[], reply: (params: any) => unknown): CommandClient {
+  return {
+    isRunning: () => true,
+    initializeResult: { capabilities: { executeCommandProvider: { commands } } },
+    sendRequest: (_m, params) => Promise.resolve(reply(params)),
+  };
+}
+
+const source = Uri.parse("file:///ws/api/wasi%20snapshot.witx");
+
+describe("view URIs", () => {
+  it("name the view after its source, with the right extension, and round-trip", () => {
+    const u = viewUri("host-signatures", source as any);
+    assert.equal(u.scheme, "witx-view");
+    assert.equal(u.path, "/host-signatures/wasi snapshot.rs");
+    assert.equal(parseViewUri(u)?.kind, "host-signatures");
+    assert.equal(parseViewUri(u)?.source.toString(), source.toString());
+    assert.equal(viewUri("docs", source as any).path, "/docs/wasi snapshot.md");
+    assert.equal(viewUri("syntax-tree", source as any).path, "/syntax-tree/wasi snapshot.txt");
+    assert.equal(parseViewUri(Uri.parse("witx-view:/other/x.rs?file%3A%2F%2F%2Fa") as any), undefined);
+  });
+});
+
+describe("render", () => {
+  it("asks the server, with the preview configuration when one is set", async () => {
+    const sent: any[] = [];
+    const c = client(["witx.previewHostSignatures"], (p) => { sent.push(p); return { rust: "pub trait WasiSnapshot {}" }; });
+    assert.equal(await render(c, "host-signatures", source as any), "pub trait WasiSnapshot {}");
+    mock.config = { witx: { preview: { config: { async: true } } } };
+    await render(c, "host-signatures", source as any);
+    assert.deepEqual(sent.map((p) => p.arguments), [[source.toString()], [source.toString(), { async: true }]]);
+  });
+});
+
+describe("ViewProvider", () => {
+  it("shows a server that lacks the command as a comment in the view, not an exception", async () => {
+    const p = new ViewProvider(() => client([], () => "never"));
+    const text = await p.provideTextDocumentContent(viewUri("host-signatures", source as any));
+    assert.match(text, /^\/\/ the witx language server does not provide `witx\.previewHostSignatures`/);
+    const docs = await p.provideTextDocumentContent(viewUri("docs", source as any));
+    assert.match(docs, /^> .*`witx\.renderDocs`/);
+    p.dispose();
+  });
+  it("refreshes the open views of a document after it changes (debounced)", async () => {
+    const p = new ViewProvider(() => undefined, 10);
+    const view = viewUri("docs", source as any);
+    mock.documents = [{ uri: view as any, getText: () => "" }, { uri: viewUri("docs", Uri.file("/other.witx") as any) as any, getText: () => "" }];
+    const fired: string[] = [];
+    p.onDidChange((u) => fired.push(u.toString()));
+    mock.changeDocument.fire({ document: { uri: source } });
+    mock.changeDocument.fire({ document: { uri: source } });
+    await new Promise((r) => setTimeout(r, 40));
+    assert.deepEqual(fired, [view.toString()]);
+    p.dispose();
+  });
+});
