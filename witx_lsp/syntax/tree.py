@@ -99,18 +99,41 @@ class SourceTree:
     trailing: list[Comment] = field(default_factory=list)
 
 
+# Rust's `char::is_whitespace` (the Unicode White_Space property), which the
+# reference's `trim`/`trim_end` use; Python's `str.strip()` also strips U+001C-U+001F.
+RUST_WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+                   + "\u2028\u2029\u202f\u205f\u3000")
+
+
 def docs_of(comments: list[Comment]) -> str:
     """Documentation text of the comments before an item, processed exactly as
     the reference does (WebAssembly/WASI tools/witx/src/parser.rs, CommentSyntax::docs):
     keep comments whose body starts with `;`, strip trailing whitespace, remove the
-    smallest indentation, and end every line with a newline."""
+    smallest indentation, and end every line with a newline. As in the reference,
+    whitespace is Rust's and the indentation is counted in UTF-8 bytes (where the
+    reference would cut a character in two, and panic, the whole character goes)."""
     docs = []
     for c in comments:
-        body = c.body.rstrip()
+        body = c.body.rstrip(RUST_WHITESPACE)
         if body.startswith(";"):
             docs.append(body[1:])
     if not docs:
         return ""
-    indents = [len(d) - len(d.lstrip()) for d in docs if d]
+    indents = [_utf8_len(d) - _utf8_len(d.lstrip(RUST_WHITESPACE)) for d in docs if d]
     trim = min(indents) if indents else 0
-    return "".join((d[trim:].rstrip() if d else "") + "\n" for d in docs)
+    return "".join((_drop_bytes(d, trim).rstrip(RUST_WHITESPACE) if d else "") + "\n" for d in docs)
+
+
+def _utf8_len(s: str) -> int:
+    return len(s) if s.isascii() else len(s.encode("utf-8", "surrogatepass"))
+
+
+def _drop_bytes(s: str, n: int) -> str:
+    """`s` without its first `n` UTF-8 bytes (rounded up to a whole character)."""
+    if s.isascii():
+        return s[n:]
+    i = used = 0
+    while used < n and i < len(s):
+        used += _utf8_len(s[i])
+        i += 1
+    return s[i:]
