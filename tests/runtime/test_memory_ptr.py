@@ -176,7 +176,7 @@ def test_pointers_in_memory(mem: BytearrayMemory) -> None:
     pp.write(GuestPtr(mem, 100, U16))
     inner = pp.read()
     assert inner.offset() == 100 and inner.ty is U16
-    sp = GuestPtr(mem, 8, SlicePtrType(U8))
+    sp: GuestPtr[SlicePtr[int]] = GuestPtr(mem, 8, SlicePtrType(U8))
     sp.write(SlicePtr(mem, 64, 5, U8))
     assert bytes(mem.data[8:16]) == bytes.fromhex("4000000005000000")
     assert sp.read().offset() == (64, 5)
@@ -203,7 +203,7 @@ def test_as_slice_borrows_and_releases(mem: BytearrayMemory) -> None:
             ptr.as_slice_mut()
         assert e.value.region == Region(0, 4)
         with pytest.raises(TypeError):
-            s.view[0] = 1  # type: ignore[index]
+            s.view[0] = 1
     assert not mem.has_outstanding_borrows()
     with pytest.raises(ValueError):
         _ = s.view
