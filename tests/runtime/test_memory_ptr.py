@@ -172,7 +172,7 @@ def test_get_get_range_iter(mem: BytearrayMemory) -> None:
 
 
 def test_pointers_in_memory(mem: BytearrayMemory) -> None:
-    pp = GuestPtr(mem, 0, PtrType(U16))
+    pp: GuestPtr[GuestPtr[int]] = GuestPtr(mem, 0, PtrType(U16))
     pp.write(GuestPtr(mem, 100, U16))
     inner = pp.read()
     assert inner.offset() == 100 and inner.ty is U16

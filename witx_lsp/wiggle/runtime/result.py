@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar, Union
 
-T = TypeVar("T")
-E = TypeVar("E")
+# Covariant: the values are read-only, so an Ok[Literal["x"]] is an Ok[str].
+T = TypeVar("T", covariant=True)
+E = TypeVar("E", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
