@@ -215,6 +215,7 @@ def test_extension_sections(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(ctx: FuncContext) -> str:
         raise RuntimeError("boom")
 
+    monkeypatch.setattr(hover_mod, "EXTRA_FUNC_SECTIONS", ())  # the registered ones (wiggle preview) come last
     monkeypatch.setattr(hover_mod, "FUNC_SECTIONS", (*hover_mod.FUNC_SECTIONS, broken, trait_method))
     md = hover_module('"fd_r$0ead"').markdown
     assert md.endswith("**wiggle** `fn fd_read(&mut self)`")

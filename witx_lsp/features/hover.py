@@ -117,7 +117,7 @@ def _type_wiggle(ctx: TypeContext) -> str | None:
 
 
 TYPE_SECTIONS: tuple[TypeSection, ...] = (_type_source, _type_layout, _type_wiggle)
-EXTRA_TYPE_SECTIONS: tuple[str, ...] = ()
+EXTRA_TYPE_SECTIONS: tuple[str, ...] = ("witx_lsp.features.preview:type_section",)
 
 
 def type_hover(analysis: Analysis, name: str, here: str | None = None) -> str | None:
@@ -170,7 +170,7 @@ def _func_core(ctx: FuncContext) -> str | None:
 
 FUNC_SECTIONS: tuple[FuncSection, ...] = (_func_source, _func_core)
 # "package.module:function" names of sections contributed by later features (the wiggle trait method).
-EXTRA_FUNC_SECTIONS: tuple[str, ...] = ()
+EXTRA_FUNC_SECTIONS: tuple[str, ...] = ("witx_lsp.features.preview:func_section",)
 
 
 def func_hover(analysis: Analysis, module_name: str, func_name: str, here: str | None = None) -> str | None:

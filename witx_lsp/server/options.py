@@ -24,6 +24,7 @@ class Settings:
     lens_signature: bool = True
     lens_preview: bool = True
     log_level: str = "warning"
+    preview_config: str = ""  # witx.preview.config: the wiggle::from_witx! braced argument text
 
 
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
@@ -78,6 +79,11 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     s.lens_layout = flag(lens, "layout", s.lens_layout, "witx.codeLens")
     s.lens_signature = flag(lens, "signature", s.lens_signature, "witx.codeLens")
     s.lens_preview = flag(lens, "preview", s.lens_preview, "witx.codeLens")
+    preview = section("preview").get("config", "")
+    if isinstance(preview, str):
+        s.preview_config = preview
+    else:
+        problems.append(f"witx.preview.config: expected the wiggle::from_witx! argument text, got {preview!r}")
     level = raw.get("logLevel", s.log_level)
     if isinstance(level, str) and level.lower() in ("error", "warning", "info", "debug"):
         s.log_level = level.lower()
