@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from witx_lsp.layout import Layout, LayoutEngine, engine_for, layout_of
+from witx_lsp.layout.report import type_label
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
@@ -184,11 +185,12 @@ class VariantGuestType(GuestType[tuple[str, Any]]):
 
     def __init__(self, name: str, rust_name: str, tag: Primitive[int],
                  cases: tuple[tuple[str, GuestType[Any] | None], ...], payload_offset: int,
-                 size: int, align: int) -> None:
+                 size: int, align: int, labels: tuple[str, ...] | None = None) -> None:
         self.name = name
         self.rust_name = rust_name
         self.tag = tag
         self.cases = cases
+        self.labels = labels or tuple("" if p is None else p.name for _, p in cases)  # payload types, witx names
         self.index = {c: i for i, (c, _) in enumerate(cases)}
         self.payload_offset = payload_offset
         self.size = size
@@ -222,10 +224,12 @@ class RecordGuestType(GuestType[Any]):
     `offset + field offset`."""
 
     def __init__(self, name: str, rust_name: str, fields: tuple[tuple[str, str, int, GuestType[Any]], ...],
-                 size: int, align: int, factory: Callable[..., Any] | None) -> None:
+                 size: int, align: int, factory: Callable[..., Any] | None,
+                 labels: tuple[str, ...] | None = None) -> None:
         self.name = name
         self.rust_name = rust_name
         self.fields = fields  # (witx name, python name, offset, type)
+        self.labels = labels or tuple(f[3].name for f in fields)  # the field types as the witx names them
         self.size = size
         self.align = align
         self.factory = factory  # None: values are tuples
@@ -329,28 +333,19 @@ class TypeSpace:
             fields = tuple((m.name, py_ident(m.name), ml.offset, self.of(m.tref))
                            for m, ml in zip(t.members, lay.members, strict=True))
             factory = None if t.kind is RecordKind.TUPLE else self.record_class(name, tuple(f[1] for f in fields))
-            return RecordGuestType(name, rust, fields, lay.size, lay.align, factory)
+            return RecordGuestType(name, rust, fields, lay.size, lay.align, factory,
+                                   tuple(_label(m.tref) for m in t.members))
         assert isinstance(t, VariantType)
         tag = _REPR[t.tag_repr]
         if t.is_enum():
             return EnumGuestType(name, rust, tag, tuple(c.name for c in t.cases), lay.size, lay.align)
         cases = tuple((c.name, None if c.tref is None else self.of(c.tref)) for c in t.cases)
-        return VariantGuestType(name, rust, tag, cases, lay.payload_offset or tag.size, lay.size, lay.align)
+        return VariantGuestType(name, rust, tag, cases, lay.payload_offset or tag.size, lay.size, lay.align,
+                                tuple("" if c.tref is None else _label(c.tref) for c in t.cases))
 
 
 def _label(tref: TypeRef) -> str:
+    """A typename's name, or the witx spelling of an inline type."""
     if isinstance(tref, NamedType):
         return tref.name
-    t = tref
-    if isinstance(t, Builtin):
-        return t.kind.value
-    if isinstance(t, ListType):
-        el = resolve(t.element)
-        return "string" if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR else "list"
-    if isinstance(t, (PointerType, ConstPointerType)):
-        return "pointer" if isinstance(t, PointerType) else "const_pointer"
-    if isinstance(t, HandleType):
-        return "handle"
-    if isinstance(t, RecordType):
-        return t.form
-    return t.form
+    return type_label(tref)
