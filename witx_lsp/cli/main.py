@@ -21,7 +21,7 @@ from witx_lsp import __version__
 # Subcommand modules, in the order `--help` lists them.
 COMMANDS: tuple[str, ...] = ("witx_lsp.cli.cmd_check", "witx_lsp.cli.cmd_serve", "witx_lsp.cli.cmd_layout",
                              "witx_lsp.cli.cmd_abi", "witx_lsp.cli.cmd_docs", "witx_lsp.cli.cmd_witxt",
-                             "witx_lsp.cli.cmd_preview")
+                             "witx_lsp.cli.cmd_preview", "witx_lsp.cli.cmd_encode")
 
 # `witx-lsp --check ARGS` is the same as `witx-lsp check ARGS`.
 ALIASES: dict[str, str] = {"--check": "check"}
