@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,7 +96,7 @@ def guest_type(document: Document, type_name: str) -> GuestType[Any]:
 def _lookup(document: Document, type_name: str) -> tuple[GuestType[Any], str]:
     name = type_name.removeprefix("$")
     nt = document.typename(name)
-    space = TypeSpace(document)
+    space = type_space(document)
     if nt is not None:
         try:
             return space.of(nt), name
@@ -103,6 +105,24 @@ def _lookup(document: Document, type_name: str) -> tuple[GuestType[Any], str]:
     if name in _BUILTINS:
         return space.of(Builtin(_BUILTINS[name])), name
     raise ValueProblem(f"no typename `{name}` in the loaded files")
+
+
+_SPACES: OrderedDict[int, tuple[Document, TypeSpace]] = OrderedDict()
+_SPACES_LOCK = threading.Lock()
+
+
+def type_space(document: Document) -> TypeSpace:
+    """The guest types of a document, shared by the calls about it (a few recent documents are kept)."""
+    with _SPACES_LOCK:
+        hit = _SPACES.get(id(document))
+        if hit is not None and hit[0] is document:
+            _SPACES.move_to_end(id(document))
+            return hit[1]
+        space = TypeSpace(document)
+        _SPACES[id(document)] = (document, space)
+        while len(_SPACES) > 8:
+            _SPACES.popitem(last=False)
+        return space
 
 
 # --- JSON -> runtime values ---------------------------------------------------------------------------------
