@@ -4,9 +4,10 @@ import { LayoutPanel } from "./layoutPanel";
 import { onInterpreterChange } from "./pythonExtension";
 import { ServerManager } from "./server";
 import { affectsLaunch } from "./settings";
-import { SCHEME, ViewKind, ViewProvider, viewUri } from "./virtualDocs";
+import { SCHEME, type ViewKind, ViewProvider, viewUri } from "./virtualDocs";
 import { summaryText } from "./workspaceCheck";
 import { CLIENT_COMMANDS } from "./commands";
+import { COMMANDS } from "./serverCommands";
 
 let manager: ServerManager | undefined;
 
@@ -17,10 +18,13 @@ function witxEditor(): vscode.TextEditor | undefined {
   return undefined;
 }
 
-async function openView(kind: ViewKind): Promise<void> {
-  const editor = witxEditor();
-  if (!editor) return;
-  const uri = viewUri(kind, editor.document.uri);
+async function openView(kind: ViewKind, source?: vscode.Uri): Promise<void> {
+  if (source === undefined) {
+    const editor = witxEditor();
+    if (!editor) return;
+    source = editor.document.uri;
+  }
+  const uri = viewUri(kind, source);
   const doc = await vscode.workspace.openTextDocument(uri);
   if (kind === "docs") {
     try {
@@ -76,6 +80,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (choice) await servers.restart();
     }),
   );
+  // The server's own commands, run from its code lenses: show their results.
+  const sourceArg = (args: unknown[]): vscode.Uri | undefined => {
+    const first = args[0] as { uri?: unknown } | string | undefined;
+    const uri = typeof first === "string" ? first : typeof first?.uri === "string" ? first.uri : undefined;
+    return uri ? vscode.Uri.parse(uri) : undefined;
+  };
+  servers.commandHandlers.set(COMMANDS.showLayout, async (args) => {
+    const source = sourceArg(args);
+    if (source && typeof args[1] === "string") await LayoutPanel.showFor(source, args[1], () => servers.current);
+    else await vscode.commands.executeCommand(CLIENT_COMMANDS.openMemoryLayout);
+  });
+  servers.commandHandlers.set(COMMANDS.previewHostSignatures, (args) => openView("host-signatures", sourceArg(args)));
+  servers.commandHandlers.set(COMMANDS.renderDocs, (args) => openView("docs", sourceArg(args)));
+  servers.commandHandlers.set(COMMANDS.showSyntaxTree, (args) => openView("syntax-tree", sourceArg(args)));
+
   const interpreterWatch = await onInterpreterChange(() => {
     output.info("the Python extension's interpreter changed: restarting");
     void servers.restart();

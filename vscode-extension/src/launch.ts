@@ -31,6 +31,12 @@ export interface ServerLaunch {
   env: Record<string, string>;
   /** Variables to remove from it. */
   unsetEnv: string[];
+  /**
+   * The working directory, when the launch needs one: the bundled server runs in bundled/libs, since
+   * `python -m` puts the working directory first on sys.path (a workspace holding a `witx_lsp`
+   * folder must not shadow the bundled package).
+   */
+  cwd?: string;
   source: LaunchSource;
   /** True when the server bundled in the extension runs (so the interpreter must be checked). */
   bundled: boolean;
@@ -59,7 +65,8 @@ export function bundledServerLaunch(python: string, extensionPath: string, sourc
     args: ["-S", "-m", SERVER_MODULE, ...SERVER_ARGS],
     env: { PYTHONPATH: bundledLibs(extensionPath), PYTHONNOUSERSITE: "1", PYTHONIOENCODING: "utf-8", PYTHONUNBUFFERED: "1" },
     // PYTHONHOME or PYTHONSTARTUP from a shell could point the interpreter elsewhere.
-    unsetEnv: ["PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH"],
+    unsetEnv: ["PYTHONHOME", "PYTHONSTARTUP"],
+    cwd: bundledLibs(extensionPath),
     source,
     bundled: true,
   };

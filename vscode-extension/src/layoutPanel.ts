@@ -1,7 +1,7 @@
 /** The memory-layout webview: the server's SVG diagram of one type, and the bytes of a value. */
 import * as vscode from "vscode";
 import { bytesOf, hexDump, layoutHtml, makeNonce } from "./layoutHtml";
-import { asLayoutResult, COMMANDS, CommandClient, isSupported, runServerCommand, ServerCommandError } from "./serverCommands";
+import { asLayoutResult, COMMANDS, type CommandClient, isSupported, runServerCommand, ServerCommandError } from "./serverCommands";
 import { typeCandidates } from "./typeAtCursor";
 
 export class LayoutPanel implements vscode.Disposable {
@@ -25,20 +25,23 @@ export class LayoutPanel implements vscode.Disposable {
 
   /** Show the layout of the type under the cursor of `editor`. */
   static async show(editor: vscode.TextEditor, client: () => CommandClient | undefined): Promise<void> {
-    const text = editor.document.getText();
-    const candidates = typeCandidates(text, editor.document.offsetAt(editor.selection.active));
+    const candidates = typeCandidates(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
     const typeName = candidates[0] ?? await vscode.window.showInputBox({ prompt: "witx: the type to lay out (without $)" });
     if (!typeName) return;
-    const fallback = candidates[1];
+    await LayoutPanel.showFor(editor.document.uri, typeName.replace(/^\$/, ""), client, candidates[1]);
+  }
+
+  /** Show the layout of `typeName` in `source` (`fallback`: the type to try when that is not one). */
+  static async showFor(source: vscode.Uri, typeName: string, client: () => CommandClient | undefined, fallback?: string): Promise<void> {
     const column = vscode.ViewColumn.Beside;
     if (LayoutPanel.current) {
-      LayoutPanel.current.source = editor.document.uri;
+      LayoutPanel.current.source = source;
       LayoutPanel.current.typeName = typeName;
       LayoutPanel.current.panel.reveal(column, true);
     } else {
       const panel = vscode.window.createWebviewPanel(LayoutPanel.viewType, `Layout: ${typeName}`,
         { viewColumn: column, preserveFocus: true }, { enableScripts: true, localResourceRoots: [] });
-      LayoutPanel.current = new LayoutPanel(panel, client, editor.document.uri, typeName);
+      LayoutPanel.current = new LayoutPanel(panel, client, source, typeName);
     }
     await LayoutPanel.current.update(fallback);
   }
@@ -97,7 +100,7 @@ export class LayoutPanel implements vscode.Disposable {
   dispose(): void {
     if (LayoutPanel.current === this) LayoutPanel.current = undefined;
     clearTimeout(this.timer);
-    this.disposables.forEach((d) => d.dispose());
+    this.disposables.forEach((d) => { d.dispose(); });
     this.panel.dispose();
   }
 }

@@ -1,9 +1,9 @@
 /** Starting, stopping and restarting the language client and the server process. */
 import * as fs from "node:fs";
 import * as vscode from "vscode";
-import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, State, TransportKind } from "vscode-languageclient/node";
+import { LanguageClient, type LanguageClientOptions, RevealOutputChannelOn, type ServerOptions, State, TransportKind } from "vscode-languageclient/node";
 import {
-  bundledLibs, checkPython, describeLaunch, pythonProblemMessage, resolveLaunch, serverEnvironment, ServerLaunch, SERVER_MODULE,
+  bundledLibs, checkPython, describeLaunch, pythonProblemMessage, resolveLaunch, serverEnvironment, type ServerLaunch, SERVER_MODULE,
 } from "./launch";
 import { runProbe } from "./probe";
 import { activeInterpreter } from "./pythonExtension";
@@ -18,6 +18,11 @@ export class ServerManager implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   readonly check = new WorkspaceCheck();
   readonly onDidStart = new vscode.EventEmitter<void>();
+  /**
+   * What to do when VS Code runs one of the server's commands (a code lens, say): show its result
+   * instead of dropping it. The handlers call the server themselves.
+   */
+  readonly commandHandlers = new Map<string, (args: unknown[]) => Promise<unknown>>();
 
   constructor(private readonly context: vscode.ExtensionContext, readonly output: vscode.LogOutputChannel) {}
 
@@ -89,7 +94,7 @@ export class ServerManager implements vscode.Disposable {
       command: launch.command,
       args: launch.args,
       transport: TransportKind.stdio,
-      options: { env, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
+      options: { env, cwd: launch.cwd ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -104,7 +109,15 @@ export class ServerManager implements vscode.Disposable {
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       diagnosticPullOptions: { onChange: false, onSave: false, onTabs: false, onFocus: false },
-      middleware: this.check.middleware,
+      middleware: {
+        ...this.check.middleware,
+        executeCommand: (command, args: unknown[], next) => {
+          const handler = this.commandHandlers.get(command);
+          if (handler) return handler(args);
+          const result: unknown = next(command, args);
+          return result;
+        },
+      },
       initializationFailedHandler: (error) => {
         this.output.error(`initialization failed: ${String(error)}`);
         return false;

@@ -57,9 +57,8 @@ export function affectsLaunch(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration("witx.server.path") || e.affectsConfiguration("witx.server.python");
 }
 
-export function previewConfig(resource?: vscode.Uri): Record<string, unknown> | undefined {
+/** `witx.preview.config`: the `wiggle::from_witx!` argument text, or undefined for the server's setting. */
+export function previewConfig(resource?: vscode.Uri): string | undefined {
   const value = vscode.workspace.getConfiguration("witx", resource).get<unknown>("preview.config");
-  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }

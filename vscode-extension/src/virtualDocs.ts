@@ -4,7 +4,7 @@
  * source: a change to it (debounced) fires `onDidChange`, and VS Code asks for the text again.
  */
 import * as vscode from "vscode";
-import { asRust, asText, COMMANDS, CommandClient, runServerCommand, ServerCommandError } from "./serverCommands";
+import { asRust, asText, COMMANDS, type CommandClient, runServerCommand, ServerCommandError } from "./serverCommands";
 import { previewConfig } from "./settings";
 
 export const SCHEME = "witx-view";
@@ -74,7 +74,7 @@ export class ViewProvider implements vscode.TextDocumentContentProvider, vscode.
 
   dispose(): void {
     this.timers.forEach((t) => clearTimeout(t));
-    this.subscriptions.forEach((s) => s.dispose());
+    this.subscriptions.forEach((s) => { s.dispose(); });
     this.changed.dispose();
   }
 }

@@ -28,10 +28,11 @@ export class WorkspaceCheck {
       const count = (items: readonly vsdiag.WorkspaceDocumentDiagnosticReport[]) => {
         for (const item of items) {
           summary.files++;
-          if (item.kind !== "full") continue;
+          if ((item.kind as string) !== "full") continue;
           for (const d of (item as vsdiag.WorkspaceFullDocumentDiagnosticReport).items) {
-            if (d.severity === 0) summary.errors++;
-            else if (d.severity === 1) summary.warnings++;
+            const severity = d.severity as number; // vscode.DiagnosticSeverity: Error 0, Warning 1
+            if (severity === 0) summary.errors++;
+            else if (severity === 1) summary.warnings++;
             else summary.others++;
           }
         }

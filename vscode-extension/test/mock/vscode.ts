@@ -3,7 +3,6 @@
  * `vscode` to this file when it bundles the tests). `mock` lets a test set the configuration,
  * the open documents, the workspace folders and the installed extensions.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export class Uri {
   private constructor(readonly scheme: string, readonly authority: string, readonly path: string, readonly query: string, readonly fragment: string) {}

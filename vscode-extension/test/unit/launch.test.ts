@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  bundledLibs, checkPython, defaultPython, describeLaunch, MIN_PYTHON, ProbeResult, pythonProblemMessage, resolveLaunch, serverEnvironment,
+  bundledLibs, checkPython, defaultPython, describeLaunch, MIN_PYTHON, type ProbeResult, pythonProblemMessage, resolveLaunch, serverEnvironment,
 } from "../../src/launch";
 import { runProbe } from "../../src/probe";
 
@@ -17,6 +17,7 @@ describe("resolveLaunch", () => {
     assert.equal(l.source, "witx.server.path");
     assert.equal(l.bundled, false);
     assert.deepEqual(l.env, {});
+    assert.equal(l.cwd, undefined);
   });
 
   it("ignores an empty witx.server.path entry", async () => {
@@ -32,6 +33,7 @@ describe("resolveLaunch", () => {
     assert.deepEqual(l.args, ["-S", "-m", "witx_lsp", "serve", "--stdio"]);
     assert.equal(l.env.PYTHONPATH, bundledLibs(ext));
     assert.equal(l.env.PYTHONNOUSERSITE, "1");
+    assert.equal(l.cwd, bundledLibs(ext), "python -m puts the working directory on sys.path: run where only the bundle is");
     assert.equal(l.source, "witx.server.python");
     assert.equal(l.bundled, true);
     assert.equal(asked, false, "the Python extension is not asked when the setting is set");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { asLayoutResult, asRust, asText, COMMANDS, CommandClient, isSupported, runServerCommand, ServerCommandError } from "../../src/serverCommands";
+import { asLayoutResult, asRust, asText, COMMANDS, type CommandClient, isSupported, runServerCommand, ServerCommandError } from "../../src/serverCommands";
 
 function client(commands: string[] | undefined, reply: (method: string, params: unknown) => Promise<unknown> = () => Promise.resolve("ok"), running = true): CommandClient & { sent: unknown[] } {
   const sent: unknown[] = [];

@@ -41,24 +41,23 @@ describe("readLaunchSettings", () => {
 describe("serverSettings", () => {
   it("sends the sections the server reads, not the client's own", () => {
     mock.config = { witx: { server: { python: "x" }, trace: { server: "verbose" }, diagnostics: { severity: { W0601: "off" }, debounceMs: 50 },
-      inlayHints: { offsets: false }, codeLens: { layout: true }, logLevel: "debug", preview: { config: {} } } };
+      inlayHints: { offsets: false }, codeLens: { layout: true }, logLevel: "debug", preview: { config: "" } } };
     assert.deepEqual(serverSettings(), { diagnostics: { severity: { W0601: "off" }, debounceMs: 50 }, inlayHints: { offsets: false },
-      codeLens: { layout: true }, logLevel: "debug", preview: { config: {} } });
+      codeLens: { layout: true }, logLevel: "debug", preview: { config: "" } });
   });
 });
 
 describe("previewConfig", () => {
-  it("is undefined when empty, the object otherwise", () => {
+  it("is undefined when empty or not text, the text otherwise", () => {
     assert.equal(previewConfig(), undefined);
-    mock.config = { witx: { preview: { config: {} } } };
-    assert.equal(previewConfig(), undefined);
-    mock.config = { witx: { preview: { config: [1] } } };
+    mock.config = { witx: { preview: { config: "  " } } };
     assert.equal(previewConfig(), undefined);
     mock.config = { witx: { preview: { config: { async: true } } } };
-    assert.deepEqual(previewConfig(), { async: true });
+    assert.equal(previewConfig(), undefined);
+    mock.config = { witx: { preview: { config: "{ async: * }" } } };
+    assert.equal(previewConfig(), "{ async: * }");
   });
 });
-
 describe("affectsLaunch", () => {
   it("is true for the server path and interpreter only", () => {
     const ev = (key: string) => ({ affectsConfiguration: (s: string) => s === key });

@@ -3,7 +3,6 @@ import { describe, it } from "node:test";
 import { summaryText, WorkspaceCheck } from "../../src/workspaceCheck";
 import { EventEmitter, Uri } from "../mock/vscode";
 
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call */
 
 function token() {
   const cancelled = new EventEmitter<void>();
@@ -38,7 +37,7 @@ describe("WorkspaceCheck", () => {
     assert.equal(nextCalls, 1);
     assert.deepEqual(summary, { files: 2, errors: 1, warnings: 1, others: 1 });
     assert.deepEqual(await pull, report);
-    assert.match(summaryText(summary!), /^witx: 1 error, 1 warning in 2 files \(and 1 hints or notes\)/);
+    assert.match(summaryText(summary), /^witx: 1 error, 1 warning in 2 files \(and 1 hints or notes\)/);
   });
 
   it("counts streamed chunks", async () => {
