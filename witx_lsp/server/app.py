@@ -31,6 +31,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "witx_lsp.server.handlers_editing",
     "witx_lsp.server.handlers_info",
     "witx_lsp.server.handlers_preview",
+    "witx_lsp.server.handlers_values",
 )
 MAX_INDEXED_FILES = 5000
 _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}

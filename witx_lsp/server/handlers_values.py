@@ -1,0 +1,93 @@
+"""Values through the wiggle runtime: the `witx.encodeValue` and
+`witx.decodeValue` commands, a thin adapter over witx_lsp.features.values.
+
+Arguments: `uri, type, value` (encode; the value as JSON, or an object or list as JSON text)
+and `uri, type, hex` (decode), or one object `{"uri", "type", "value" | "hex"}`.
+The type is a typename of the document the file belongs to (or a builtin).
+
+Results: encode `{"type", "size", "align", "hex", "value", "legend": [{"offset",
+"size", "field", "type", "value", "hex"}], "text"}`; decode `{"type", "size",
+"value", "extra_bytes", "legend", "text"}` (`text`: the legend as a table). A
+value that does not fit the type, or bytes the runtime refuses, give
+`{"error": message}` (the runtime's GuestError text, e.g. "Invalid enum value
+Errno").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from pygls.exceptions import JsonRpcInvalidParams
+
+from witx_lsp.features.values import (
+    DECODE_VALUE,
+    ENCODE_VALUE,
+    ValueProblem,
+    decode_value,
+    encode_value,
+    legend_text,
+    parse_hex,
+)
+from witx_lsp.model.types import Document
+from witx_lsp.server.app import WitxServer
+
+
+def _arguments(args: tuple[Any, ...], third: str) -> tuple[str, str, Any]:
+    """(uri, type, value-or-hex) from positional arguments or one object."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        obj = args[0]
+        doc = obj.get("textDocument")
+        uri = obj.get("uri") or (doc.get("uri") if isinstance(doc, dict) else None)
+        ty = obj.get("type")
+        if third not in obj:
+            raise JsonRpcInvalidParams(f"expected an object with `uri`, `type` and `{third}`")
+        payload = obj[third]
+    elif len(args) == 3:
+        uri, ty, payload = args
+    else:
+        raise JsonRpcInvalidParams(f"expected three arguments: the document URI, a type name and the {third}")
+    if not isinstance(uri, str):
+        raise JsonRpcInvalidParams("expected the document URI (a string)")
+    if not isinstance(ty, str):
+        raise JsonRpcInvalidParams("expected the type name (a string)")
+    return uri, ty, payload
+
+
+def _document(ls: WitxServer, uri: str) -> Document:
+    try:
+        snap = ls.snapshot(uri)
+    except (OSError, ValueError):
+        snap = None
+    if snap is None:
+        raise JsonRpcInvalidParams(f"unknown document: {uri}")
+    return snap.analysis.document
+
+
+def register(server: WitxServer) -> None:
+    @server.command(ENCODE_VALUE)
+    def encode(ls: WitxServer, *args: Any) -> dict[str, Any]:
+        uri, ty, value = _arguments(args, "value")
+        doc = _document(ls, uri)
+        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+            # JSON text typed into an input box; a plain string stays a case name or a char
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        try:
+            enc = encode_value(doc, ty, value)
+        except ValueProblem as e:
+            return {"error": str(e)}
+        return {**enc.json(), "text": legend_text(enc.legend)}
+
+    @server.command(DECODE_VALUE)
+    def decode(ls: WitxServer, *args: Any) -> dict[str, Any]:
+        uri, ty, hexdata = _arguments(args, "hex")
+        if not isinstance(hexdata, str):
+            raise JsonRpcInvalidParams("expected the bytes as a hex string")
+        doc = _document(ls, uri)
+        try:
+            dec = decode_value(doc, ty, parse_hex(hexdata))
+        except ValueProblem as e:
+            return {"error": str(e)}
+        return {**dec.json(), "text": legend_text(dec.legend)}
