@@ -19,6 +19,9 @@ export interface LayoutPage {
   canEncode: boolean;
   /** Why it cannot, shown in the value section. */
   encodeUnavailable?: string;
+  /** The value last encoded (the text typed), and what the server answered (the bytes). */
+  value?: string;
+  bytesText?: string;
 }
 
 export function escapeHtml(s: string): string {
@@ -46,6 +49,16 @@ export function hexDump(bytes: readonly number[]): string {
   return lines.join("\n");
 }
 
+/** The text shown for a `witx.encodeValue` result: the error, or the bytes and the server's legend. */
+export function encodeResultText(result: unknown): string {
+  const r = result as { error?: unknown; text?: unknown } | null;
+  if (r !== null && typeof r === "object" && typeof r.error === "string") return r.error;
+  const bytes = bytesOf(result);
+  const parts = [bytes ? `${bytes.length} byte${bytes.length === 1 ? "" : "s"}\n${hexDump(bytes)}` : JSON.stringify(result, null, 2)];
+  if (r !== null && typeof r === "object" && typeof r.text === "string" && r.text.trim() !== "") parts.push(r.text.trimEnd());
+  return parts.join("\n\n");
+}
+
 /** Bytes from a server result: a hex string, a list of numbers, or an object holding one. */
 export function bytesOf(value: unknown): number[] | undefined {
   if (typeof value === "string" && /^(?:[0-9a-fA-F]{2})*$/.test(value.replace(/\s+/g, ""))) {
@@ -57,7 +70,7 @@ export function bytesOf(value: unknown): number[] | undefined {
   if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b < 256)) return value as number[];
   if (value !== null && typeof value === "object") {
     const v = value as Record<string, unknown>;
-    for (const key of ["bytes", "hex", "data"]) {
+    for (const key of ["hex", "bytes", "data"]) {
       if (key in v) return bytesOf(v[key]);
     }
   }
@@ -77,9 +90,9 @@ export function layoutHtml(page: LayoutPage): string {
   const text = page.text ? `<details><summary>As text</summary><pre id="text">${escapeHtml(page.text)}</pre></details>` : "";
   const value = page.canEncode
     ? `<label for="value">A value of <code>${escapeHtml(page.typeName)}</code> (JSON)</label>
-<textarea id="value" rows="4" spellcheck="false"></textarea>
+<textarea id="value" rows="4" spellcheck="false">${escapeHtml(page.value ?? "")}</textarea>
 <button id="encode">Show bytes</button>
-<pre id="bytes" aria-live="polite"></pre>`
+<pre id="bytes" aria-live="polite">${escapeHtml(page.bytesText ?? "")}</pre>`
     : `<p class="muted" id="no-runtime">${escapeHtml(page.encodeUnavailable ?? "Encoding values needs the runtime features of the server.")}</p>`;
   return `<!DOCTYPE html>
 <html lang="en">

@@ -1,6 +1,6 @@
 /** The memory-layout webview: the server's SVG diagram of one type, and the bytes of a value. */
 import * as vscode from "vscode";
-import { bytesOf, hexDump, layoutHtml, makeNonce } from "./layoutHtml";
+import { encodeResultText, layoutHtml, makeNonce } from "./layoutHtml";
 import { asLayoutResult, COMMANDS, type CommandClient, isSupported, runServerCommand, ServerCommandError } from "./serverCommands";
 import { typeCandidates } from "./typeAtCursor";
 
@@ -9,6 +9,8 @@ export class LayoutPanel implements vscode.Disposable {
   private static current: LayoutPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The last value encoded and its bytes, kept across re-renders (edits, restarts) of the same type. */
+  private value: { typeName: string; text: string; bytes: string } | undefined;
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly client: () => CommandClient | undefined,
                       private source: vscode.Uri, private typeName: string) {
@@ -70,7 +72,9 @@ export class LayoutPanel implements vscode.Disposable {
         this.typeName = typeName;
       }
       this.panel.title = `Layout: ${typeName}`;
-      this.panel.webview.html = layoutHtml({ ...base, typeName, svg: result.svg, text: result.text, canEncode, encodeUnavailable });
+      const kept = this.value?.typeName === typeName ? this.value : undefined;
+      this.panel.webview.html = layoutHtml({ ...base, typeName, svg: result.svg, text: result.text, canEncode, encodeUnavailable,
+        value: kept?.text, bytesText: kept?.bytes });
     } catch (e) {
       const error = e instanceof ServerCommandError ? e.message : String(e);
       this.panel.webview.html = layoutHtml({ ...base, typeName, error, canEncode: false, encodeUnavailable });
@@ -82,18 +86,13 @@ export class LayoutPanel implements vscode.Disposable {
     if (m?.type !== "encode" || typeof m.value !== "string") return;
     let text: string;
     try {
-      let value: unknown;
-      try {
-        value = JSON.parse(m.value);
-      } catch {
-        throw new ServerCommandError("failed", "The value is not JSON.");
-      }
-      const result = await runServerCommand(this.client(), COMMANDS.encodeValue, [this.source.toString(), this.typeName, value]);
-      const bytes = bytesOf(result);
-      text = bytes ? `${bytes.length} bytes\n${hexDump(bytes)}` : JSON.stringify(result, null, 2);
+      // The server reads the value as JSON text, or as a plain case name or character.
+      const result = await runServerCommand(this.client(), COMMANDS.encodeValue, [this.source.toString(), this.typeName, m.value]);
+      text = encodeResultText(result);
     } catch (e) {
       text = e instanceof ServerCommandError ? e.message : String(e);
     }
+    this.value = { typeName: this.typeName, text: m.value, bytes: text };
     await this.panel.webview.postMessage({ type: "bytes", text });
   }
 

@@ -122,6 +122,12 @@ describe("the bundled server, end to end", { skip: existsSync(vsixPath) ? false 
     if (have.has(COMMANDS.previewHostSignatures)) {
       assert.equal(typeof asRust(await runServerCommand(client, COMMANDS.previewHostSignatures, [uri])), "string");
     }
+    if (have.has(COMMANDS.encodeValue)) {
+      const enc: any = await runServerCommand(client, COMMANDS.encodeValue, [uri, "pos", '{"line": 1, "col": 2}']);
+      assert.equal(enc.hex, "0100000002000000", JSON.stringify(enc));
+      const bad: any = await runServerCommand(client, COMMANDS.encodeValue, [uri, "pos", '{"line": "x"}']);
+      assert.equal(typeof bad.error, "string");
+    }
     await assert.rejects(runServerCommand(client, "witx.noSuchCommand", [uri]), (e) => e instanceof ServerCommandError && e.kind === "unsupported");
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bytesOf, escapeHtml, hexDump, layoutHtml, makeNonce, svgDataUri } from "../../src/layoutHtml";
+import { bytesOf, encodeResultText, escapeHtml, hexDump, layoutHtml, makeNonce, svgDataUri } from "../../src/layoutHtml";
 
 const svg = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><script>alert(1)</script></svg>";
 
@@ -32,6 +32,11 @@ describe("layoutHtml", () => {
     assert.match(withRuntime, /<textarea id="value"/);
     assert.doesNotMatch(withRuntime, /no-runtime/);
   });
+  it("keeps the last value and its bytes", () => {
+    const p = layoutHtml({ typeName: "t", source: "s", svg, cspSource: "", nonce: "n", canEncode: true, value: '{"a": "<1>"}', bytesText: "4 bytes\n0000  01" });
+    assert.ok(p.includes('<textarea id="value" rows="4" spellcheck="false">{&quot;a&quot;: &quot;&lt;1&gt;&quot;}</textarea>'));
+    assert.ok(p.includes('<pre id="bytes" aria-live="polite">4 bytes\n0000  01</pre>'));
+  });
   it("shows an error instead of the diagram", () => {
     const e = layoutHtml({ typeName: "t", source: "s", error: "no typename `t`", cspSource: "", nonce: "n", canEncode: false });
     assert.match(e, /<p class="error" id="error">no typename `t`<\/p>/);
@@ -45,6 +50,12 @@ describe("helpers", () => {
   it("hexDump", () => {
     assert.equal(hexDump([0, 1, 255]), "0000  00 01 ff");
     assert.equal(hexDump(Array.from({ length: 17 }, (_, i) => i)).split("\n")[1], "0010  10");
+  });
+  it("encodeResultText shows the runtime's error, or the bytes and the legend", () => {
+    assert.equal(encodeResultText({ error: "Invalid enum value Errno" }), "Invalid enum value Errno");
+    assert.equal(encodeResultText({ type: "u16", size: 2, hex: "0100", text: "offset size\n0 2 \n" }), "2 bytes\n0000  01 00\n\noffset size\n0 2");
+    assert.equal(encodeResultText({ hex: "ff" }), "1 byte\n0000  ff");
+    assert.equal(encodeResultText({ other: 1 }), '{\n  "other": 1\n}');
   });
   it("bytesOf reads hex strings, arrays and objects", () => {
     assert.deepEqual(bytesOf("0a ff"), [10, 255]);

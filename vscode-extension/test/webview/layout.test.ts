@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { layoutHtml, makeNonce } from "../../src/layoutHtml";
+import { encodeResultText, layoutHtml, makeNonce } from "../../src/layoutHtml";
 import { asLayoutResult, COMMANDS, runServerCommand } from "../../src/serverCommands";
 import { repo, root, vsixPath } from "../util/paths";
 import { bundledLaunch, startServer, stopServer, unpackVsix } from "../util/lsp";
@@ -31,7 +31,9 @@ const required = process.env.WITX_REQUIRE_CHROMIUM === "1";
 const skip = !existsSync(vsixPath) ? "run npm run build first" : chromium === undefined && !required ? "no chromium (apt-get install chromium)" : false;
 
 /** The diagram of `type` in `file`: from `witx.showLayout` when the server has it, else from `witx-lsp layout`. */
-async function diagram(extensionPath: string, file: string, type: string): Promise<{ svg: string; text: string; via: string }> {
+const VALUE = '{"version": 7, "written": 1700000000, "len": 42, "expiry": "never", "flags": ["pinned"]}';
+
+async function diagram(extensionPath: string, file: string, type: string): Promise<{ svg: string; text: string; via: string; bytes?: string }> {
   const server = await startServer(extensionPath);
   try {
     const init: any = await server.connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
@@ -39,7 +41,10 @@ async function diagram(extensionPath: string, file: string, type: string): Promi
     const client = { isRunning: () => true, initializeResult: init, sendRequest: (m: string, p: unknown) => server.connection.sendRequest(m, p) };
     if (init.capabilities.executeCommandProvider?.commands?.includes(COMMANDS.showLayout)) {
       const r = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [pathToFileURL(file).href, type]));
-      return { svg: r.svg, text: r.text, via: "witx.showLayout" };
+      const bytes = init.capabilities.executeCommandProvider.commands.includes(COMMANDS.encodeValue)
+        ? encodeResultText(await runServerCommand(client, COMMANDS.encodeValue, [pathToFileURL(file).href, type, VALUE]))
+        : undefined;
+      return { svg: r.svg, text: r.text, via: "witx.showLayout", bytes };
     }
   } finally {
     await stopServer(server);
@@ -58,9 +63,11 @@ describe("the layout webview in headless Chromium", { skip, timeout: 180_000 }, 
     const work = mkdtempSync(path.join(tmpdir(), "witx-webview-"));
     try {
       const file = path.join(repo, "examples", "kv_store", "kv_store.witx");
-      const { svg, text, via } = await diagram(extensionPath, file, "entry_meta");
+      const { svg, text, via, bytes } = await diagram(extensionPath, file, "entry_meta");
+      if (bytes !== undefined) assert.match(bytes, /^32 bytes\n0000  07 00 00 00 00 00 00 00 00 f1 53 65 00 00 00 00\n0010  2a 00/);
       const html = layoutHtml({ typeName: "entry_meta", source: "examples/kv_store/kv_store.witx", svg, text, cspSource: "",
-        nonce: makeNonce(), canEncode: false, encodeUnavailable: "Showing the bytes of a value needs the runtime features." });
+        nonce: makeNonce(), canEncode: bytes !== undefined, value: VALUE, bytesText: bytes,
+        encodeUnavailable: "Showing the bytes of a value needs the runtime features." });
       const page = path.join(work, "layout.html");
       writeFileSync(page, html);
       const results = path.join(root, "test-results");
@@ -68,7 +75,7 @@ describe("the layout webview in headless Chromium", { skip, timeout: 180_000 }, 
       const shot = path.join(results, "layout-webview.png");
       rmSync(shot, { force: true });
       const res = spawnSync(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-color-profile=srgb",
-        `--user-data-dir=${path.join(work, "profile")}`, "--window-size=900,520", `--screenshot=${shot}`, pathToFileURL(page).href],
+        `--user-data-dir=${path.join(work, "profile")}`, "--window-size=900,760", `--screenshot=${shot}`, pathToFileURL(page).href],
       { encoding: "utf8", timeout: 120_000 });
       assert.ok(existsSync(shot), `no screenshot (status ${res.status}):\n${res.stderr}`);
       const img = decodePng(readFileSync(shot));
