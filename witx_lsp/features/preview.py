@@ -62,7 +62,7 @@ def hover_config() -> Config:
 
 def preview_rust(analysis: Analysis, config: Config = DEFAULT_CONFIG, config_error: str | None = None) -> str:
     """The Rust of the analysed document, headed by comments on what the real macro would do with it."""
-    preview = generate(analysis.document, config)
+    preview = generate(analysis.document, config, pieces=False)
     head = [f"// wiggle::from_witx! preview (wasmtime v{config.profile} generator), formatted as rustfmt would"]
     if config_error is not None:
         head.append(f"// invalid configuration, using the defaults: {config_error}")

@@ -70,8 +70,9 @@ def _type_group(gen: TypeGen, named: NamedType, config: Config, level: int) -> t
         return [RustWriter(level).prefix + "// " + msg], msg
 
 
-def generate(document: Document, config: Config = DEFAULT_CONFIG) -> Preview:
-    """The preview of `document` under `config` (never raises on a valid model)."""
+def generate(document: Document, config: Config = DEFAULT_CONFIG, *, pieces: bool = True) -> Preview:
+    """The preview of `document` under `config` (never raises on a valid model). `pieces=False` skips
+    the per-type and per-trait texts laid out at the top level (`Preview.types`, `ModulePreview.trait`)."""
     engine = engine_for(document)
     tgen = TypeGen(config, engine)
     fgen = FuncGen(config)
@@ -88,8 +89,9 @@ def generate(document: Document, config: Config = DEFAULT_CONFIG) -> Preview:
             w.lines.extend(lines)
             if panic is not None:
                 panics.append(panic)
-            top, _ = _type_group(tgen, named, config, 0)
-            types[named.name] = "\n".join(top) + "\n"
+            if pieces:
+                top, _ = _type_group(tgen, named, config, 0)
+                types[named.name] = "\n".join(top) + "\n"
         if document.constants:
             w.blank()
         for c in document.constants:
@@ -112,7 +114,8 @@ def generate(document: Document, config: Config = DEFAULT_CONFIG) -> Preview:
             w.line("// " + msg)
             continue
         tw = RustWriter()
-        fgen.trait(tw, m)
+        if pieces:
+            fgen.trait(tw, m)
         for fname, meth in methods.items():
             if meth.panic is not None:
                 panics.append(f"wiggle-generate panics on `{m.name}::{fname}`: {meth.panic}")

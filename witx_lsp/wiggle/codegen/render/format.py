@@ -5,9 +5,9 @@ generator emits.
 Only the shapes the preview produces are covered: function signatures (one
 line when the whole signature fits, otherwise one parameter per line with a
 trailing comma; a `where` clause always on its own lines), type aliases (broken
-after `=` when too long), `let` statements and calls (the right-hand side on
-the next line when it then fits, otherwise the call's arguments one per line),
-and blocks of pre-formatted lines.
+after `=` when too long), and blocks of lines the generators lay out themselves
+(short bodies whose rustfmt form is fixed, such as a chain broken before
+`.ok_or(…)` or a struct literal wider than rustfmt's `struct_lit_width` of 18).
 """
 
 from __future__ import annotations
@@ -140,30 +140,4 @@ class RustWriter:
             self.level -= 1
 
 
-def let_call(level: int, binding: str, call: str, args: list[str], suffix: str = ";") -> list[str]:
-    """`let <binding> = <call>(<args>)<suffix>` laid out at indentation `level`, as lines relative to it.
-    (`binding` empty: an expression statement.) rustfmt keeps the statement on one line when it fits; a
-    `let` whose right-hand side fits on the next line is broken after `=`; otherwise the arguments go one
-    per line."""
-    width = MAX_WIDTH - len(INDENT) * level
-    rhs = f"{call}({', '.join(args)}){suffix}"
-    head = f"let {binding} = " if binding else ""
-    if len(head + rhs) <= width:
-        return [head + rhs]
-    if binding and len(INDENT + rhs) <= width:
-        return [head.rstrip(), INDENT + rhs]
-    return [f"{head}{call}(", *(INDENT + a + "," for a in args), f"){suffix}"]
-
-
-def struct_literal(name: str, fields: list[str]) -> list[str]:
-    """`Name { a, b }`: one line while the fields take at most 18 columns (rustfmt's
-    `struct_lit_width`), one field per line otherwise."""
-    inner = ", ".join(fields)
-    if not fields:
-        return [f"{name} {{}}"]
-    if len(inner) <= 18:
-        return [f"{name} {{ {inner} }}"]
-    return [f"{name} {{", *(INDENT + f + "," for f in fields), "}"]
-
-
-__all__ = ["INDENT", "MAX_WIDTH", "FnSig", "RustWriter", "let_call", "struct_literal"]
+__all__ = ["INDENT", "MAX_WIDTH", "FnSig", "RustWriter"]
