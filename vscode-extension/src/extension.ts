@@ -96,6 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   servers.commandHandlers.set(COMMANDS.showSyntaxTree, (args) => openView("syntax-tree", sourceArg(args)));
 
   const interpreterWatch = await onInterpreterChange(() => {
+    if (servers.lastSource !== "python-extension" && servers.lastSource !== "default") return;
     output.info("the Python extension's interpreter changed: restarting");
     void servers.restart();
   });

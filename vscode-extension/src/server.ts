@@ -15,6 +15,8 @@ export const CLIENT_NAME = "witx language server";
 
 export class ServerManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  /** Where the interpreter of the last start came from. */
+  lastSource: ServerLaunch["source"] | undefined;
   private starting: Promise<void> | undefined;
   readonly check = new WorkspaceCheck();
   readonly onDidStart = new vscode.EventEmitter<void>();
@@ -61,6 +63,7 @@ export class ServerManager implements vscode.Disposable {
       pythonFromExtension: () => activeInterpreter(),
     });
     const env = serverEnvironment(launch, process.env);
+    this.lastSource = launch.source;
     if (launch.bundled) {
       if (!fs.existsSync(`${bundledLibs(this.context.extensionPath)}/${SERVER_MODULE}`)) {
         await this.fail(`witx: the bundled server is missing from ${bundledLibs(this.context.extensionPath)} (run \`npm run bundle-server\`), ` +
