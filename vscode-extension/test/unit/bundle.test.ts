@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import Module from "node:module";
+import Module, { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as vscodeMock from "../mock/vscode";
@@ -29,7 +29,7 @@ describe("dist/extension.js", { skip: existsSync(bundle) ? false : "run npm run 
       return original.call(this, request, parent, isMain);
     };
     try {
-      const ext = require(bundle) as { activate?: unknown; deactivate?: unknown };
+      const ext = createRequire(__filename)(bundle) as { activate?: unknown; deactivate?: unknown };
       assert.equal(typeof ext.activate, "function");
       assert.equal(typeof ext.deactivate, "function");
       assert.deepEqual([...new Set(asked)], ["vscode"], "everything but vscode is bundled");
