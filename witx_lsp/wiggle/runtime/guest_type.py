@@ -187,8 +187,7 @@ class PtrType(GuestType["GuestPtr[T]"]):
         return p
 
     def read(self, mem: GuestMemory, offset: int) -> GuestPtr[T]:
-        from witx_lsp.wiggle.runtime.ptr import GuestPtr
-        return GuestPtr(mem, U32.read(mem, offset), self.pointee)
+        return _ptr_classes()[0](mem, U32.read(mem, offset), self.pointee)  # type: ignore[no-any-return]
 
     def write(self, mem: GuestMemory, offset: int, val: GuestPtr[T]) -> None:
         U32.write(mem, offset, _offset_of(val))
@@ -213,10 +212,9 @@ class SlicePtrType(GuestType["SlicePtr[T]"]):
         return e
 
     def read(self, mem: GuestMemory, offset: int) -> SlicePtr[T]:
-        from witx_lsp.wiggle.runtime.ptr import SlicePtr
         base = U32.read(mem, offset)
         length = U32.read(mem, checked_offset(offset, 4))
-        return SlicePtr(mem, base, length, self.element)
+        return _ptr_classes()[1](mem, base, length, self.element)  # type: ignore[no-any-return]
 
     def write(self, mem: GuestMemory, offset: int, val: SlicePtr[T]) -> None:
         base, length = _pair_of(val)
@@ -236,15 +234,26 @@ class StrPtrType(GuestType["StrPtr"]):
         self.name = name
 
     def read(self, mem: GuestMemory, offset: int) -> StrPtr:
-        from witx_lsp.wiggle.runtime.ptr import StrPtr
         base = U32.read(mem, offset)
         length = U32.read(mem, checked_offset(offset, 4))
-        return StrPtr(mem, base, length)
+        return _ptr_classes()[2](mem, base, length)  # type: ignore[no-any-return]
 
     def write(self, mem: GuestMemory, offset: int, val: StrPtr) -> None:
         base, length = _pair_of(val)
         U32.write(mem, offset, base)
         U32.write(mem, checked_offset(offset, 4), length)
+
+
+_PTRS: tuple[Any, Any, Any] | None = None
+
+
+def _ptr_classes() -> tuple[Any, Any, Any]:
+    """GuestPtr, SlicePtr and StrPtr (ptr.py imports this module)."""
+    global _PTRS
+    if _PTRS is None:
+        from witx_lsp.wiggle.runtime.ptr import GuestPtr, SlicePtr, StrPtr
+        _PTRS = (GuestPtr, SlicePtr, StrPtr)
+    return _PTRS
 
 
 def _offset_of(val: Any) -> int:

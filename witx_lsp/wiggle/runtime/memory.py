@@ -69,23 +69,28 @@ class BorrowingMemory:
 
     def __init__(self, shared: bool = False) -> None:
         self._shared = shared
-        self._bc = BorrowChecker()
+        self._bc: BorrowChecker | None = None  # made on the first borrow: most host calls never borrow
 
     @property
     def borrow_checker(self) -> BorrowChecker:
+        if self._bc is None:
+            self._bc = BorrowChecker()
         return self._bc
 
     def is_shared_memory(self) -> bool:
         return self._shared
 
     def has_outstanding_borrows(self) -> bool:
-        return False if self._shared else self._bc.has_outstanding_borrows()
+        bc = self._bc
+        return bc is not None and bc.has_outstanding_borrows()
 
     def is_mut_borrowed(self, r: Region) -> bool:
-        return False if self._shared else self._bc.is_mut_borrowed(r)
+        bc = self._bc
+        return bc is not None and bc.is_mut_borrowed(r)
 
     def is_shared_borrowed(self, r: Region) -> bool:
-        return False if self._shared else self._bc.is_shared_borrowed(r)
+        bc = self._bc
+        return bc is not None and bc.is_shared_borrowed(r)
 
     def _no_shared(self) -> None:
         if self._shared:
@@ -93,19 +98,19 @@ class BorrowingMemory:
 
     def mut_borrow(self, r: Region) -> BorrowHandle:
         self._no_shared()
-        return self._bc.mut_borrow(r)
+        return self.borrow_checker.mut_borrow(r)
 
     def shared_borrow(self, r: Region) -> BorrowHandle:
         self._no_shared()
-        return self._bc.shared_borrow(r)
+        return self.borrow_checker.shared_borrow(r)
 
     def mut_unborrow(self, h: BorrowHandle) -> None:
         self._no_shared()
-        self._bc.mut_unborrow(h)
+        self.borrow_checker.mut_unborrow(h)
 
     def shared_unborrow(self, h: BorrowHandle) -> None:
         self._no_shared()
-        self._bc.shared_unborrow(h)
+        self.borrow_checker.shared_unborrow(h)
 
     # `GuestMemory::ptr`, for sized pointees, slices and strings.
     def ptr(self: GuestMemory, ty: GuestType[T], offset: int) -> GuestPtr[T]:
@@ -140,6 +145,16 @@ class BytearrayMemory(BorrowingMemory):
 
 
 _UBYTE = ctypes.c_ubyte
+_WASMTIME: tuple[Any, Any] | None = None
+
+
+def _wasmtime_classes() -> tuple[Any, Any]:
+    """wasmtime's Memory and SharedMemory (imported on first use)."""
+    global _WASMTIME
+    if _WASMTIME is None:
+        from wasmtime import Memory, SharedMemory
+        _WASMTIME = (Memory, SharedMemory)
+    return _WASMTIME
 
 
 def _view_at(address: int | None, length: int) -> memoryview:
@@ -156,10 +171,11 @@ class WasmtimeMemory(BorrowingMemory):
 
     __slots__ = ("_memory", "_store", "_view")
 
-    def __init__(self, memory: Any, store: Any = None) -> None:
-        from wasmtime import SharedMemory
-        shared = isinstance(memory, SharedMemory)
-        super().__init__(shared)
+    def __init__(self, memory: Any, store: Any = None, *, shared: bool | None = None) -> None:
+        if shared is None:
+            shared = isinstance(memory, _wasmtime_classes()[1])
+        self._shared = shared
+        self._bc = None
         if not shared and store is None:
             raise TypeError("a wasmtime Memory needs its store (or the Caller)")
         self._memory = memory
@@ -169,11 +185,13 @@ class WasmtimeMemory(BorrowingMemory):
     @classmethod
     def from_caller(cls, caller: Any) -> WasmtimeMemory:
         """The calling instance's export "memory", as the generated glue finds it."""
-        from wasmtime import Memory, SharedMemory
+        memory_cls, shared_cls = _wasmtime_classes()
         export = caller.get("memory")
-        if isinstance(export, Memory):
+        if type(export) is memory_cls:
+            return cls(export, caller, shared=False)
+        if isinstance(export, memory_cls):
             return cls(export, caller)
-        if isinstance(export, SharedMemory):
+        if isinstance(export, shared_cls):
             return cls(export)
         raise MissingMemoryExport()
 

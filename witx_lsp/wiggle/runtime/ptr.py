@@ -35,8 +35,10 @@ class GuestPtr(Generic[T]):
     __slots__ = ("_mem", "_pointer", "_ty")
 
     def __init__(self, mem: GuestMemory, pointer: int, ty: GuestType[T]) -> None:
+        if not 0 <= pointer <= U32_MAX:
+            _u32(pointer, "pointer")
         self._mem = mem
-        self._pointer = _u32(pointer, "pointer")
+        self._pointer = pointer
         self._ty = ty
 
     def offset(self) -> int:
@@ -94,9 +96,12 @@ class SlicePtr(Generic[T]):
     __slots__ = ("_len", "_mem", "_pointer", "_ty")
 
     def __init__(self, mem: GuestMemory, offset: int, length: int, ty: GuestType[T]) -> None:
+        if not (0 <= offset <= U32_MAX and 0 <= length <= U32_MAX):
+            _u32(offset, "pointer")
+            _u32(length, "length")
         self._mem = mem
-        self._pointer = _u32(offset, "pointer")
-        self._len = _u32(length, "length")
+        self._pointer = offset
+        self._len = length
         self._ty = ty
 
     def offset(self) -> tuple[int, int]:

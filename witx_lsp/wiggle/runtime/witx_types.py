@@ -68,6 +68,7 @@ from witx_lsp.wiggle.runtime.guest_type import (
     checked_offset,
 )
 from witx_lsp.wiggle.runtime.memory import GuestMemory
+from witx_lsp.wiggle.runtime.region import U32_MAX
 
 _BUILTIN: dict[BuiltinKind, Primitive[Any]] = {
     BuiltinKind.U8: U8, BuiltinKind.S8: I8, BuiltinKind.U16: U16, BuiltinKind.S16: I16,
@@ -229,13 +230,22 @@ class RecordGuestType(GuestType[Any]):
         self.name = name
         self.rust_name = rust_name
         self.fields = fields  # (witx name, python name, offset, type)
+        self._plan = tuple((f[2], f[3]) for f in fields)
+        self._last = max((f[2] for f in fields), default=0)
         self.labels = labels or tuple(f[3].name for f in fields)  # the field types as the witx names them
         self.size = size
         self.align = align
         self.factory = factory  # None: values are tuples
 
     def read(self, mem: GuestMemory, offset: int) -> Any:
-        values = [ty.read(mem, checked_offset(offset, off)) for _, _, off, ty in self.fields]
+        if offset + self._last > U32_MAX:
+            # some field's offset overflows: find the first one, as the field-by-field reads would
+            return self._read_checked(mem, offset)
+        values = [ty.read(mem, offset + off) for off, ty in self._plan]
+        return tuple(values) if self.factory is None else self.factory(*values)
+
+    def _read_checked(self, mem: GuestMemory, offset: int) -> Any:
+        values = [ty.read(mem, checked_offset(offset, off)) for off, ty in self._plan]
         return tuple(values) if self.factory is None else self.factory(*values)
 
     def field_values(self, val: Any) -> list[Any]:
