@@ -59,6 +59,10 @@ async def test_encode_value(client: LanguageClient, tmp_path: Path) -> None:
     assert res2["hex"] == "01000000" + "0100" + "00" * 10
     bad = await run(client, "witx.encodeValue", uri, "errno", "worst")
     assert bad == {"error": "value: expected one of ok, bad, got \"worst\""}
+    # text typed into an input box: JSON, or a plain case name
+    for text, hexdata in (('"bad"', "0100"), ("bad", "0100")):
+        assert (await run(client, "witx.encodeValue", uri, "errno", text))["hex"] == hexdata
+    assert (await run(client, "witx.encodeValue", uri, "u32", "258"))["hex"] == "02010000"
 
 
 async def test_decode_value(client: LanguageClient, tmp_path: Path) -> None:

@@ -146,8 +146,11 @@ def _int(v: Any, what: str) -> int:
 def _float(v: Any, what: str) -> float:
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return float(v)
-    if isinstance(v, str) and v.lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
-        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)  # also "nan", "inf", "-inf"
+        except ValueError:
+            pass
     raise ValueProblem(f"{what}: expected a number, got {json.dumps(v)}")
 
 

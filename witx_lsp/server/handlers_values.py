@@ -1,7 +1,8 @@
 """Values through the wiggle runtime: the `witx.encodeValue` and
 `witx.decodeValue` commands, a thin adapter over witx_lsp.features.values.
 
-Arguments: `uri, type, value` (encode; the value as JSON, or an object or list as JSON text)
+Arguments: `uri, type, value` (encode; the value as JSON, or a string holding JSON text or a
+plain case name or character)
 and `uri, type, hex` (decode), or one object `{"uri", "type", "value" | "hex"}`.
 The type is a typename of the document the file belongs to (or a builtin).
 
@@ -70,15 +71,20 @@ def register(server: WitxServer) -> None:
     def encode(ls: WitxServer, *args: Any) -> dict[str, Any]:
         uri, ty, value = _arguments(args, "value")
         doc = _document(ls, uri)
-        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
-            # JSON text typed into an input box; a plain string stays a case name or a char
+        candidates = [value]
+        if isinstance(value, str):
+            # JSON text typed into an input box, else the plain string (a case name, a char)
             with contextlib.suppress(ValueError):
-                value = json.loads(value)
-        try:
-            enc = encode_value(doc, ty, value)
-        except ValueProblem as e:
-            return {"error": str(e)}
-        return {**enc.json(), "text": legend_text(enc.legend)}
+                candidates.insert(0, json.loads(value))
+        problems = []
+        for candidate in candidates:
+            try:
+                enc = encode_value(doc, ty, candidate)
+            except ValueProblem as e:
+                problems.append(str(e))
+                continue
+            return {**enc.json(), "text": legend_text(enc.legend)}
+        return {"error": problems[0]}
 
     @server.command(DECODE_VALUE)
     def decode(ls: WitxServer, *args: Any) -> dict[str, Any]:
