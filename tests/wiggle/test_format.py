@@ -4,7 +4,7 @@ aliases; and blocks."""
 
 from __future__ import annotations
 
-from witx_lsp.wiggle.codegen.render.format import FnSig, RustWriter
+from witx_lsp.wiggle.codegen.render.format import FnSig, RustWriter, match_arm, single_child_chain
 
 
 def lines(level: int, sig: FnSig, body: list[str] | None = None) -> list[str]:
@@ -73,3 +73,21 @@ def test_writer_blocks_and_blank_lines() -> None:
         w.blank()
         w.line("pub type Size = u32;")
     assert w.text() == "pub mod types {\n    use std::convert::TryFrom;\n\n    pub type Size = u32;\n}\n"
+
+
+def test_single_child_chain() -> None:
+    root, child = "Fl::from_bits(value)", ".ok_or(wiggle::GuestError::InvalidFlagValue(stringify!(Fl)))"
+    assert single_child_chain(3, root, child) == [root + child]  # 12 + 80 columns: one line
+    root = "CarConfig::from_bits(value)"
+    child = ".ok_or(wiggle::GuestError::InvalidFlagValue(stringify!(CarConfig)))"
+    assert single_child_chain(2, root, child) == [root, "    " + child]  # 8 + 94 columns
+    name = "ImageOptimizerTransformConfigOptions"
+    root, child = f"{name}::from_bits(value)", f".ok_or(wiggle::GuestError::InvalidFlagValue(stringify!({name})))"
+    assert single_child_chain(3, root, child) == [
+        root, "    .ok_or(wiggle::GuestError::InvalidFlagValue(stringify!(", f"        {name}", "    )))"]
+
+
+def test_match_arm_moves_a_long_body_into_a_block() -> None:
+    assert match_arm(4, "0", "Ok(Excuse::DogAte)") == ["0 => Ok(Excuse::DogAte),"]
+    body = "Err(wiggle::GuestError::InvalidEnumValue(stringify!(SubscriptionClockFlagsExtended)))"
+    assert match_arm(4, "_", body) == ["_ => {", f"    {body}", "}"]

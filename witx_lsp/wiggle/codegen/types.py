@@ -27,7 +27,7 @@ from witx_lsp.model.types import (
 )
 from witx_lsp.wiggle.codegen import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
-from witx_lsp.wiggle.codegen.render.format import FnSig, RustWriter
+from witx_lsp.wiggle.codegen.render.format import INDENT, FnSig, RustWriter, match_arm, single_child_chain
 from witx_lsp.wiggle.codegen.typeref import (
     BUILTIN,
     INT_REPR,
@@ -205,10 +205,9 @@ class TypeGen:
         with w.block(f"impl TryFrom<{repr_}> for {rust} {{"):
             w.line(f"type Error = {GUEST_ERROR};")
             w.line("#[inline]")
-            w.fn(FnSig("try_from", (f"value: {repr_}",), f"Result<Self, {GUEST_ERROR}>"), [
-                f"{rust}::from_bits(value)",
-                f"    .ok_or(wiggle::GuestError::InvalidFlagValue(stringify!({rust})))",
-            ])
+            w.fn(FnSig("try_from", (f"value: {repr_}",), f"Result<Self, {GUEST_ERROR}>"), single_child_chain(
+                w.level + 1, f"{rust}::from_bits(value)",
+                f".ok_or(wiggle::GuestError::InvalidFlagValue(stringify!({rust})))"))
         w.blank()
         with w.block(f"impl TryFrom<{abi}> for {rust} {{"):
             w.line(f"type Error = {GUEST_ERROR};")
@@ -282,10 +281,9 @@ class TypeGen:
         with w.block(f"impl TryFrom<{tag}> for {rust} {{"):
             w.line(f"type Error = {GUEST_ERROR};")
             w.line("#[inline]")
-            body = ["match value {",
-                    *(f"    {i} => Ok({rust}::{v})," for i, v in enumerate(variants)),
-                    f"    _ => Err(wiggle::GuestError::InvalidEnumValue(stringify!({rust}))),",
-                    "}"]
+            arms = [(str(i), f"Ok({rust}::{v})") for i, v in enumerate(variants)]
+            arms.append(("_", f"Err(wiggle::GuestError::InvalidEnumValue(stringify!({rust})))"))
+            body = ["match value {", *_arms(w.level + 2, arms), "}"]
             w.fn(FnSig("try_from", (f"value: {tag}",), f"Result<{rust}, {GUEST_ERROR}>"), body)
         w.blank()
         with w.block(f"impl TryFrom<{abi}> for {rust} {{"):
@@ -296,7 +294,8 @@ class TypeGen:
         w.blank()
         with w.block(f"impl From<{rust}> for {tag} {{"):
             w.line("#[inline]")
-            body = ["match v {", *(f"    {rust}::{v} => {i}," for i, v in enumerate(variants)), "}"]
+            body = ["match v {", *_arms(w.level + 2, [(f"{rust}::{v}", str(i)) for i, v in enumerate(variants)]),
+                    "}"]
             w.fn(FnSig("from", (f"v: {rust}",), tag), body if variants else ["match v {}"])
 
     def trappable_error(self, w: RustWriter, abi: str, rich_name: str) -> None:
@@ -354,6 +353,11 @@ class TypeGen:
             self.size_align(w, f"{lay.size}u32", f"{lay.align}usize")
             self.read_write(w, rust, "Self", [f"Ok({rust}(u32::read({mem}{loc})?))"],
                             [f"u32::write({mem}{loc}, val.0)"], inline=True)
+
+
+def _arms(level: int, arms: list[tuple[str, str]]) -> list[str]:
+    """Match arms at `level` (one deeper than `match`), as lines relative to the `match`."""
+    return [INDENT + line for pattern, body in arms for line in match_arm(level, pattern, body)]
 
 
 def resolved_kind(named: NamedType) -> str:

@@ -140,4 +140,30 @@ class RustWriter:
             self.level -= 1
 
 
-__all__ = ["INDENT", "MAX_WIDTH", "FnSig", "RustWriter"]
+def fits(level: int, text: str) -> bool:
+    return len(INDENT * level) + len(text) <= MAX_WIDTH
+
+
+def match_arm(level: int, pattern: str, body: str) -> list[str]:
+    """`pattern => body,` at `level`, or, when that is too wide, the body in a block on its own line
+    (rustfmt's `rewrite_match_body` prefers the next line when the body then fits on one)."""
+    one = f"{pattern} => {body},"
+    if fits(level, one):
+        return [one]
+    return [f"{pattern} => {{", INDENT + body, "}"]
+
+
+def single_child_chain(level: int, root: str, child: str) -> list[str]:
+    """`root.child` (a chain of one method call) at `level`: on one line when it fits (rustfmt's
+    `chain_width` does not apply to a single child), else the child on the next line, else the child's
+    nested call arguments broken as rustfmt overflows a sole call argument."""
+    if fits(level, root + child):
+        return [root + child]
+    if fits(level + 1, child):
+        return [root, INDENT + child]
+    head, sep, inner = child.rpartition("(")
+    closing = ")" * (len(child) - len(child.rstrip(")")) - 1)
+    return [root, f"{INDENT}{head}{sep}", f"{INDENT * 2}{inner.rstrip(')')}", f"{INDENT}){closing}"]
+
+
+__all__ = ["INDENT", "MAX_WIDTH", "FnSig", "RustWriter", "fits", "match_arm", "single_child_chain"]
