@@ -46,9 +46,11 @@ class Shout:
     def __init__(self) -> None:
         self.seen: list[Any] = []
         self.kept: StrPtr | None = None
+        self.leaked: Any = None
 
     def shout(self, s: StrPtr) -> Any:
         self.kept = s
+        self.leaked = SlicePtr(s.mem(), 0, 4, U8).as_slice()  # a borrow kept past the call
         view = s.as_str()
         if view is None:  # shared memory: no safe view, copy instead
             self.seen.append(("shared", s.as_bytes().to_bytes().decode()))
@@ -101,6 +103,10 @@ def test_host_calls_through_the_caller() -> None:
     assert impl.kept is not None
     with pytest.raises(ValueError, match="after its host call returned"):
         impl.kept.as_str()
+    # a view kept past the call was released with it
+    assert impl.leaked is not None and impl.leaked.released
+    with pytest.raises(ValueError, match="released"):
+        _ = impl.leaked.view
     with pytest.raises(InFunc) as e:
         exports["go"](store, 16, 5, 65534)
     assert e.value == InFunc("host", "shout", "write n", PtrOutOfBounds(Region(65534, 4)))

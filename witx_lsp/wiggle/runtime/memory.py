@@ -12,6 +12,7 @@ makes one per host call, as wiggle makes one `WasmtimeGuestMemory` per call).
 from __future__ import annotations
 
 import ctypes
+import weakref
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from witx_lsp.wiggle.runtime.borrow import BorrowChecker, BorrowHandle
@@ -65,11 +66,24 @@ class BorrowingMemory:
     borrowing it is a bug (a debug_assert! upstream), because slices of shared
     memory are refused before any borrow."""
 
-    __slots__ = ("_bc", "_shared")
+    __slots__ = ("_bc", "_shared", "_views")
 
     def __init__(self, shared: bool = False) -> None:
         self._shared = shared
         self._bc: BorrowChecker | None = None  # made on the first borrow: most host calls never borrow
+        self._views: weakref.WeakSet[Any] | None = None
+
+    def track_view(self, view: Any) -> None:
+        """Remember a borrow-checked view, so that `release_views` can end it."""
+        if self._views is None:
+            self._views = weakref.WeakSet()
+        self._views.add(view)
+
+    def release_views(self) -> None:
+        """Release every view still holding a borrow (their memoryviews too)."""
+        if self._views:
+            for view in list(self._views):
+                view.release()
 
     @property
     def borrow_checker(self) -> BorrowChecker:
@@ -176,6 +190,7 @@ class WasmtimeMemory(BorrowingMemory):
             shared = isinstance(memory, _wasmtime_classes()[1])
         self._shared = shared
         self._bc = None
+        self._views = None
         if not shared and store is None:
             raise TypeError("a wasmtime Memory needs its store (or the Caller)")
         self._memory = memory
@@ -214,6 +229,8 @@ class WasmtimeMemory(BorrowingMemory):
         self._view = None
 
     def close(self) -> None:
+        """End of the host call: views still borrowed are released, and the memory can no longer be read."""
+        self.release_views()
         self._view = None
         self._memory = None
         self._store = None

@@ -60,18 +60,28 @@ class UnsafeGuestSlice(Generic[T]):
         if self.mem.is_shared_memory():
             return None
         handle = self.mem.shared_borrow(self.region)
-        return GuestSlice(self, handle)
+        return _tracked(self.mem, GuestSlice(self, handle))
 
     def mut_borrow(self) -> GuestSliceMut[T] | None:
         """None on shared memory; PtrBorrowed if any borrow overlaps."""
         if self.mem.is_shared_memory():
             return None
         handle = self.mem.mut_borrow(self.region)
-        return GuestSliceMut(self, handle)
+        return _tracked(self.mem, GuestSliceMut(self, handle))
+
+
+V = TypeVar("V")
+
+
+def _tracked(mem: GuestMemory, view: V) -> V:
+    track = getattr(mem, "track_view", None)
+    if track is not None:
+        track(view)
+    return view
 
 
 class _Borrowed(Generic[T]):
-    __slots__ = ("_handle", "_mem", "_released", "_view", "region", "ty")
+    __slots__ = ("__weakref__", "_handle", "_mem", "_released", "_view", "region", "ty")
     _mutable = False
 
     def __init__(self, unsafe: UnsafeGuestSlice[T], handle: BorrowHandle) -> None:
