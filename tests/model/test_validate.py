@@ -129,3 +129,15 @@ def test_parse_errors_say_what_was_expected() -> None:
     assert d.message == "expected a type after `(field $x`, found `42`"
     [d] = analyze_text("(typename $e (expected u32))", PATH).diagnostics
     assert d.message.startswith("expected `(error …)`")
+
+
+def test_unknown_annotations_are_skipped_everywhere() -> None:
+    text = ('(typename $r (record (@doc "x") (field $a u8 (@bar)) (@baz (nested))))\n'
+            '(module $m (@x) (@interface func (export "f") (@y) (param $p $r)))')
+    a = analyze_text(text, PATH)
+    assert [(d.code, text[d.span.start:d.span.end]) for d in a.diagnostics] == [
+        ("W0101", '(@doc "x")'), ("W0101", "(@bar)"), ("W0101", "(@baz (nested))"), ("W0101", "(@x)"),
+        ("W0101", "(@y)")]
+    r = a.document.typename("r")
+    assert r is not None and [m.name for m in r.type().members] == ["a"]  # type: ignore[union-attr]
+    assert [p.name for p in a.document.modules[0].funcs[0].params] == ["p"]

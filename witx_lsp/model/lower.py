@@ -46,13 +46,49 @@ def lower(tree: SourceTree, path: str) -> LoweredFile:
     r = Reporter(path, tree.text)
     types = TypeLowering(r)
     decls: list[Decl] = []
-    for node in tree.items:
+    for node in _skip_unknown_annotations(tree.items, r):
         d = _toplevel(node, r, types)
         if d is not None:
             decls.append(d)
     dropped = _drop_trailing_consts(decls, r)
     foreign = bool(r.dialect_reported & {"E0211", "E0212", "E0213"})
     return LoweredFile(decls, r.diagnostics, foreign, dropped)
+
+
+_KNOWN_ANNOTATIONS = frozenset({"@witx", "@interface"})
+
+
+def _is_unknown_annotation(node: Node) -> bool:
+    return (isinstance(node, SList) and node.head is not None and node.head.kind is TokenKind.ANNOTATION
+            and node.head.text not in _KNOWN_ANNOTATIONS)
+
+
+def _skip_unknown_annotations(items: list[Node], r: Reporter) -> list[Node]:
+    """The items without annotations witx does not know, wherever they are: wast
+    reads an unregistered annotation as whitespace (witx-language.md §2). Each is
+    reported once. The tree is shared (parse cache), so lists holding one are copied."""
+    pending = [items]
+    while pending:
+        level = pending.pop()
+        if any(_is_unknown_annotation(n) for n in level):
+            break
+        pending.extend(n.items for n in level if isinstance(n, SList))
+    else:
+        return items
+    out: list[Node] = []
+    work: list[tuple[list[Node], list[Node]]] = [(items, out)]
+    while work:
+        src, dst = work.pop()
+        for n in src:
+            if not isinstance(n, SList):
+                dst.append(n)
+            elif _is_unknown_annotation(n):
+                _unknown_annotation(n, r)
+            else:
+                copy = SList(n.start, n.end, [], n.closed, n.leading, n.trailing)
+                dst.append(copy)
+                work.append((n.items, copy.items))
+    return out
 
 
 def _drop_trailing_consts(decls: list[Decl], r: Reporter) -> list[ConstDecl]:
