@@ -16,6 +16,7 @@ identifier (`0`, `2big` outside an enum, ``) make the generator's
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterator
 
@@ -155,16 +156,19 @@ def _capitalize(word: str) -> str:
     return word[:1].upper() + _lowercase(word[1:]) if word else ""
 
 
+@functools.lru_cache(maxsize=8192)
 def upper_camel(s: str) -> str:
     """heck `to_upper_camel_case`."""
     return _transform(s, _capitalize, "")
 
 
+@functools.lru_cache(maxsize=8192)
 def snake(s: str) -> str:
     """heck `to_snake_case`."""
     return _transform(s, _lowercase, "_")
 
 
+@functools.lru_cache(maxsize=8192)
 def shouty_snake(s: str) -> str:
     """heck `to_shouty_snake_case`."""
     return _transform(s, _uppercase, "_")
