@@ -1,4 +1,4 @@
-"""All diagnostics of an analysis (model and layout), with per-code severity
+"""All diagnostics of an analysis (model, layout and wiggle generator hazards), with per-code severity
 overrides applied. Backs textDocument/publishDiagnostics and `witx-lsp check`."""
 
 from __future__ import annotations
@@ -9,14 +9,19 @@ from dataclasses import replace
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.layout.diagnostics import layout_diagnostics
 from witx_lsp.model.analysis import Analysis
+from witx_lsp.wiggle.codegen import DEFAULT_CONFIG, Config, hazard_diagnostics
 
 # A code mapped to None is switched off.
 SeverityOverrides = Mapping[str, Severity | None]
 
 
-def collect(analysis: Analysis, overrides: SeverityOverrides | None = None) -> list[Diagnostic]:
+def collect(analysis: Analysis, overrides: SeverityOverrides | None = None,
+            wiggle_config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
+    """Model, layout and wiggle-generator (hazard) diagnostics; the hazards depend
+    on the `wiggle::from_witx!` configuration (errors, async, ...)."""
     diags = list(analysis.diagnostics)
     diags += layout_diagnostics(analysis)
+    diags += hazard_diagnostics(analysis, wiggle_config)
     return apply_overrides(diags, overrides)
 
 

@@ -8,6 +8,7 @@ import asyncio
 import importlib
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -17,6 +18,7 @@ from witx_lsp import __version__
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.text import LineIndex, PositionEncoding
 from witx_lsp.features.diagnostics import collect
+from witx_lsp.features.preview import read_config
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis
@@ -47,6 +49,8 @@ class WitxServer(LanguageServer):
         self.published: dict[str, int | None] = {}  # uri -> version last published
         # Diagnostics of recent analyses (one analysis serves every file it reads).
         self._collected: dict[int, tuple[Analysis, list[Diagnostic]]] = {}
+        # Called with the new settings after every change (features that keep their own configuration).
+        self.settings_listeners: list[Callable[[Settings], None]] = []
 
     # --- errors go to the log, not to message boxes ------------------------------------------
 
@@ -103,7 +107,7 @@ class WitxServer(LanguageServer):
         hit = self._collected.get(id(analysis))
         if hit is not None and hit[0] is analysis:
             return hit[1]
-        diags = collect(analysis, self.settings.severity)
+        diags = collect(analysis, self.settings.severity, read_config(self.settings.preview_config or None)[0])
         if len(self._collected) >= 16:
             self._collected.clear()
         self._collected[id(analysis)] = (analysis, diags)
@@ -203,6 +207,8 @@ class WitxServer(LanguageServer):
         settings, problems = parse_settings(raw)
         self.settings = settings
         self._collected.clear()
+        for listener in self.settings_listeners:
+            listener(settings)
         logging.getLogger("witx_lsp").setLevel(settings.log_level.upper())
         if problems:
             self.window_show_message(types.ShowMessageParams(

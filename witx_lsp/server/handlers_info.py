@@ -14,6 +14,7 @@ from witx_lsp.features import commands
 from witx_lsp.features.code_lens import LensOptions, code_lenses
 from witx_lsp.features.hover import hover
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
+from witx_lsp.features.preview import preview_lenses
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.render import DocsError
 from witx_lsp.server import convert
@@ -106,6 +107,11 @@ def register(server: WitxServer) -> None:
             args: list[Any] | None = [uri, lens.type_name] if lens.type_name is not None else None
             out.append(types.CodeLens(range=convert.span_range(lines, lens.span, enc),
                                       command=types.Command(title=lens.title, command=lens.command, arguments=args)))
+        if s.lens_preview:
+            for p in preview_lenses(snap):
+                out.append(types.CodeLens(range=convert.span_range(lines, p.span, enc), command=types.Command(
+                    title=p.title, command=p.command, arguments=[uri])))
+        out.sort(key=lambda lens: (lens.range.start.line, lens.range.start.character))
         return out
 
     @server.command(commands.SHOW_LAYOUT)

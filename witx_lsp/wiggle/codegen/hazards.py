@@ -156,9 +156,14 @@ class _Hazards:
                                                                            "struct members"})
         elif isinstance(tref, (ListType, RecordType, VariantType)):
             kind = _kind_word(tref)
+            # A named `string` is a hazard of its own (W0605: it becomes `[char]`), so strings are
+            # advised to be named byte lists.
+            suggested = "(list u8)" if kind == "string" else witx_text(tref)
+            also = " (a named `string` would become `[char]`, see W0605)" if kind == "string" else ""
             self.add("W0608", f"{where} is an anonymous {kind}, `{witx_text(tref)}`: wiggle-generate panics "
                      "(“not implemented: other anonymous struct members”); define it as a typename, e.g. "
-                     f"`(typename ${name}_{kind} {witx_text(tref)})`, and use that",
+                     f"`(typename ${name}_{'bytes' if kind == 'string' else kind} {suggested})`{also}, "
+                     "and use that",
                      at, {"panic": "not implemented: other anonymous struct members", "kind": kind})
         elif isinstance(tref, (PointerType, ConstPointerType)):
             self.anonymous_bools(tref.pointee, where, span, None)
