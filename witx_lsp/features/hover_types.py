@@ -24,6 +24,8 @@ from witx_lsp.model.types import (
     resolve,
 )
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
+from witx_lsp.wiggle.codegen import DEFAULT_PROFILE, names, typeref
+from witx_lsp.wiggle.codegen.typeref import GenPanic
 
 _RUST_DEPTH = 6
 
@@ -167,102 +169,32 @@ def note_for(notes: dict[str, str], node: Node, parent: SList) -> str | None:
 # --- wiggle --------------------------------------------------------------------------------------
 
 
-def rust_camel(name: str) -> str:
-    """heck's upper camel case, for ASCII witx names (wiggle names.rs `type_`)."""
-    if name == "self":
-        return "Self_"
-    return "".join(w[:1].upper() + w[1:].lower() for w in _words(name)) or name
-
-
-_RUST_KEYWORDS = frozenset((
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
-    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
-    "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield"))
-
-
-def _words(name: str) -> list[str]:
-    return re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]|[0-9]+", name)
-
-
-def rust_snake(name: str) -> str:
-    """heck's snake case with wiggle's keyword escape (names.rs `func_param`, `struct_member`)."""
-    out = "_".join(w.lower() for w in _words(name)) or name
-    return out + "_" if out in _RUST_KEYWORDS else out
+# Rust names and type spellings come from the code generator (wiggle names.rs rules),
+# so hover and the preview always agree.
+rust_camel = names.type_name
+rust_snake = names.escape_snake
+rust_enum_variant = names.enum_variant
+needs_lifetime = typeref.needs_lifetime
 
 
 def rust_shouty(name: str) -> str:
-    """heck's shouty snake case (names.rs `flag_member`)."""
-    return "_".join(w.upper() for w in _words(name)) or name
-
-
-def rust_enum_variant(name: str) -> str:
-    """names.rs `enum_variant`: `2big` is `TooBig`, everything else upper camel case."""
-    return "TooBig" if name == "2big" else rust_camel(name)
-
-
-_RUST_BUILTIN = {BuiltinKind.U8: "u8", BuiltinKind.U16: "u16", BuiltinKind.U32: "u32", BuiltinKind.U64: "u64",
-                 BuiltinKind.S8: "i8", BuiltinKind.S16: "i16", BuiltinKind.S32: "i32", BuiltinKind.S64: "i64",
-                 BuiltinKind.F32: "f32", BuiltinKind.F64: "f64", BuiltinKind.CHAR: "char"}
-
-
-def needs_lifetime(tref: TypeRef) -> bool:
-    """wiggle lifetimes.rs: pointers and lists need `'a`, and so does anything that holds one."""
-    todo = [tref]
-    seen: set[int] = set()
-    while todo:
-        t = todo.pop()
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        if isinstance(t, NamedType):
-            todo.append(t.tref)
-        elif isinstance(t, (PointerType, ConstPointerType, ListType)):
-            return True
-        elif isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS:
-            todo.extend(m.tref for m in t.members)
-        elif isinstance(t, VariantType):
-            todo.extend(c.tref for c in t.cases if c.tref is not None)
-    return False
+    """heck's shouty snake case (names.rs `flag_member`, constants)."""
+    return names.shouty_snake(name)
 
 
 def rust_type(tref: TypeRef | None, depth: int = 0) -> str | None:
-    """wiggle's `type_ref` spelling (names.rs:38-88), or None where its generator panics."""
+    """wiggle's `type_ref` spelling (profile v19), or None where its generator panics."""
     if tref is None:
         return "()"
-    if depth > _RUST_DEPTH:
-        return "…"
-    if isinstance(tref, NamedType):
-        return rust_camel(tref.name) + ("<'a>" if needs_lifetime(tref) else "")
-    if isinstance(tref, Builtin):
-        return _RUST_BUILTIN[tref.kind]
-    if isinstance(tref, (PointerType, ConstPointerType)):
-        inner = rust_type(tref.pointee, depth + 1)
-        return None if inner is None else f"wiggle::GuestPtr<'a, {inner}>"
-    if isinstance(tref, ListType):
-        if _is_string(tref):
-            return "wiggle::GuestPtr<'a, str>"
-        inner = rust_type(tref.element, depth + 1)
-        return None if inner is None else f"wiggle::GuestPtr<'a, [{inner}]>"
-    if isinstance(tref, RecordType) and tref.kind is RecordKind.TUPLE:
-        members = [rust_type(m.tref, depth + 1) for m in tref.members]
-        return None if None in members else "(" + ", ".join(m for m in members if m) + ",)"
-    if isinstance(tref, VariantType) and tref.form == "expected":
-        pair = tref.as_expected()
-        if pair is not None:
-            ok, err = (rust_type(p, depth + 1) for p in pair)
-            return None if ok is None or err is None else f"Result<{ok}, {err}>"
-    return None
+    try:
+        return typeref.type_ref(tref, "'a", DEFAULT_PROFILE)
+    except GenPanic:
+        return None
 
 
 def passed_by_reference(tref: TypeRef) -> bool:
-    """wiggle module_trait.rs:9-16: which trait-method params are `&T`."""
-    t = resolve(tref)
-    if isinstance(t, (PointerType, ConstPointerType, ListType)):
-        return True
-    if isinstance(t, RecordType):
-        return t.kind is not RecordKind.BITFLAGS
-    return isinstance(t, VariantType) and not t.is_enum()
+    """wiggle module_trait.rs: which trait-method params are `&T`."""
+    return typeref.passed_by_reference(tref, DEFAULT_PROFILE)
 
 
 def carried_as(tref: TypeRef, spell: bool = True) -> str:
@@ -295,7 +227,7 @@ def wiggle_definition(named: NamedType) -> str:
     if isinstance(named.tref, NamedType):
         return f"pub type {name}{lt} = {rust_type(named.tref)};"
     if isinstance(t, Builtin):
-        return f"pub type {name} = {_RUST_BUILTIN[t.kind]};"
+        return f"pub type {name} = {typeref.BUILTIN[t.kind]};"
     if isinstance(t, (PointerType, ConstPointerType)):
         return f"pub type {name}{lt} = {rust_type(t) or '…'};"
     if isinstance(t, ListType):

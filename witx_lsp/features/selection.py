@@ -5,41 +5,13 @@ at an offset. Iterative: nesting depth is unbounded."""
 
 from __future__ import annotations
 
-import bisect
-
 from witx_lsp.base.span import Span
+from witx_lsp.features.sexpr_nav import chain_at
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.syntax.tree import Atom, Node, SList
 
-
-def _child_at(items: list[Node], offset: int) -> Node | None:
-    """The item of a list that holds `offset`: an atom counts its end (a cursor
-    right after a name), a list only its inside and its `(` and `)`; an atom or
-    list starting at `offset` wins over one ending there."""
-    starts = [n.start for n in items]
-    i = bisect.bisect_right(starts, offset) - 1
-    if i < 0:
-        return None
-    node = items[i]
-    if node.start <= offset < node.end:
-        return node
-    if offset == node.end and (isinstance(node, Atom) or not node.closed):
-        return node
-    return None
-
-
-def path_at(items: list[Node], offset: int) -> list[Node]:
-    """The nodes holding `offset`, outermost first (empty between declarations)."""
-    out: list[Node] = []
-    level = items
-    while True:
-        node = _child_at(level, offset)
-        if node is None:
-            return out
-        out.append(node)
-        if isinstance(node, Atom):
-            return out
-        level = node.items
+# The tree walk is shared with hover and the other features (sexpr_nav.chain_at).
+path_at = chain_at
 
 
 def atom_at(items: list[Node], offset: int) -> Atom | None:
