@@ -96,6 +96,9 @@ async def test_completion_in_several_contexts(client: LanguageClient) -> None:
     assert isinstance(size.text_edit, types.TextEdit)
     assert size.text_edit.range == types.Range(start=types.Position(line=1, character=31),
                                                end=types.Position(line=1, character=33))
+    if size.documentation is None:
+        # The client resolves documentation lazily (VS Code advertises resolveSupport for it).
+        size = await client.completion_item_resolve_async(size)
     assert size.documentation is not None and "A size." in size.documentation.value  # type: ignore[union-attr]
     assert any(i.label == "u32" for i in got.items)
     # Right after `(` in a typename: type forms, the record snippet in snippet syntax.

@@ -61,16 +61,45 @@ class TokenCache:
 def register(server: WitxServer) -> None:
     cache = TokenCache()
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
+        trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True))
     def completion(ls: WitxServer, params: types.CompletionParams) -> types.CompletionList | None:
-        snap = ls.snapshot(params.text_document.uri)
+        uri = params.text_document.uri
+        snap = ls.snapshot(uri)
         if snap is None:
             return None
         offset = convert.offset(snap.lines, params.position, ls.encoding)
         snippets = bool(ls._client_flag("text_document", "completion", "completion_item", "snippet_support",
                                         default=False))
-        items = [_completion_item(ls, snap, item, snippets) for item in complete(snap, offset)]
+        # Documentation is sent on completionItem/resolve when the client asks for it that way:
+        # the list stays small, which keeps typing responsive.
+        resolve = ls._client_flag("text_document", "completion", "completion_item", "resolve_support",
+                                  "properties", default=())
+        lazy = "documentation" in (resolve or ())
+        ranges: dict[Span, types.Range] = {}
+        items = []
+        for item in complete(snap, offset):
+            if item.replace not in ranges:
+                ranges[item.replace] = convert.span_range(snap.lines, item.replace, ls.encoding)
+            lsp = _completion_item(item, snippets, ranges[item.replace], with_docs=not lazy)
+            if lazy and item.documentation:
+                lsp.data = {"uri": uri, "offset": offset, "label": item.label}
+            items.append(lsp)
         return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def completion_resolve(ls: WitxServer, item: types.CompletionItem) -> types.CompletionItem:
+        data = item.data if isinstance(item.data, dict) else {}
+        uri, offset, label = data.get("uri"), data.get("offset"), data.get("label")
+        if not isinstance(uri, str) or not isinstance(offset, int) or not isinstance(label, str):
+            return item
+        snap = ls.snapshot(uri)
+        if snap is None:
+            return item
+        found = next((c for c in complete(snap, offset) if c.label == label and c.documentation), None)
+        if found is not None:
+            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.documentation)
+        return item
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
     def tokens_full(ls: WitxServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
@@ -122,7 +151,8 @@ def register(server: WitxServer) -> None:
         return [_code_action(ls, snap, a, params.context.diagnostics) for a in found]
 
 
-def _completion_item(ls: WitxServer, snap: Snapshot, item: CompletionItem, snippets: bool) -> types.CompletionItem:
+def _completion_item(item: CompletionItem, snippets: bool, replace: types.Range,
+                     with_docs: bool = True) -> types.CompletionItem:
     use_snippet = snippets and item.snippet is not None
     text = item.snippet if use_snippet and item.snippet is not None else item.insert_text
     return types.CompletionItem(
@@ -130,11 +160,11 @@ def _completion_item(ls: WitxServer, snap: Snapshot, item: CompletionItem, snipp
         kind=_KIND.get(item.kind, types.CompletionItemKind.Text),
         detail=item.detail or None,
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
-        if item.documentation else None,
+        if item.documentation and with_docs else None,
         filter_text=item.filter_text,
         sort_text=item.sort_text,
         insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=convert.span_range(snap.lines, item.replace, ls.encoding), new_text=text),
+        text_edit=types.TextEdit(range=replace, new_text=text),
     )
 
 
