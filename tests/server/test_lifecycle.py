@@ -129,3 +129,13 @@ async def test_file_changed_on_disk_is_reanalysed(client: LanguageClient, tmp_pa
         types.FileEvent(uri=(tmp_path / "types.witx").as_uri(), type=types.FileChangeType.Changed)]))
     await until(client, api, lambda ds: [d.message for d in ds] == ["Unknown name `size`"])
 
+
+
+async def test_creating_a_missing_used_file_clears_the_error(client: LanguageClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "needs.witx").as_uri()
+    await open_and_wait(client, uri, '(use "later.witx")\n(typename $x $later)\n')
+    await until(client, uri, lambda ds: any(d.code == "E0401" for d in ds))
+    (tmp_path / "later.witx").write_text("(typename $later u8)\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=(tmp_path / "later.witx").as_uri(), type=types.FileChangeType.Created)]))
+    await until(client, uri, lambda ds: len(ds) == 0)

@@ -53,33 +53,34 @@ class AnalysisHost:
             self.known.add(c)
             self._index(c)
 
-    def remove_file(self, path: str) -> None:
+    def remove_file(self, path: str) -> set[str]:
         c = self.canonical(path)
         self.known.discard(c)
         self.uses.pop(c, None)
         self._users = None
-        self.overlay_close(c)
-        self._invalidate(c)
+        return self.overlay_close(c) | self._invalidate(c)
 
-    def set_text(self, path: str, text: str) -> None:
+    def set_text(self, path: str, text: str) -> set[str]:
         """Unsaved editor text of a file (it overrides the disk)."""
         c = self.canonical(path)
         self.known.add(c)
         self.provider.overlay[c] = text
         self._index(c)
-        self._invalidate(c)
+        return self._invalidate(c)
 
-    def overlay_close(self, path: str) -> None:
+    def overlay_close(self, path: str) -> set[str]:
         c = self.canonical(path)
-        if self.provider.overlay.pop(c, None) is not None:
-            self._index(c)
-            self._invalidate(c)
+        if self.provider.overlay.pop(c, None) is None:
+            return set()
+        self._index(c)
+        return self._invalidate(c)
 
-    def file_changed_on_disk(self, path: str) -> None:
+    def file_changed_on_disk(self, path: str) -> set[str]:
         c = self.canonical(path)
-        if c not in self.provider.overlay:
-            self._index(c)
-            self._invalidate(c)
+        if c in self.provider.overlay:
+            return set()  # the editor's text wins over the disk
+        self._index(c)
+        return self._invalidate(c)
 
     def _index(self, path: str) -> None:
         text = self.provider.read(path)
@@ -93,9 +94,16 @@ class AnalysisHost:
             self.uses[path] = uses
             self._users = None
 
-    def _invalidate(self, path: str) -> None:
-        for root in [r for r, a in self._analyses.items() if path in a.files or r == path]:
-            del self._analyses[root]
+    def _invalidate(self, path: str) -> set[str]:
+        """Drop the analyses that read `path`; the files they covered (and `path`)
+        are the ones whose diagnostics may change."""
+        affected = {path}
+        # Also the analyses that tried to `use` it (it may have been missing until now).
+        stale = [r for r, a in self._analyses.items()
+                 if r == path or path in a.files or any(path in f.uses for f in a.files.values())]
+        for root in stale:
+            affected.update(self._analyses.pop(root).files)
+        return affected
 
     # --- queries -----------------------------------------------------------------------------
 
@@ -140,17 +148,6 @@ class AnalysisHost:
             a = analyze([root], self.provider, self.cache)
             self._analyses[root] = a
         return a
-
-    def dependents(self, path: str) -> set[str]:
-        """Known files whose analysis context reads `path` (for re-publishing)."""
-        c = self.canonical(path)
-        out = {c}
-        for f in self.known:
-            if f == c:
-                continue
-            if c in self.analysis_for(f).files:
-                out.add(f)
-        return out
 
     # --- navigation across roots -------------------------------------------------------------
 

@@ -143,14 +143,9 @@ class WitxServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
 
-    def dependents_open(self, path: str) -> list[str]:
-        """Open documents whose analysis reads `path`."""
-        out = []
-        for uri in list(self.workspace.text_documents):
-            p = self.path_of(uri)
-            if p == path or path in self.host.analysis_for(p).files:
-                out.append(uri)
-        return out
+    def open_uris(self, paths: set[str]) -> list[str]:
+        """The open documents among `paths` (the files an edit may affect)."""
+        return [uri for uri in list(self.workspace.text_documents) if self.path_of(uri) in paths]
 
     # --- workspace ---------------------------------------------------------------------------
 

@@ -66,8 +66,7 @@ def register(server: WitxServer) -> None:
     def did_open(ls: WitxServer, params: types.DidOpenTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
         ls.uri_of[path] = params.text_document.uri
-        ls.host.set_text(path, params.text_document.text)
-        ls.schedule_diagnostics(ls.dependents_open(path))
+        ls.schedule_diagnostics(ls.open_uris(ls.host.set_text(path, params.text_document.text)))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: WitxServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -76,8 +75,7 @@ def register(server: WitxServer) -> None:
         if doc is None:
             return
         path = ls.path_of(uri)
-        ls.host.set_text(path, doc.source)
-        ls.schedule_diagnostics(ls.dependents_open(path))
+        ls.schedule_diagnostics(ls.open_uris(ls.host.set_text(path, doc.source)))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: WitxServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -85,9 +83,9 @@ def register(server: WitxServer) -> None:
         path = ls.path_of(uri)
         if (task := ls.pending.pop(uri, None)) is not None:
             task.cancel()
-        ls.host.overlay_close(path)
+        affected = ls.host.overlay_close(path)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-        ls.schedule_diagnostics(ls.dependents_open(path))
+        ls.schedule_diagnostics([u for u in ls.open_uris(affected) if u != uri])
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: WitxServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -99,13 +97,12 @@ def register(server: WitxServer) -> None:
         for change in params.changes:
             path = ls.path_of(change.uri)
             if change.type == types.FileChangeType.Deleted:
-                ls.host.remove_file(path)
-            elif change.type == types.FileChangeType.Created:
-                ls.host.add_files([path])
-                ls.host.file_changed_on_disk(path)
+                affected = ls.host.remove_file(path)
             else:
-                ls.host.file_changed_on_disk(path)
-            touched.update(ls.dependents_open(path))
+                if change.type == types.FileChangeType.Created:
+                    ls.host.add_files([path])
+                affected = ls.host.file_changed_on_disk(path)
+            touched.update(ls.open_uris(affected))
         ls.schedule_diagnostics(sorted(touched))
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
