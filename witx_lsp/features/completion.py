@@ -104,7 +104,12 @@ def _context(tree: SourceTree, text: str, offset: int) -> _Context:
     word_start = m.start() if m is not None else offset
     tail = _WORD_TAIL.match(text, offset)
     word_end = tail.end() if tail is not None else offset
-    prefix = parse(text[:word_start])
+    # Only the top-level form under the cursor matters: the forms that end before it read the
+    # same in the prefix as in the whole file, so they are blanked out (offsets are kept).
+    start = next((n.start for n in tree.items
+                  if n.end > word_start or (isinstance(n, SList) and not n.closed)), word_start)
+    start = min(start, word_start)
+    prefix = parse(" " * start + text[start:word_start])
     chain: list[SList] = []
     items = prefix.items
     while items and isinstance(items[-1], SList) and not items[-1].closed:
