@@ -139,3 +139,19 @@ async def test_creating_a_missing_used_file_clears_the_error(client: LanguageCli
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=(tmp_path / "later.witx").as_uri(), type=types.FileChangeType.Created)]))
     await until(client, uri, lambda ds: len(ds) == 0)
+
+
+async def test_workspace_pull_diagnostics_cover_files_not_open(client: LanguageClient, tmp_path: Path) -> None:
+    (tmp_path / "broken.witx").write_text("(typename $b $nowhere)\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=(tmp_path / "broken.witx").as_uri(), type=types.FileChangeType.Created)]))
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    by_uri = {r.uri: r for r in report.items}
+    broken = by_uri[(tmp_path / "broken.witx").as_uri()]
+    assert isinstance(broken, types.WorkspaceFullDocumentDiagnosticReport)
+    assert [d.message for d in broken.items] == ["Unknown name `nowhere`"]
+    # The indexed files of the workspace are all there; types.witx is clean in api.witx's context.
+    assert (tmp_path / "types.witx").as_uri() in by_uri
+    again = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[
+        types.PreviousResultId(uri=broken.uri, value=broken.result_id or "")]))
+    assert isinstance({r.uri: r for r in again.items}[broken.uri], types.WorkspaceUnchangedDocumentDiagnosticReport)

@@ -51,6 +51,7 @@ class WitxServer(LanguageServer):
         self._collected: dict[int, tuple[Analysis, list[Diagnostic]]] = {}
         # Called with the new settings after every change (features that keep their own configuration).
         self.settings_listeners: list[Callable[[Settings], None]] = []
+        self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
 
     # --- errors go to the log, not to message boxes ------------------------------------------
 
@@ -176,7 +177,25 @@ class WitxServer(LanguageServer):
                             return found
         return found
 
+    def indexing_done(self) -> asyncio.Event:
+        if self._indexed is None:
+            self._indexed = asyncio.Event()
+        return self._indexed
+
+    async def wait_indexed(self, timeout: float = 30) -> None:
+        """Workspace-wide answers wait for the initial index (bounded, in case it never ran)."""
+        try:
+            await asyncio.wait_for(self.indexing_done().wait(), timeout)
+        except asyncio.TimeoutError:
+            log.warning("workspace indexing did not finish in %s s; answering with what is known", timeout)
+
     async def index_workspace(self) -> None:
+        try:
+            await self._index_workspace()
+        finally:
+            self.indexing_done().set()
+
+    async def _index_workspace(self) -> None:
         files = self.workspace_files()
         token: str | None = None
         if self._client_flag("window", "work_done_progress", default=False):

@@ -116,7 +116,9 @@ def register(server: WitxServer) -> None:
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
-    def pull_workspace(ls: WitxServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+    async def pull_workspace(ls: WitxServer,
+                             params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+        await ls.wait_indexed()
         previous = {p.uri: p.value for p in params.previous_result_ids}
         reports: list[types.WorkspaceDocumentDiagnosticReport] = []
         for path in sorted(ls.host.known):

@@ -198,7 +198,8 @@ def register(server: WitxServer) -> None:
         return flat
 
     @server.feature(types.WORKSPACE_SYMBOL)
-    def workspace_symbol(ls: WitxServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+    async def workspace_symbol(ls: WitxServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+        await ls.wait_indexed()
         analyses = ls.host.workspace_analyses()
         lines: dict[str, LineIndex] = {}
         for a in analyses:
