@@ -61,6 +61,10 @@ class TokenCache:
 def register(server: WitxServer) -> None:
     cache = TokenCache()
 
+    # The items of the latest completion list, for completionItem/resolve (clients resolve items
+    # of the list they show, which is the latest one).
+    last_completion: list[tuple[str, tuple[CompletionItem, ...]]] = []
+
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
         trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True))
     def completion(ls: WitxServer, params: types.CompletionParams) -> types.CompletionList | None:
@@ -78,27 +82,26 @@ def register(server: WitxServer) -> None:
         lazy = "documentation" in (resolve or ())
         ranges: dict[Span, types.Range] = {}
         items = []
-        for item in complete(snap, offset):
+        found = complete(snap, offset)
+        last_completion[:] = [(uri, tuple(found))]
+        for index, item in enumerate(found):
             if item.replace not in ranges:
                 ranges[item.replace] = convert.span_range(snap.lines, item.replace, ls.encoding)
             lsp = _completion_item(item, snippets, ranges[item.replace], with_docs=not lazy)
             if lazy and item.documentation:
-                lsp.data = {"uri": uri, "offset": offset, "label": item.label}
+                lsp.data = index  # resolved from `last_completion`: the items are small on the wire
             items.append(lsp)
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def completion_resolve(ls: WitxServer, item: types.CompletionItem) -> types.CompletionItem:
-        data = item.data if isinstance(item.data, dict) else {}
-        uri, offset, label = data.get("uri"), data.get("offset"), data.get("label")
-        if not isinstance(uri, str) or not isinstance(offset, int) or not isinstance(label, str):
+        index = item.data
+        if not last_completion or not isinstance(index, int) or isinstance(index, bool):
             return item
-        snap = ls.snapshot(uri)
-        if snap is None:
-            return item
-        found = next((c for c in complete(snap, offset) if c.label == label and c.documentation), None)
-        if found is not None:
-            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.documentation)
+        _, found = last_completion[0]
+        if 0 <= index < len(found) and found[index].label == item.label and found[index].documentation:
+            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                     value=found[index].documentation)
         return item
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
