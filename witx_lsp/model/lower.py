@@ -46,7 +46,8 @@ def lower(tree: SourceTree, path: str) -> LoweredFile:
     r = Reporter(path, tree.text)
     types = TypeLowering(r)
     decls: list[Decl] = []
-    for node in _skip_unknown_annotations(tree.items, r):
+    items = tree.items if tree.annotations <= _KNOWN_ANNOTATIONS else _skip_unknown_annotations(tree.items, r)
+    for node in items:
         d = _toplevel(node, r, types)
         if d is not None:
             decls.append(d)
@@ -66,15 +67,7 @@ def _is_unknown_annotation(node: Node) -> bool:
 def _skip_unknown_annotations(items: list[Node], r: Reporter) -> list[Node]:
     """The items without annotations witx does not know, wherever they are: wast
     reads an unregistered annotation as whitespace (witx-language.md §2). Each is
-    reported once. The tree is shared (parse cache), so lists holding one are copied."""
-    pending = [items]
-    while pending:
-        level = pending.pop()
-        if any(_is_unknown_annotation(n) for n in level):
-            break
-        pending.extend(n.items for n in level if isinstance(n, SList))
-    else:
-        return items
+    reported once. The tree is shared (parse cache), so it is copied."""
     out: list[Node] = []
     work: list[tuple[list[Node], list[Node]]] = [(items, out)]
     while work:

@@ -25,6 +25,7 @@ def parse(text: str, path: str = "") -> SourceTree:
     root: list[Node] = []
     stack: list[SList] = []
     unclosed: list[SList] = []
+    annotations: set[str] = set()
     pending: list[Comment] = []  # comments since the last token
     expecting_head = False  # just after `(`: the head decides top-level recovery
 
@@ -71,9 +72,12 @@ def parse(text: str, path: str = "") -> SourceTree:
                 lst.trailing = pending
                 pending = []
                 lst.end = end
-                add(lst)
                 if stack:
-                    stack[-1].end = end
+                    parent = stack[-1]
+                    parent.items.append(lst)
+                    parent.end = end
+                else:
+                    root.append(lst)
                 continue
             if kind == line_comment:
                 c = Comment(TokenKind.LINE_COMMENT, start, end, text[start:end])
@@ -98,6 +102,8 @@ def parse(text: str, path: str = "") -> SourceTree:
                 continue
             assert atom_kind is not None
             atom = Atom(atom_kind, start, end, text[start:end], pending)
+            if atom_kind is TokenKind.ANNOTATION and expecting_head:
+                annotations.add(atom.text)
             pending = []
             if expecting_head and len(stack) > 1 and atom.text in _TOP_LEVEL_ONLY and _recoverable(stack, atom.text):
                 # `(typename` inside an unclosed top-level form: close what is open.
@@ -105,9 +111,12 @@ def parse(text: str, path: str = "") -> SourceTree:
                 close_unclosed(_end_before(text, opened.start))
                 stack.append(opened)
             expecting_head = False
-            add(atom)
             if stack:
-                stack[-1].end = end
+                parent = stack[-1]
+                parent.items.append(atom)
+                parent.end = end
+            else:
+                root.append(atom)
         else:
             pos = n
 
@@ -121,7 +130,7 @@ def parse(text: str, path: str = "") -> SourceTree:
         errors.append(Diagnostic("E0005", Severity.ERROR, f"unclosed `(`{_what(lst)}: add a matching `)`", path,
                                  Span(lst.start, lst.start + 1)))
     errors.sort(key=lambda d: (d.span.start, d.span.end))
-    return SourceTree(text, root, comments, errors, trailing=pending)
+    return SourceTree(text, root, comments, errors, trailing=pending, annotations=annotations)
 
 
 # Token kinds whose text must be checked before it becomes an atom.

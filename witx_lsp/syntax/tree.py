@@ -97,6 +97,8 @@ class SourceTree:
     errors: list[Diagnostic]
     # Comments after the last item of the file.
     trailing: list[Comment] = field(default_factory=list)
+    # Every annotation name (`@witx`, `@interface`, `@foo`, ...) that opens a list.
+    annotations: set[str] = field(default_factory=set)
 
 
 # Rust's `char::is_whitespace` (the Unicode White_Space property), which the
@@ -112,16 +114,22 @@ def docs_of(comments: list[Comment]) -> str:
     smallest indentation, and end every line with a newline. As in the reference,
     whitespace is Rust's and the indentation is counted in UTF-8 bytes (where the
     reference would cut a character in two, and panic, the whole character goes)."""
+    if not comments:
+        return ""
+    ws = RUST_WHITESPACE
     docs = []
     for c in comments:
-        body = c.body.rstrip(RUST_WHITESPACE)
+        body = c.body.rstrip(ws)
         if body.startswith(";"):
             docs.append(body[1:])
     if not docs:
         return ""
-    indents = [_utf8_len(d) - _utf8_len(d.lstrip(RUST_WHITESPACE)) for d in docs if d]
+    if all(d.isascii() for d in docs):  # the common case: bytes are characters
+        trim = min((len(d) - len(d.lstrip(ws)) for d in docs if d), default=0)
+        return "".join(d[trim:].rstrip(ws) + "\n" if d else "\n" for d in docs)
+    indents = [_utf8_len(d) - _utf8_len(d.lstrip(ws)) for d in docs if d]
     trim = min(indents) if indents else 0
-    return "".join((_drop_bytes(d, trim).rstrip(RUST_WHITESPACE) if d else "") + "\n" for d in docs)
+    return "".join((_drop_bytes(d, trim).rstrip(ws) if d else "") + "\n" for d in docs)
 
 
 def _utf8_len(s: str) -> int:
