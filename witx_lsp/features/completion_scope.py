@@ -32,9 +32,31 @@ class ScopeName:
     docs: str
 
 
+# Recent answers, by analysis and the top-level form the cursor is in: completion asks
+# again at every keystroke inside one form, and the answer only changes with the analysis.
+_CACHE: dict[tuple[int, str, int], tuple[Analysis, list[ScopeName]]] = {}
+_CACHE_SIZE = 32
+
+
 def names_in_scope(analysis: Analysis, path: str, offset: int) -> list[ScopeName]:
     """Typenames and modules defined before the top-level form of `path` at
     `offset`, in load order (the order `witx::load` validates them in)."""
+    f = analysis.files.get(path)
+    items = f.tree.items if f is not None else []
+    form = next((i for i, item in enumerate(items)
+                 if not _before(item, items[i + 1] if i + 1 < len(items) else None, offset)), len(items))
+    key = (id(analysis), path, form)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is analysis:
+        return list(hit[1])
+    out = _names_in_scope(analysis, path, offset)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[key] = (analysis, out)
+    return list(out)
+
+
+def _names_in_scope(analysis: Analysis, path: str, offset: int) -> list[ScopeName]:
     out: list[ScopeName] = []
     seen: set[str] = set()
     loaded: set[str] = set()
