@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from witx_lsp.base.diagnostic import Diagnostic, Severity
-from witx_lsp.base.span import Span
+from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.model.lower_base import Reporter, describe, is_annotation, name_of
 from witx_lsp.model.lower_types import TypeLowering
 from witx_lsp.model.syntax_ast import (
@@ -282,10 +281,3 @@ def _param(lst: SList, r: Reporter, types: TypeLowering) -> FuncParam | None:
     t = types.typedef(lst.items[2] if len(lst.items) > 2 else None, lst, 2)
     r.extra(lst, 3, kw)
     return FuncParam(name, t, docs_of(lst.leading), lst.span) if t is not None else None
-
-
-def severity_of(d: Diagnostic) -> Severity:
-    return d.severity
-
-
-__all__ = ["LoweredFile", "Span", "lower"]

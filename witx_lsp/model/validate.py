@@ -25,7 +25,6 @@ from witx_lsp.model.types import (
     PointerType,
     RecordKind,
     RecordType,
-    TypeRef,
     VariantType,
     resolve,
 )
@@ -218,7 +217,3 @@ def abi_result_problem(results: list[Param]) -> str | None:
     if err is not None and not isinstance(err, NamedType):
         return "only named types are allowed in results"
     return None
-
-
-def is_named(t: TypeRef) -> bool:
-    return isinstance(t, NamedType)
