@@ -62,7 +62,9 @@ class ParseCache:
 class _Frame:
     path: str
     lowered: LoweredFile
+    uses: tuple[str, ...]  # the canonical targets of the file's `use` forms, in order
     next_decl: int = 0
+    next_use: int = 0
 
 
 def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | None = None) -> Analysis:
@@ -91,7 +93,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
         files[path] = SourceFile(path, text, tree, uses)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)
-        return _Frame(path, lowered)
+        return _Frame(path, lowered, uses)
 
     for root in canonical_roots:
         if root in loaded:
@@ -112,7 +114,8 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
                     validator.path = frame.path
                     validator.decl(decl)
                 continue
-            target = provider.canonical(os.path.join(os.path.dirname(frame.path), decl.path))
+            target = frame.uses[frame.next_use]  # resolved once, when the file was opened
+            frame.next_use += 1
             on_stack = next((f for f in stack if f.path == target), None)
             if on_stack is not None:
                 chain = " -> ".join(os.path.basename(f.path) for f in stack[stack.index(on_stack):])
