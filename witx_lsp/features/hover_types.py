@@ -10,7 +10,6 @@ from witx_lsp.layout import Layout
 from witx_lsp.layout.report import type_label
 from witx_lsp.model.types import (
     Builtin,
-    BuiltinKind,
     ConstPointerType,
     HandleType,
     ListType,
@@ -58,8 +57,8 @@ def kind_word(t: Type) -> str:
     return "handle"
 
 
-def _is_string(t: Type) -> bool:
-    return isinstance(t, ListType) and isinstance(t.element, Builtin) and t.element.kind is BuiltinKind.CHAR
+# Whether wiggle treats a list as a string (`GuestPtr<str>`): the generator's rule.
+_is_string = typeref.is_string
 
 
 # --- layout --------------------------------------------------------------------------------------
