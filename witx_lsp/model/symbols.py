@@ -86,15 +86,14 @@ class SymbolIndex:
         """The symbol whose name covers `offset` (its end included), with the
         name's span and whether it is the definition."""
         entries = self._index().get(path, [])
+        # Names never overlap, so only the last name starting at or before `offset` can cover it.
         i = bisect.bisect_right(entries, (offset, 1 << 62)) - 1
-        while i >= 0:
-            start, end, key, is_def = entries[i]
-            if start <= offset <= end:
-                return key, FileSpan(path, Span(start, end)), is_def
-            if end < offset and start < offset - 4096:
-                break
-            i -= 1
-        return None
+        if i < 0:
+            return None
+        start, end, key, is_def = entries[i]
+        if offset > end:
+            return None
+        return key, FileSpan(path, Span(start, end)), is_def
 
     def references_to(self, key: SymbolKey) -> list[Reference]:
         return [r for r in self.references if r.key == key]
