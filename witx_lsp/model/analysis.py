@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from witx_lsp.base.diagnostic import Diagnostic
+from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.text import LineIndex
 from witx_lsp.base.vfs import DiskProvider, MemoryProvider, SourceProvider
 from witx_lsp.model.symbols import SymbolIndex
@@ -43,8 +43,6 @@ class Analysis:
     symbols: SymbolIndex
 
     def has_errors(self) -> bool:
-        from witx_lsp.base.diagnostic import Severity
-
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
