@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import Cli
 from tests.cli.util import ROOT, run_process, write
-from witx_lsp.cli.main import COMMANDS, build_parser
+from witx_lsp.cli.main import COMMANDS, build_parser, modules_for
 
 CLEAN = "(typename $a u32)\n"
 BROKEN = "(typename $a $nowhere)\n"
@@ -22,6 +25,26 @@ def test_every_command_module_registers_a_parser_with_a_handler() -> None:
         assert callable(importlib.import_module(name).register)
     args = build_parser().parse_args(["check", "x.witx"])
     assert callable(args.func)
+
+
+def test_a_named_subcommand_imports_only_its_module() -> None:
+    assert modules_for(["serve", "--stdio"]) == ("witx_lsp.cli.cmd_serve",)
+    assert modules_for(["decode", "x"]) == ("witx_lsp.cli.cmd_encode",)
+    for argv in ([], ["--help"], ["--version"], ["frobnicate"], ["cmd_check"]):
+        assert modules_for(argv) == COMMANDS
+    # Every subcommand resolves to the module that registers it.
+    for name in build_parser()._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
+        (module,) = modules_for([name])
+        assert name in build_parser((module,))._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+
+
+def test_serve_does_not_import_the_other_commands() -> None:
+    code = ("import sys; from witx_lsp.cli.main import build_parser, modules_for; "
+            "build_parser(modules_for(['serve'])); "
+            "print(sorted(m for m in sys.modules if m.startswith('witx_lsp.cli.cmd_')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert r.stdout.strip() == "['witx_lsp.cli.cmd_serve']", r.stderr
 
 
 def test_usage_errors_exit_2(cli: Cli) -> None:

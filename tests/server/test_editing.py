@@ -198,3 +198,53 @@ async def test_unknown_documents_get_empty_answers(client: LanguageClient) -> No
     assert tokens is not None and len(tokens.data) == 0
     assert await client.text_document_formatting_async(types.DocumentFormattingParams(
         text_document=missing, options=types.FormattingOptions(tab_size=2, insert_spaces=True))) is None
+
+
+def vscode_with_item_defaults() -> types.ClientCapabilities:
+    """VS Code's capabilities as recorded by pytest-lsp, plus the completion list defaults
+    that vscode-languageclient 9 declares."""
+    caps = pytest_lsp.client_capabilities("visual-studio-code")
+    assert caps.text_document is not None and caps.text_document.completion is not None
+    caps.text_document.completion.completion_list = types.CompletionListCapabilities(
+        item_defaults=["commitCharacters", "editRange", "insertTextFormat", "insertTextMode", "data"])
+    return caps
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def defaults_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("defaults")
+    (root / "types.witx").write_text(";;; A size.\n(typename $size u32)\n")
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=vscode_with_item_defaults(), root_uri=root.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")]))
+    lsp_client.root = root  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_completion_uses_the_list_default_edit_range_when_the_client_takes_it(
+        client: LanguageClient, defaults_client: LanguageClient) -> None:
+    text = '(use "types.witx")\n(typename $r (record (field $x $s)))\n(typename $e ())\n'
+    position = types.Position(line=1, character=33)
+    answers = []
+    for c in (client, defaults_client):
+        uri = open_doc(c, "defaults.witx", text)
+        got = await c.text_document_completion_async(types.CompletionParams(text_document=doc(uri),
+                                                                            position=position))
+        assert isinstance(got, types.CompletionList)
+        answers.append(got)
+    per_item, shared = answers
+    assert shared.item_defaults is not None and all(i.text_edit is None for i in shared.items)
+    assert shared.item_defaults.edit_range == types.Range(start=types.Position(line=1, character=31),
+                                                          end=types.Position(line=1, character=33))
+    # The same edits either way: the item's own, or the default range with textEditText or the label.
+    assert [i.label for i in per_item.items] == [i.label for i in shared.items]
+    for own, lean in zip(per_item.items, shared.items, strict=True):
+        assert isinstance(own.text_edit, types.TextEdit)
+        assert own.text_edit.range == shared.item_defaults.edit_range
+        assert own.text_edit.new_text == (lean.text_edit_text or lean.label)
+        assert (own.insert_text_format, own.sort_text, own.kind) == (
+            lean.insert_text_format, lean.sort_text, lean.kind)
+    assert any(i.text_edit_text for i in shared.items)  # snippets differ from their labels
+    # Plain text is the protocol's default: not repeated on every item.
+    assert all(i.insert_text_format in (None, types.InsertTextFormat.Snippet) for i in shared.items)

@@ -18,6 +18,7 @@ def test_defaults() -> None:
     settings, problems = parse_settings(None)
     assert settings == Settings() and problems == []
     assert settings.debounce_ms == 150 and settings.inlay_offsets and settings.lens_layout
+    assert settings.log_level is None  # the command line's --log-level stands
 
 
 def test_valid_values_are_taken_in_either_shape() -> None:

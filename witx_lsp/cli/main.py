@@ -23,6 +23,9 @@ COMMANDS: tuple[str, ...] = ("witx_lsp.cli.cmd_check", "witx_lsp.cli.cmd_serve",
                              "witx_lsp.cli.cmd_abi", "witx_lsp.cli.cmd_docs", "witx_lsp.cli.cmd_witxt",
                              "witx_lsp.cli.cmd_preview", "witx_lsp.cli.cmd_encode")
 
+# Subcommands whose module is not `cmd_<name>`.
+_MODULE_OF: dict[str, str] = {"decode": "witx_lsp.cli.cmd_encode"}
+
 # `witx-lsp --check ARGS` is the same as `witx-lsp check ARGS`.
 ALIASES: dict[str, str] = {"--check": "check"}
 
@@ -33,25 +36,37 @@ EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The parser with the subcommands of `modules` (all of them by default)."""
     parser = argparse.ArgumentParser(
         prog="witx-lsp",
         description="Checker and language tooling for the witx interface language (WASI preview1).",
     )
     parser.add_argument("--version", action="version", version=f"witx-lsp {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
+def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command modules a command line needs: only the named subcommand's when there is
+    one (importing every command costs the language server's cold start ~0.1 s), else all
+    of them (`--help`, `--version`, usage errors)."""
+    if argv and not argv[0].startswith("-"):
+        module = _MODULE_OF.get(argv[0], f"witx_lsp.cli.cmd_{argv[0]}")
+        if module in COMMANDS:
+            return (module,)
+    return COMMANDS
+
+
 def _run(argv: list[str]) -> int:
-    parser = build_parser()
     if not argv:
         # No arguments: the language server on stdio (how editors start it).
         argv = ["serve", "--stdio"]
     if argv[0] in ALIASES:
         argv = [ALIASES[argv[0]], *argv[1:]]
+    parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
     func = cast("Handler | None", getattr(args, "func", None))
     if func is None:

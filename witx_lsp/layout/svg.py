@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from witx_lsp.layout.engine import Layout
 
@@ -28,6 +28,11 @@ TAG = "#ffb703"
 PAYLOAD = "#95d5b2"
 PAST_SIZE = "#f28482"
 EMPTY = "#ffffff"
+
+
+def escape(text: str) -> str:
+    """Text content for XML (`&`, `<`, `>`); html's escaper, since xml.sax pulls in urllib."""
+    return _html_escape(text, quote=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "witx_lsp.server.handlers_values",
 )
 MAX_INDEXED_FILES = 5000
+IDLE_DELAY_S = 0.5
 _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
 
@@ -52,6 +53,9 @@ class WitxServer(LanguageServer):
         # Called with the new settings after every change (features that keep their own configuration).
         self.settings_listeners: list[Callable[[Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
+        # Run once, shortly after the first diagnostics are published (the user is reading them).
+        self.idle_tasks: list[Callable[[], object]] = []
+        self.idle_handle: asyncio.TimerHandle | None = None
 
     # --- errors go to the log, not to message boxes ------------------------------------------
 
@@ -143,6 +147,17 @@ class WitxServer(LanguageServer):
         self.published[uri] = version
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+        if self.idle_tasks:
+            self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
+                IDLE_DELAY_S, self._run_idle_tasks)
+
+    def _run_idle_tasks(self) -> None:
+        tasks, self.idle_tasks, self.idle_handle = self.idle_tasks, [], None
+        for task in tasks:
+            try:
+                task()
+            except Exception:
+                log.exception("idle task %r failed", task)
 
     def open_uris(self, paths: set[str]) -> list[str]:
         """The open documents among `paths` (the files an edit may affect)."""
@@ -223,7 +238,7 @@ class WitxServer(LanguageServer):
         self._collected.clear()
         for listener in self.settings_listeners:
             listener(settings)
-        logging.getLogger("witx_lsp").setLevel(settings.log_level.upper())
+        logging.getLogger("witx_lsp").setLevel(settings.log_level.upper() if settings.log_level else logging.NOTSET)
         if problems:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Warning,

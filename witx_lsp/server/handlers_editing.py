@@ -80,18 +80,22 @@ def register(server: WitxServer) -> None:
         resolve = ls._client_flag("text_document", "completion", "completion_item", "resolve_support",
                                   "properties", default=())
         lazy = "documentation" in (resolve or ())
-        ranges: dict[Span, types.Range] = {}
-        items = []
         found = complete(snap, offset)
         last_completion[:] = [(uri, tuple(found))]
+        # One replace range for the whole list when the client takes list defaults (LSP 3.17):
+        # each item then carries only what differs from its label.
+        spans = {item.replace for item in found}
+        defaults = ls._client_flag("text_document", "completion", "completion_list", "item_defaults", default=())
+        shared = len(spans) == 1 and "editRange" in (defaults or ())
+        ranges = {span: convert.span_range(snap.lines, span, ls.encoding) for span in spans}
+        items = []
         for index, item in enumerate(found):
-            if item.replace not in ranges:
-                ranges[item.replace] = convert.span_range(snap.lines, item.replace, ls.encoding)
-            lsp = _completion_item(item, snippets, ranges[item.replace], with_docs=not lazy)
+            lsp = _completion_item(item, snippets, None if shared else ranges[item.replace], with_docs=not lazy)
             if lazy and item.documentation:
                 lsp.data = index  # resolved from `last_completion`: the items are small on the wire
             items.append(lsp)
-        return types.CompletionList(is_incomplete=False, items=items)
+        item_defaults = types.CompletionItemDefaults(edit_range=ranges[spans.pop()]) if shared else None
+        return types.CompletionList(is_incomplete=False, items=items, item_defaults=item_defaults)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def completion_resolve(ls: WitxServer, item: types.CompletionItem) -> types.CompletionItem:
@@ -154,8 +158,10 @@ def register(server: WitxServer) -> None:
         return [_code_action(ls, snap, a, params.context.diagnostics) for a in found]
 
 
-def _completion_item(item: CompletionItem, snippets: bool, replace: types.Range,
+def _completion_item(item: CompletionItem, snippets: bool, replace: types.Range | None,
                      with_docs: bool = True) -> types.CompletionItem:
+    """The LSP item; with `replace` None the list's default edit range applies. Fields equal
+    to what the client assumes anyway (plain text, filter text = label) are left out."""
     use_snippet = snippets and item.snippet is not None
     text = item.snippet if use_snippet and item.snippet is not None else item.insert_text
     return types.CompletionItem(
@@ -164,10 +170,11 @@ def _completion_item(item: CompletionItem, snippets: bool, replace: types.Range,
         detail=item.detail or None,
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
         if item.documentation and with_docs else None,
-        filter_text=item.filter_text,
+        filter_text=item.filter_text if item.filter_text != item.label else None,
         sort_text=item.sort_text,
-        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=replace, new_text=text),
+        insert_text_format=types.InsertTextFormat.Snippet if use_snippet else None,
+        text_edit=types.TextEdit(range=replace, new_text=text) if replace is not None else None,
+        text_edit_text=text if replace is None and text != item.label else None,
     )
 
 

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from witx_lsp.server.app import WitxServer
 
 
-def serve(tcp_port: int | None = None, host: str = "127.0.0.1", log_level: str = "WARNING") -> int:
-    """Run until the client disconnects (stdio unless a TCP port is given)."""
+def prepare(log_level: str = "WARNING") -> WitxServer:
+    """The server, ready to start: imports (through the code cache), logging, handlers."""
+    from witx_lsp.server import codecache
+
+    code_cache = codecache.install()  # before lsprotocol and the model define their classes
     from witx_lsp.server.app import configure_logging, create_server
 
     configure_logging(log_level)
     server = create_server()
-    # Everything imported so far lives as long as the process: keep the collector off
-    # it, and collect less often (an analysis allocates many short-lived, acyclic objects).
-    gc.collect()
+    if code_cache is not None:
+        # Saved once the first diagnostics are out, and at exit for the hooks made later.
+        server.idle_tasks.append(code_cache.save)
+        atexit.register(code_cache.save)
+    # Everything imported so far lives as long as the process: keep the collector off it,
+    # and collect less often (an analysis allocates many short-lived, acyclic objects).
+    # The import garbage is collected in idle time, not before the first diagnostics.
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+    server.idle_tasks.append(_collect_startup_garbage)
+    return server
+
+
+def _collect_startup_garbage() -> None:
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def serve(tcp_port: int | None = None, host: str = "127.0.0.1", log_level: str = "WARNING") -> int:
+    """Run until the client disconnects (stdio unless a TCP port is given)."""
+    server = prepare(log_level)
     if tcp_port is not None:
         server.start_tcp(host, tcp_port)
     else:
