@@ -121,6 +121,22 @@ def test_case_names_of_an_enum_tagged_variant() -> None:
     assert labels("(typename $v (variant (|") == ["@witx", "case"]
 
 
+def test_a_keyword_after_the_cursor_does_not_change_its_context() -> None:
+    # Recovery makes `(typename $c` close `$b`, but the form before the cursor is unfinished.
+    assert labels("(typename $a u8)\n(typename $b (record (field $x u8) (|typename $c u32)") == ["field"]
+    assert labels("(typename $b (record (field $x u8) ( ;; c\n|typename $c u32)") == ["field"]
+    deep = labels("(typename $b" + " (list" * 30 + " (|typename $c u8)")
+    assert "list" in deep and "record" not in deep
+    assert set(labels('(module $m (@interface func (export "f") (|module $n)')) == {"param", "result", "@witx"}
+    assert "$a" in labels("(typename $a u8)\n(typename $b (record (field $x |)\n(typename $c u32)")
+
+
+def test_a_block_comment_opened_at_the_cursor() -> None:
+    assert labels("(typename $b (list (|; x ;) u8))") == []
+    # Unterminated: the text before the cursor ends with `(`.
+    assert "list" in labels("(typename $b (list (|;")
+
+
 def test_no_completion_in_comments_and_strings() -> None:
     assert labels("(typename $a u32) ;; a comm|ent") == []
     assert labels("(typename $a (; u|32 ;) u32)") == []

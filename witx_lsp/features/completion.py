@@ -1,6 +1,7 @@
 """Completion: what may be written at the cursor, from the syntax of the text
-before it (parsed on its own, so unfinished forms such as `(field $x ` or
-`(typename $t (rec` give their context) and the analysis of the file.
+before it (as it parses on its own, so unfinished forms such as `(field $x `
+or `(typename $t (rec` give their context: see completion_context.py) and the
+analysis of the file.
 
 Offered: type names in scope and builtins where a type is expected, the
 keywords and annotation forms valid at the cursor, the unused members of the
@@ -17,18 +18,15 @@ context, everything the includer loaded before it) count.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from witx_lsp.base.span import Span
+from witx_lsp.features.completion_context import Context, context, in_trivia, list_at
 from witx_lsp.features.completion_scope import describe, names_in_scope
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.types import VariantType, resolve
-from witx_lsp.syntax.parser import parse
-from witx_lsp.syntax.tree import Atom, Node, SList, SourceTree, TokenKind
+from witx_lsp.syntax.tree import Atom, SList, TokenKind
 
-_WORD = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*\Z")
-_WORD_TAIL = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*")
 BUILTIN_DOCS = {
     "u8": "unsigned 8-bit integer", "u16": "unsigned 16-bit integer", "u32": "unsigned 32-bit integer",
     "u64": "unsigned 64-bit integer", "s8": "signed 8-bit integer", "s16": "signed 16-bit integer",
@@ -54,111 +52,6 @@ class CompletionItem:
     sort_text: str | None = None
 
 
-# --- the cursor's context ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    slot: str  # what is expected at the cursor (see _slot)
-    head_position: bool  # right after `(`: a form keyword is expected
-    chain: tuple[SList, ...]  # open forms around the cursor, outermost first (in the prefix tree)
-    word: Span
-    needs_close: bool  # the form at the cursor has no `)` yet in the full text
-
-
-def _slot(lst: SList | None, i: int, outer: str) -> str:
-    """What item `i` of `lst` is, `outer` being the slot of `lst` itself."""
-    if lst is None:
-        return "toplevel"
-    head = lst.head.text if lst.head is not None else ""
-    word = lst.items[1].text if len(lst.items) > 1 and isinstance(lst.items[1], Atom) else ""
-    table: dict[str, tuple[str, ...]] = {
-        # head: slots of items 1, 2, 3, … (the last one repeats)
-        "typename": ("name", "type:named", "none"), "module": ("name", "moduleitem"), "use": ("usepath", "none"),
-        "field": ("name", "type", "none"), "param": ("name", "type", "none"), "result": ("name", "type", "none"),
-        "case": ("casename", "type", "none"), "list": ("type", "none"), "tuple": ("type",),
-        "union": ("type|tagann", "type"), "variant": ("case|tagann", "case"), "enum": ("member|tagann", "none"),
-        "flags": ("flag|reprann", "none"), "record": ("fielditem",), "expected": ("type|error", "error", "none"),
-        "error": ("type", "none"), "@interface": ("func", "export", "funcfield"), "import": ("string", "memory"),
-        "export": ("string", "none"),
-    }
-    if head == "@witx":
-        if i == 1:
-            return "witxword:" + outer
-        if i == 2 and word in ("tag", "repr"):
-            return "reprtype" if outer in ("member|tagann", "flag|reprann") or word == "repr" else "type"
-        if i == 2 and word in ("pointer", "const_pointer"):
-            return "type"
-        if i == 2 and word == "const":
-            return "typeref"
-        return "none"
-    slots = table.get(head)
-    if not slots or i < 1:
-        return "none"
-    return slots[min(i, len(slots)) - 1]
-
-
-def _context(tree: SourceTree, text: str, offset: int) -> _Context:
-    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    m = _WORD.search(text, line_start, offset)
-    word_start = m.start() if m is not None else offset
-    tail = _WORD_TAIL.match(text, offset)
-    word_end = tail.end() if tail is not None else offset
-    # Only the top-level form under the cursor matters: the forms that end before it read the
-    # same in the prefix as in the whole file, so they are blanked out (offsets are kept).
-    start = next((n.start for n in tree.items
-                  if n.end > word_start or (isinstance(n, SList) and not n.closed)), word_start)
-    start = min(start, word_start)
-    prefix = parse(" " * start + text[start:word_start])
-    chain: list[SList] = []
-    items = prefix.items
-    while items and isinstance(items[-1], SList) and not items[-1].closed:
-        chain.append(items[-1])
-        items = items[-1].items
-    slot = "toplevel"
-    for k in range(len(chain)):
-        parent = chain[k - 1] if k > 0 else None
-        slot = _slot(parent, len(parent.items) - 1 if parent is not None else 0, slot)
-    inner = chain[-1] if chain else None
-    if inner is not None and inner.items:
-        slot = _slot(inner, len(inner.items), slot)
-    full = _list_at(tree, inner.start) if inner is not None else None
-    return _Context(slot, inner is not None and not inner.items, tuple(chain), Span(word_start, word_end),
-                    full is None or not full.closed)
-
-
-def _list_at(tree: SourceTree, start: int) -> SList | None:
-    """The list of the full tree whose `(` is at `start`."""
-    items = tree.items
-    while True:
-        nxt = None
-        for n in items:
-            if isinstance(n, SList) and n.start <= start < max(n.end, n.start + 1):
-                nxt = n
-                break
-        if nxt is None:
-            return None
-        if nxt.start == start:
-            return nxt
-        items = nxt.items
-
-
-def _in_trivia(tree: SourceTree, offset: int) -> bool:
-    """Inside a comment or a string: nothing to complete."""
-    for c in tree.comments:
-        if c.start < offset < c.end or (c.kind is TokenKind.LINE_COMMENT and offset == c.end and c.start < offset):
-            return True
-    items: list[Node] = list(tree.items)
-    while items:
-        n = items.pop()
-        if n.start < offset < n.end or (isinstance(n, SList) and not n.closed and n.start < offset):
-            if isinstance(n, SList):
-                items = list(n.items)
-            elif n.kind is TokenKind.STRING:
-                return True
-    return False
-
-
 # --- items ------------------------------------------------------------------------------------
 
 
@@ -168,9 +61,9 @@ def complete(snapshot: Snapshot, offset: int) -> list[CompletionItem]:
     if f is None:
         return []
     offset = max(0, min(offset, len(f.text)))
-    if _in_trivia(f.tree, offset):
+    if in_trivia(f.tree, offset):
         return []
-    ctx = _context(f.tree, f.text, offset)
+    ctx = context(f.tree, f.text, offset)
     b = _Builder(ctx, snapshot, offset)
     b.build()
     snippets = {i.label for i in b.items if i.kind == "snippet"}
@@ -178,7 +71,7 @@ def complete(snapshot: Snapshot, offset: int) -> list[CompletionItem]:
 
 
 class _Builder:
-    def __init__(self, ctx: _Context, snapshot: Snapshot, offset: int) -> None:
+    def __init__(self, ctx: Context, snapshot: Snapshot, offset: int) -> None:
         self.ctx = ctx
         self.snapshot = snapshot
         self.offset = offset
@@ -376,7 +269,7 @@ class _Builder:
         if not (isinstance(t, VariantType) and t.is_enum()):
             return []
         f = self.snapshot.file
-        full = _list_at(f.tree, variant.start) if f is not None else None
+        full = list_at(f.tree, variant.start) if f is not None else None
         used = set()
         for case in (full or variant).items[2:]:
             name = case.items[1] if isinstance(case, SList) and case.head_is("case") and len(case.items) > 1 else None
