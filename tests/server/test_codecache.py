@@ -117,6 +117,13 @@ def test_default_path_follows_the_environment(monkeypatch: pytest.MonkeyPatch, t
         path = codecache.default_path()
         assert path is not None and path.parent == tmp_path / "witx-lsp"
         assert sys.implementation.cache_tag in path.name
+        monkeypatch.delenv("XDG_CACHE_HOME")
+
+        def no_home() -> Path:
+            raise RuntimeError("Could not determine home directory.")
+
+        monkeypatch.setattr(Path, "home", staticmethod(no_home))
+        assert codecache.default_path() is None
 
 
 # What attrs, cattrs and dataclasses generate, in a fresh interpreter, as comparable text.

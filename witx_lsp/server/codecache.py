@@ -42,18 +42,21 @@ _HEADER = b"witx-lsp code cache 1\n" + importlib.util.MAGIC_NUMBER
 
 def default_path() -> Path | None:
     """Where the cache lives: $WITX_LSP_CODE_CACHE, else the platform's user cache directory.
-    None when disabled."""
+    None when disabled, or when there is no home directory to put it in."""
     configured = os.environ.get(ENV)
     if configured is not None:
         return None if configured.strip().lower() in ("", "0", "off", "false", "no") else Path(configured)
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        root = Path(base) if base else Path.home() / "AppData" / "Local"
-    elif sys.platform == "darwin":
-        root = Path.home() / "Library" / "Caches"
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    try:
+        if sys.platform == "win32":
+            base = os.environ.get("LOCALAPPDATA")
+            root = Path(base) if base else Path.home() / "AppData" / "Local"
+        elif sys.platform == "darwin":
+            root = Path.home() / "Library" / "Caches"
+        else:
+            xdg = os.environ.get("XDG_CACHE_HOME")
+            root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no HOME and no password entry
+        return None
     return root / "witx-lsp" / f"code-{sys.implementation.cache_tag}.bin"
 
 
