@@ -18,7 +18,7 @@ def test_defaults() -> None:
     settings, problems = parse_settings(None)
     assert settings == Settings() and problems == []
     assert settings.debounce_ms == 150 and settings.inlay_offsets and settings.lens_layout
-    assert settings.log_level is None  # the command line's --log-level stands
+    assert settings.log_level == "warning"
 
 
 def test_valid_values_are_taken_in_either_shape() -> None:
@@ -63,3 +63,22 @@ async def test_bad_settings_warn_and_the_rest_applies(client: LanguageClient, tm
     await open_and_wait(client, uri, "(typename $r (record (field $a u8) (field $b u64)))\n")
     diags = await until(client, uri, lambda ds: any(d.code == "W0501" for d in ds))
     assert [d.severity for d in diags if d.code == "W0501"] == [types.DiagnosticSeverity.Error]
+
+
+def test_the_log_level_is_the_more_verbose_of_setting_and_command_line() -> None:
+    import logging
+
+    from witx_lsp.server.app import WitxServer
+
+    root, ours = logging.getLogger(), logging.getLogger("witx_lsp")
+    saved = root.level, ours.level
+    server = WitxServer()
+    try:
+        for cli, setting, expected in (("WARNING", "debug", logging.DEBUG), ("DEBUG", "warning", logging.DEBUG),
+                                       ("WARNING", "error", logging.WARNING), ("ERROR", "error", logging.ERROR)):
+            root.setLevel(cli)
+            server.apply_settings({"logLevel": setting})
+            assert ours.level == expected, (cli, setting)
+    finally:
+        root.setLevel(saved[0])
+        ours.setLevel(saved[1])

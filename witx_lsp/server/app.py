@@ -238,7 +238,9 @@ class WitxServer(LanguageServer):
         self._collected.clear()
         for listener in self.settings_listeners:
             listener(settings)
-        logging.getLogger("witx_lsp").setLevel(settings.log_level.upper() if settings.log_level else logging.NOTSET)
+        # The more verbose of the setting and the command line (the root logger's level).
+        level = min(logging.getLevelName(settings.log_level.upper()), logging.getLogger().level)
+        logging.getLogger("witx_lsp").setLevel(level)
         if problems:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Warning,

@@ -23,7 +23,7 @@ class Settings:
     lens_layout: bool = True
     lens_signature: bool = True
     lens_preview: bool = True
-    log_level: str | None = None  # None: the level of the command line (`--log-level`)
+    log_level: str = "warning"  # or the command line's `--log-level`, whichever says more
     preview_config: str = ""  # witx.preview.config: the wiggle::from_witx! braced argument text
 
 
@@ -84,10 +84,8 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         s.preview_config = preview
     else:
         problems.append(f"witx.preview.config: expected the wiggle::from_witx! argument text, got {preview!r}")
-    level = raw.get("logLevel")
-    if level is None:
-        pass
-    elif isinstance(level, str) and level.lower() in ("error", "warning", "info", "debug"):
+    level = raw.get("logLevel", s.log_level)
+    if isinstance(level, str) and level.lower() in ("error", "warning", "info", "debug"):
         s.log_level = level.lower()
     else:
         problems.append(f"witx.logLevel: expected error, warning, info or debug, got {level!r}")
