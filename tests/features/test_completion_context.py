@@ -6,48 +6,26 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import re
 
 from tests.conftest import CORPUS, needs_corpus
-from witx_lsp.base.span import Span
-from witx_lsp.features.completion_context import Context, context, list_at, slot_of
+from witx_lsp.features.completion_context import (
+    Context,
+    context,
+    context_of_chain,
+    list_at,
+    parsed_chain,
+    word_at,
+)
 from witx_lsp.syntax.parser import parse
-from witx_lsp.syntax.tree import Atom, SList, SourceTree
-
-_WORD = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*\Z")
-_WORD_TAIL = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*")
-
-
-def word_at(text: str, offset: int) -> Span:
-    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    m = _WORD.search(text, line_start, offset)
-    tail = _WORD_TAIL.match(text, offset)
-    return Span(m.start() if m is not None else offset, tail.end() if tail is not None else offset)
+from witx_lsp.syntax.tree import Atom, SourceTree
 
 
 def oracle(tree: SourceTree, text: str, offset: int) -> Context:
     """The former `_context`: the text from the top-level form under the cursor to the
     word before it, parsed on its own."""
     word = word_at(text, offset)
-    word_start = word.start
-    start = next((n.start for n in tree.items
-                  if n.end > word_start or (isinstance(n, SList) and not n.closed)), word_start)
-    start = min(start, word_start)
-    prefix = parse(" " * start + text[start:word_start])
-    chain: list[SList] = []
-    items = prefix.items
-    while items and isinstance(items[-1], SList) and not items[-1].closed:
-        chain.append(items[-1])
-        items = items[-1].items
-    slot = "toplevel"
-    for k in range(len(chain)):
-        parent = chain[k - 1] if k > 0 else None
-        slot = slot_of(parent, len(parent.items) - 1 if parent is not None else 0, slot)
-    inner = chain[-1] if chain else None
-    if inner is not None and inner.items:
-        slot = slot_of(inner, len(inner.items), slot)
-    full = list_at(tree, inner.start) if inner is not None else None
-    return Context(slot, inner is not None and not inner.items, tuple(chain), word, full is None or not full.closed)
+    chain = parsed_chain(tree, text, word.start)
+    return context_of_chain(chain, word, list_at(tree, chain[-1].start) if chain else None)
 
 
 def summary(ctx: Context) -> tuple[object, ...]:

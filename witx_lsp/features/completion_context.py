@@ -72,19 +72,30 @@ def slot_of(lst: SList | None, i: int, outer: str) -> str:
     return slots[min(i, len(slots)) - 1]
 
 
-def context(tree: SourceTree, text: str, offset: int) -> Context:
-    """The context at `offset` of `text`, whose full tree is `tree`."""
+def word_at(text: str, offset: int) -> Span:
+    """The word around `offset` (what a completion item replaces)."""
     line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
     m = _WORD.search(text, line_start, offset)
-    word_start = m.start() if m is not None else offset
     tail = _WORD_TAIL.match(text, offset)
-    word_end = tail.end() if tail is not None else offset
+    return Span(m.start() if m is not None else offset, tail.end() if tail is not None else offset)
+
+
+def context(tree: SourceTree, text: str, offset: int) -> Context:
+    """The context at `offset` of `text`, whose full tree is `tree`."""
+    word = word_at(text, offset)
+    word_start = word.start
     if word_start > 0 and text.startswith("(;", word_start - 1):
         # A `(;` cut after its `(`: the text before the word ends with a `(` (rare).
-        chain = _parsed_chain(tree, text, word_start)
+        chain = parsed_chain(tree, text, word_start)
         full = list_at(tree, chain[-1].start) if chain else None
     else:
         chain, full = _open_forms(tree, text, word_start)
+    return context_of_chain(chain, word, full)
+
+
+def context_of_chain(chain: list[SList], word: Span, full: SList | None) -> Context:
+    """The context of the open forms `chain` (outermost first) before `word`; `full` is the
+    innermost one as the full tree has it."""
     slot = "toplevel"
     for k in range(len(chain)):
         parent = chain[k - 1] if k > 0 else None
@@ -92,8 +103,7 @@ def context(tree: SourceTree, text: str, offset: int) -> Context:
     inner = chain[-1] if chain else None
     if inner is not None and inner.items:
         slot = slot_of(inner, len(inner.items), slot)
-    return Context(slot, inner is not None and not inner.items, tuple(chain), Span(word_start, word_end),
-                   full is None or not full.closed)
+    return Context(slot, inner is not None and not inner.items, tuple(chain), word, full is None or not full.closed)
 
 
 def _open_forms(tree: SourceTree, text: str, at: int) -> tuple[list[SList], SList | None]:
@@ -161,8 +171,9 @@ def _open_at(lst: SList, at: int) -> bool:
     return not lst.closed or at < lst.end
 
 
-def _parsed_chain(tree: SourceTree, text: str, at: int) -> list[SList]:
-    """The open forms of the text before `at`, parsed."""
+def parsed_chain(tree: SourceTree, text: str, at: int) -> list[SList]:
+    """The open forms of the text before `at`, parsed on its own (the definition that
+    `_open_forms` reads off the full tree instead)."""
     # Only the top-level form under `at` matters: the forms that end before it read the
     # same in the prefix as in the whole file, so they are blanked out (offsets are kept).
     start = next((n.start for n in tree.items if n.end > at or (isinstance(n, SList) and not n.closed)), at)
