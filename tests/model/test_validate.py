@@ -127,6 +127,18 @@ def test_variant_with_enum_tag_is_reordered() -> None:
 def test_parse_errors_say_what_was_expected() -> None:
     [d] = analyze_text("(typename $r (record (field $x 42)))", PATH).diagnostics
     assert d.message == "expected a type after `(field $x`, found `42`"
+
+
+def test_a_missing_item_of_an_unclosed_form_names_what_ended_it() -> None:
+    def e0101(text: str) -> list[str]:
+        return [d.message for d in analyze_text(text, PATH).diagnostics if d.code == "E0101"]
+
+    assert e0101("(typename $a (typename $b u32))") == [
+        "expected a type after `(typename $a`, found `(typename` (a `)` is missing before it)"]
+    assert e0101("(typename $a\n\n  (module $m)") == [
+        "expected a type after `(typename $a`, found `(module` (a `)` is missing before it)"]
+    assert e0101("(typename $a (list") == ["expected a type after `(list`, found the end of the file"]
+    assert e0101("(typename $a (list))") == ["expected a type after `(list`, found `)`"]  # closed: as before
     [d] = analyze_text("(typename $e (expected u32))", PATH).diagnostics
     assert d.message.startswith("expected `(error …)`")
 

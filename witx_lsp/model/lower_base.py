@@ -28,6 +28,9 @@ def name_of(node: Node | None) -> Name | None:
     return None
 
 
+_FIRST_FORM = re.compile(r"\(?[^\s()]{1,40}")
+
+
 def describe(node: Node | None) -> str:
     """How a found item is named in 'expected …, found …' messages."""
     if node is None:
@@ -82,7 +85,18 @@ class Reporter:
             span = found.span
             ctx_end = found.start
         ctx = self.context(lst, ctx_end)
-        self.error("E0101", f"expected {what} after `{ctx}`, found {describe(found)}", span)
+        found_text = describe(found) if found is not None or lst.closed else self.after_unclosed(lst)
+        self.error("E0101", f"expected {what} after `{ctx}`, found {found_text}", span)
+
+    def after_unclosed(self, lst: SList) -> str:
+        """What ended an unclosed list: the end of the file, or the declaration before
+        which recovery closed it."""
+        rest = self.text[lst.end:].lstrip()
+        if not rest:
+            return "the end of the file"
+        word = _FIRST_FORM.match(rest)
+        shown = word.group(0) if word is not None else rest[:1]
+        return f"`{shown}` (a `)` is missing before it)"
 
     def extra(self, lst: SList, index: int, form: str) -> None:
         """Report items from `index` on as not belonging to `form`."""
