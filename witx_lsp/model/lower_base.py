@@ -14,6 +14,7 @@ from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
 BUILTINS: dict[str, BuiltinKind] = {k.value: k for k in BuiltinKind}
 MAX_TYPE_DEPTH = 100
 _WS = re.compile(r"\s+")
+_FIRST_FORM = re.compile(r"\(?[^\s()]{1,40}")  # `(typename`, or a word
 
 
 def builtin_of(atom: Node | None) -> Builtin | None:
@@ -26,9 +27,6 @@ def name_of(node: Node | None) -> Name | None:
     if isinstance(node, Atom) and node.kind is TokenKind.ID:
         return Name(node.name, node.span)
     return None
-
-
-_FIRST_FORM = re.compile(r"\(?[^\s()]{1,40}")
 
 
 def describe(node: Node | None) -> str:
