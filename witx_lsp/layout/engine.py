@@ -34,6 +34,7 @@ from witx_lsp.model.types import (
     Type,
     TypeRef,
     VariantType,
+    type_kind,
 )
 
 NO_LAYOUT_EMPTY_TUPLE = "an empty tuple has alignment 0, so witx 0.9.1 cannot lay it out (it divides by zero)"
@@ -137,20 +138,15 @@ _BUILTIN_SIZE = {
 
 
 def type_kind_name(t: Type) -> str:
-    """The layout kind of a type value (not "alias": that is a property of a typename)."""
+    """The layout kind of a type value (not "alias": that is a property of a typename):
+    the reference's `Type::kind()`, with records and variants told apart by their form."""
     if isinstance(t, RecordType):
         return {RecordKind.TUPLE: "tuple", RecordKind.BITFLAGS: "flags"}.get(t.kind, "record")
     if isinstance(t, VariantType):
         return "enum" if t.is_enum() else "variant"
-    if isinstance(t, HandleType):
-        return "handle"
-    if isinstance(t, ListType):
-        return "list"
-    if isinstance(t, PointerType):
-        return "pointer"
     if isinstance(t, ConstPointerType):
         return "const_pointer"
-    return "builtin"
+    return type_kind(t)
 
 
 def _children(node: TypeRef) -> tuple[TypeRef, ...]:

@@ -90,19 +90,13 @@ def _same_type(a: GuestType[Any], b: GuestType[Any]) -> bool:
     return a is b or (type(a) is type(b) and a.name == b.name and a.size == b.size)
 
 
-class SlicePtr(Generic[T]):
-    """A pointer to `len` consecutive `T`s (`GuestPtr<[T]>`)."""
+class _Region:
+    """What `GuestPtr<[T]>` and `GuestPtr<str>` share: a memory, an offset and a length."""
 
-    __slots__ = ("_len", "_mem", "_pointer", "_ty")
-
-    def __init__(self, mem: GuestMemory, offset: int, length: int, ty: GuestType[T]) -> None:
-        if not (0 <= offset <= U32_MAX and 0 <= length <= U32_MAX):
-            _u32(offset, "pointer")
-            _u32(length, "length")
-        self._mem = mem
-        self._pointer = offset
-        self._len = length
-        self._ty = ty
+    __slots__ = ("_len", "_mem", "_pointer")
+    _mem: GuestMemory
+    _pointer: int
+    _len: int
 
     def offset(self) -> tuple[int, int]:
         return self._pointer, self._len
@@ -118,6 +112,27 @@ class SlicePtr(Generic[T]):
 
     def mem(self) -> GuestMemory:
         return self._mem
+
+    def is_shared_memory(self) -> bool:
+        return self._mem.is_shared_memory()
+
+    def __repr__(self) -> str:
+        return f"*guest {self._pointer:#x}/{self._len}"
+
+
+class SlicePtr(_Region, Generic[T]):
+    """A pointer to `len` consecutive `T`s (`GuestPtr<[T]>`)."""
+
+    __slots__ = ("_ty",)
+
+    def __init__(self, mem: GuestMemory, offset: int, length: int, ty: GuestType[T]) -> None:
+        if not (0 <= offset <= U32_MAX and 0 <= length <= U32_MAX):
+            _u32(offset, "pointer")
+            _u32(length, "length")
+        self._mem = mem
+        self._pointer = offset
+        self._len = length
+        self._ty = ty
 
     @property
     def ty(self) -> GuestType[T]:
@@ -215,12 +230,6 @@ class SlicePtr(Generic[T]):
             raise TypeError("as_str_ptr needs a byte slice")
         return StrPtr(self._mem, self._pointer, self._len)
 
-    def is_shared_memory(self) -> bool:
-        return self._mem.is_shared_memory()
-
-    def __repr__(self) -> str:
-        return f"*guest {self._pointer:#x}/{self._len}"
-
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, SlicePtr) and other._mem is self._mem and other.offset() == self.offset()
                 and _same_type(other._ty, self._ty))
@@ -247,30 +256,15 @@ def _pack_all(src: Any, ty: GuestType[Any]) -> bytes:
         raise ValueError(f"cannot store these values as {ty.name}: {e}") from e
 
 
-class StrPtr:
+class StrPtr(_Region):
     """A pointer to a UTF-8 string of `len` bytes (`GuestPtr<str>`)."""
 
-    __slots__ = ("_len", "_mem", "_pointer")
+    __slots__ = ()
 
     def __init__(self, mem: GuestMemory, offset: int, length: int) -> None:
         self._mem = mem
         self._pointer = _u32(offset, "pointer")
         self._len = _u32(length, "length")
-
-    def offset(self) -> tuple[int, int]:
-        return self._pointer, self._len
-
-    def offset_base(self) -> int:
-        return self._pointer
-
-    def len(self) -> int:
-        return self._len
-
-    def __len__(self) -> int:
-        return self._len
-
-    def mem(self) -> GuestMemory:
-        return self._mem
 
     def as_bytes(self) -> SlicePtr[int]:
         return SlicePtr(self._mem, self._pointer, self._len, U8)
@@ -284,12 +278,6 @@ class StrPtr:
     def as_str_mut(self) -> GuestStrMut | None:
         s = self.as_bytes().as_unsafe_slice_mut().mut_borrow()
         return None if s is None else GuestStrMut(s)
-
-    def is_shared_memory(self) -> bool:
-        return self._mem.is_shared_memory()
-
-    def __repr__(self) -> str:
-        return f"*guest {self._pointer:#x}/{self._len}"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, StrPtr) and other._mem is self._mem and other.offset() == self.offset()
