@@ -7,6 +7,7 @@ the syntax tree (iteratively: nesting depth never reaches the recursion limit).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from witx_lsp.base.span import FileSpan
 from witx_lsp.model.analysis import Analysis
@@ -50,23 +51,17 @@ def type_span(analysis: Analysis, name: FileSpan | None) -> FileSpan | None:
 
 def keyword_span(analysis: Analysis, name: FileSpan | None, keyword: str) -> FileSpan | None:
     """The first atom `keyword` inside the type after `name` (pre-order), else the type, else the name."""
-    found = type_node(analysis, name)
-    if found is None:
-        return name
-    fspan, node = found
-    stack: list[Node] = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Atom):
-            if n.text == keyword:
-                return FileSpan(fspan.path, n.span)
-        else:
-            stack.extend(reversed(n.items))
-    return fspan
+    return _first_in_type(analysis, name, lambda n: isinstance(n, Atom) and n.text == keyword)
 
 
 def form_span(analysis: Analysis, name: FileSpan | None, head: str) -> FileSpan | None:
     """The first list `(head …)` inside the type after `name`, else the type, else the name."""
+    return _first_in_type(analysis, name, lambda n: isinstance(n, SList) and n.head_is(head))
+
+
+def _first_in_type(analysis: Analysis, name: FileSpan | None, matches: Callable[[Node], bool]) -> FileSpan | None:
+    """The first node inside the type after `name` (pre-order) that `matches`, else the type,
+    else the name."""
     found = type_node(analysis, name)
     if found is None:
         return name
@@ -74,9 +69,9 @@ def form_span(analysis: Analysis, name: FileSpan | None, head: str) -> FileSpan 
     stack: list[Node] = [node]
     while stack:
         n = stack.pop()
+        if matches(n):
+            return FileSpan(fspan.path, n.span)
         if isinstance(n, SList):
-            if n.head_is(head):
-                return FileSpan(fspan.path, n.span)
             stack.extend(reversed(n.items))
     return fspan
 
