@@ -5,6 +5,7 @@ corpus docs.md files, and the `docs` command."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 
@@ -266,3 +267,12 @@ def test_cli_output_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert _run([str(src), "--check", "-o", str(out)]) == 1
     assert _run([str(src), "--check"]) == 2
     assert capsys.readouterr().out == ""
+
+
+def test_cli_check_does_not_read_a_fifo_or_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src, fifo = tmp_path / "a.witx", tmp_path / "docs.md"
+    src.write_text(SAMPLE)
+    os.mkfifo(fifo)  # nobody writes it: reading it would block forever
+    assert _run([str(src), "--check", "-o", str(fifo)]) == 1
+    assert _run([str(src), "--check", "-o", str(tmp_path)]) == 1
+    assert "is not up to date" in capsys.readouterr().err

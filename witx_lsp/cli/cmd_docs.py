@@ -16,28 +16,10 @@ import argparse
 import sys
 from typing import Any
 
-from witx_lsp.base.diagnostic import Severity
+from witx_lsp.base.vfs import DiskProvider
 from witx_lsp.cli import render
-from witx_lsp.model.analysis import Analysis, analyze
+from witx_lsp.model.analysis import analyze
 from witx_lsp.render import DocsError, render_docs
-
-
-def _report_errors(analysis: Analysis) -> bool:
-    """Print the analysis errors to stderr; True when there were any."""
-    errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
-    if errors:
-        texts = {p: f.text for p, f in analysis.files.items()}
-        report = render.Report(errors, texts, lambda p: p, len(analysis.files))
-        sys.stderr.write(render.render("text", report, False))
-    return bool(errors)
-
-
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            return f.read()
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _write_stdout(text: str) -> None:
@@ -56,14 +38,15 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("witx-lsp docs: --check needs -o/--output (the file to compare with)\n")
         return 2
     analysis = analyze(list(args.paths))
-    failed = _report_errors(analysis)
+    failed = render.report_errors(analysis)
     try:
         text = render_docs(analysis.document)
     except DocsError as e:
         sys.stderr.write(f"witx-lsp docs: cannot render the documentation: {render.terminal_safe(str(e))}\n")
         return 1
     if args.check:
-        if _read(args.output) != text:
+        # Read as witx files are: only a regular file of bounded size (a FIFO must not hang us).
+        if DiskProvider().read(args.output) != text:
             sys.stderr.write(f"witx-lsp docs: {render.terminal_safe(args.output)} is not up to date\n")
             return 1
         return 1 if failed else 0

@@ -21,7 +21,6 @@ import sys
 from typing import Any
 
 from witx_lsp.cli import render
-from witx_lsp.cli.cmd_layout import report_errors
 from witx_lsp.features.values import ValueProblem, decode_value, encode_value, legend_text, parse_hex
 from witx_lsp.model.analysis import analyze
 
@@ -48,7 +47,7 @@ def run_encode(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         return _fail(f"VALUE_JSON is not JSON: {e}")
     analysis = analyze(list(args.paths))
-    failed = report_errors(analysis)
+    failed = render.report_errors(analysis)
     try:
         enc = encode_value(analysis.document, args.type, value)
     except ValueProblem as e:
@@ -68,7 +67,7 @@ def run_decode(args: argparse.Namespace) -> int:
     except (OSError, ValueProblem) as e:
         return _fail(str(e))
     analysis = analyze(list(args.paths))
-    failed = report_errors(analysis)
+    failed = render.report_errors(analysis)
     try:
         dec = decode_value(analysis.document, args.type, data)
     except ValueProblem as e:

@@ -17,31 +17,20 @@ import json
 import sys
 from typing import Any
 
-from witx_lsp.base.diagnostic import Severity
 from witx_lsp.cli import render
 from witx_lsp.layout import Layout, document_layouts
 from witx_lsp.layout.report import layout_json, layout_text
 from witx_lsp.layout.svg import render_svg
-from witx_lsp.model.analysis import Analysis, analyze
+from witx_lsp.model.analysis import analyze
 
 FORMATS = ("text", "json", "svg")
 # Kinds drawn by `--format svg` when no --type is given.
 SVG_KINDS = {"record", "tuple", "variant"}
 
 
-def report_errors(analysis: Analysis) -> bool:
-    """Print the analysis errors to stderr; True when there were any."""
-    errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
-    if errors:
-        texts = {p: f.text for p, f in analysis.files.items()}
-        report = render.Report(errors, texts, lambda p: p, len(analysis.files))
-        sys.stderr.write(render.render("text", report, False))
-    return bool(errors)
-
-
 def run(args: argparse.Namespace) -> int:
     analysis = analyze(list(args.paths))
-    failed = report_errors(analysis)
+    failed = render.report_errors(analysis)
     doc = analysis.document
     layouts = document_layouts(doc)
     if args.type is not None:

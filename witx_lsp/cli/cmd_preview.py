@@ -24,7 +24,6 @@ import sys
 from typing import Any
 
 from witx_lsp.cli import render
-from witx_lsp.cli.cmd_layout import report_errors
 from witx_lsp.model.analysis import Analysis, analyze, analyze_text
 from witx_lsp.wiggle.codegen import DEFAULT_PROFILE, Config, ConfigError, generate, parse_config, witx_paths
 from witx_lsp.wiggle.codegen.config import MIN_PROFILE
@@ -80,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     config, analysis = loaded
-    failed = report_errors(analysis)
+    failed = render.report_errors(analysis)
     preview = generate(analysis.document, config)
     for msg in preview.panics:
         sys.stderr.write(f"warning: {render.terminal_safe(msg)}\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from witx_lsp.base import codes
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.text import LineIndex, Position, PositionEncoding
+from witx_lsp.model.analysis import Analysis
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -328,3 +330,14 @@ def render(fmt: str, report: Report, color: bool = False) -> str:
     if fmt == "github":
         return render_github(report)
     return render_text(report, color)
+
+
+def report_errors(analysis: Analysis) -> bool:
+    """Print the analysis errors to stderr as text; True when there were any (the commands
+    other than `check` refuse to work on a file with errors)."""
+    errors = [d for d in analysis.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        texts = {p: f.text for p, f in analysis.files.items()}
+        report = Report(errors, texts, lambda p: p, len(analysis.files))
+        sys.stderr.write(render("text", report, False))
+    return bool(errors)
