@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,12 @@ def test_cli_encode_from_file_and_errors(witx: str, tmp_path: Path, capsys: pyte
     assert "not JSON" in capsys.readouterr().err
     assert main(["encode", "opts", '["q"]', witx]) == 1
     assert "unknown flag" in capsys.readouterr().err
+    # `@FILE` is read as witx files are: a missing file or a FIFO is an error, not a hang.
+    assert main(["encode", "opts", "@" + str(tmp_path / "none.json"), witx]) == 1
+    assert capsys.readouterr().err.startswith("witx-lsp: IO error with file")
+    os.mkfifo(tmp_path / "pipe")
+    assert main(["decode", "opts", "@" + str(tmp_path / "pipe"), witx]) == 1
+    assert "not a regular file" in capsys.readouterr().err
 
 
 def test_cli_decode(witx: str, capsys: pytest.CaptureFixture[str]) -> None:

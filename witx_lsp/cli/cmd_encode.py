@@ -20,6 +20,7 @@ import json
 import sys
 from typing import Any
 
+from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.cli import render
 from witx_lsp.features.values import ValueProblem, decode_value, encode_value, legend_text, parse_hex
 from witx_lsp.model.analysis import analyze
@@ -28,11 +29,15 @@ FORMATS = ("text", "json")
 
 
 def _argument(text: str) -> str:
+    """The argument itself, standard input for `-`, or the file named after `@` (read as witx
+    files are: a regular file of bounded size, so a FIFO cannot hang the command)."""
     if text == "-":
         return sys.stdin.read()
     if text.startswith("@"):
-        with open(text[1:], encoding="utf-8") as f:
-            return f.read()
+        got = DiskProvider().read(text[1:])
+        if isinstance(got, ReadFailure):
+            raise OSError(got.message)
+        return got
     return text
 
 
@@ -44,7 +49,9 @@ def _fail(message: str) -> int:
 def run_encode(args: argparse.Namespace) -> int:
     try:
         value: Any = json.loads(_argument(args.value))
-    except (OSError, ValueError) as e:
+    except OSError as e:
+        return _fail(str(e))
+    except ValueError as e:
         return _fail(f"VALUE_JSON is not JSON: {e}")
     analysis = analyze(list(args.paths))
     failed = render.report_errors(analysis)
