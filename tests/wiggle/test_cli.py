@@ -4,6 +4,7 @@ the macro's own `witx` / `witx_literal` fields, the profile switch, and exit cod
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,9 @@ def test_config_errors_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2 and err == "<config>:1:13: error: `witx` field required\n"
     code, _, err = run(["--wiggle", "3", str(tmp_path / "api.witx")], capsys)
     assert code == 2 and "--wiggle 3" in err
+    os.mkfifo(tmp_path / "pipe")  # a config read as witx files are: never a FIFO
+    code, _, err = run(["--config", str(tmp_path / "pipe")], capsys)
+    assert code == 2 and "not a regular file" in err
 
 
 def test_generator_panics_and_witx_errors_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

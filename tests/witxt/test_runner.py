@@ -4,6 +4,7 @@ the counting, the reference suite, and the `witxt` command."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,9 @@ def test_load_form_resolves_paths_next_to_the_file(tmp_path: Path) -> None:
 def test_unreadable_files(tmp_path: Path) -> None:
     report = run_file(str(tmp_path / "nope.witxt"))
     assert report.failed == 1 and report.failures[0].reason.startswith("cannot read the file")
+    os.mkfifo(tmp_path / "pipe.witxt")  # nobody writes it: reading would block forever
+    report = run_file(str(tmp_path / "pipe.witxt"))
+    assert report.failed == 1 and "not a regular file" in report.failures[0].reason
     bad = tmp_path / "bad.witxt"
     bad.write_text("(witx (typename $a u8)\n")
     report = run_file(str(bad))

@@ -23,6 +23,7 @@ import os
 import sys
 from typing import Any
 
+from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.cli import render
 from witx_lsp.model.analysis import Analysis, analyze, analyze_text
 from witx_lsp.wiggle.codegen import DEFAULT_PROFILE, Config, ConfigError, generate, parse_config, witx_paths
@@ -41,12 +42,11 @@ def _load(args: argparse.Namespace) -> tuple[Config, Analysis] | int:
     text, where, base = None, "<config>", os.getcwd()
     if args.config is not None:
         where = args.config
-        try:
-            with open(args.config, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as e:
-            sys.stderr.write(f"witx-lsp: cannot read {render.terminal_safe(args.config)}: {e}\n")
+        got = DiskProvider().read(args.config)  # bounded, regular files only
+        if isinstance(got, ReadFailure):
+            sys.stderr.write(f"witx-lsp: cannot read {render.terminal_safe(args.config)}: {got.message}\n")
             return EXIT_USAGE
+        text = got
         base = os.path.dirname(os.path.abspath(args.config))
     elif args.config_text is not None:
         text = args.config_text

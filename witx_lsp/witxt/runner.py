@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from witx_lsp.abi import AbiError, Instruction, call_interface, call_wasm, wasm_signature, witxt_names
 from witx_lsp.base.diagnostic import Diagnostic, Severity
-from witx_lsp.base.vfs import MemoryProvider
+from witx_lsp.base.vfs import DiskProvider, MemoryProvider, ReadFailure
 from witx_lsp.model.analysis import Analysis, analyze
 from witx_lsp.model.representation import RepEquality, representable
 from witx_lsp.model.types import Document, InterfaceFunc, NamedType
@@ -282,11 +282,9 @@ def run_text(path: str, text: str) -> WitxtReport:
 
 
 def run_file(path: str) -> WitxtReport:
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        return WitxtReport(failed=1, failures=[Failure(path, 0, f"cannot read the file: {e}")])
+    text = DiskProvider().read(path)  # bounded, regular files only, as witx files are read
+    if isinstance(text, ReadFailure):
+        return WitxtReport(failed=1, failures=[Failure(path, 0, f"cannot read the file: {text.message}")])
     return run_text(os.path.abspath(path), text)
 
 
