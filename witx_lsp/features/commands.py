@@ -6,7 +6,7 @@ ranges)."""
 from __future__ import annotations
 
 from witx_lsp.base.text import PositionEncoding
-from witx_lsp.features.sexpr_nav import chain_at
+from witx_lsp.features.sexpr_nav import typename_around
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import Layout, engine_for, typename_layout
 from witx_lsp.layout.report import layout_json, layout_text
@@ -14,7 +14,7 @@ from witx_lsp.layout.svg import render_svg
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.symbols import SymbolKind
 from witx_lsp.model.types import NamedType
-from witx_lsp.syntax.tree import Atom, Comment, Node, SList, TokenKind
+from witx_lsp.syntax.tree import Atom, Comment, Node, TokenKind
 
 SHOW_LAYOUT = "witx.showLayout"
 RENDER_DOCS = "witx.renderDocs"
@@ -37,13 +37,7 @@ def type_at(snapshot: Snapshot, offset: int) -> str | None:
     if found is not None and found[0].kind in _OWNED:
         return found[0].names[0]
     f = snapshot.file
-    chain = chain_at(f.tree.items, offset) if f is not None else []
-    top = chain[0] if chain else None
-    if isinstance(top, SList) and top.head_is("typename") and len(top.items) > 1:
-        name = top.items[1]
-        if isinstance(name, Atom) and name.kind is TokenKind.ID:
-            return name.name
-    return None
+    return typename_around(f.tree.items, offset) if f is not None else None
 
 
 def show_layout(snapshot: Snapshot, type_name: str | None = None, offset: int | None = None

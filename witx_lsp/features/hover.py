@@ -24,7 +24,7 @@ from witx_lsp.base.span import Span
 from witx_lsp.features import hover_members
 from witx_lsp.features.hover_keywords import keyword_markdown
 from witx_lsp.features.hover_types import code, layout_section, member_notes, note_for, wiggle_section
-from witx_lsp.features.sexpr_nav import chain_at, list_at, pretty, toplevel_at
+from witx_lsp.features.sexpr_nav import chain_at, list_at, pretty, toplevel_at, typename_around
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import Layout, engine_for, typename_layout
 from witx_lsp.layout.report import type_label
@@ -258,7 +258,7 @@ def symbol_markdown(snapshot: Snapshot, key: SymbolKey, is_def: bool, offset: in
     if kind is SymbolKind.CASE:
         if not is_def:
             # A case named after its tag enum's member: describe the variant's case first.
-            owner = _enclosing_typename(snapshot, offset)
+            owner = typename_around(snapshot.file.tree.items, offset) if snapshot.file is not None else None
             if owner is not None and owner != names[0]:
                 md = hover_members.case_hover(analysis, owner, names[1], tag_enum=names[0])
                 if md:
@@ -270,19 +270,6 @@ def symbol_markdown(snapshot: Snapshot, key: SymbolKey, is_def: bool, offset: in
         return hover_members.import_hover(analysis, names[0], names[1])
     if kind is SymbolKind.CONST:
         return hover_members.const_hover(analysis, names[0], names[1])
-    return None
-
-
-def _enclosing_typename(snapshot: Snapshot, offset: int) -> str | None:
-    f = snapshot.file
-    if f is None:
-        return None
-    chain = chain_at(f.tree.items, offset)
-    top = chain[0] if chain else None
-    if isinstance(top, SList) and top.head_is("typename") and len(top.items) > 1:
-        name = top.items[1]
-        if isinstance(name, Atom) and name.kind is TokenKind.ID:
-            return name.name
     return None
 
 

@@ -45,6 +45,17 @@ def chain_at(items: list[Node], offset: int) -> list[Node]:
         level = node.items
 
 
+def typename_around(items: list[Node], offset: int) -> str | None:
+    """The name of the top-level `(typename $name …)` holding `offset`, if any."""
+    chain = chain_at(items, offset)
+    top = chain[0] if chain else None
+    if isinstance(top, SList) and top.head_is("typename") and len(top.items) > 1:
+        name = top.items[1]
+        if isinstance(name, Atom) and name.kind is TokenKind.ID:
+            return name.name
+    return None
+
+
 def toplevel_at(items: list[Node], start: int) -> SList | None:
     """The top-level list that begins at `start`."""
     i = bisect.bisect_left(items, start, key=lambda n: n.start)
