@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from witx_lsp import __version__
@@ -87,14 +88,26 @@ class WitxServer(LanguageServer):
         return doc.version if doc is not None else None
 
     def snapshot(self, uri: str) -> Snapshot | None:
-        """The current analysis of a document, or None for an unknown document."""
-        path = self.path_of(uri)
-        if not self.is_open(uri) and path not in self.host.known:
-            if not os.path.isfile(path):
-                return None
-            self.host.add_files([path])
+        """The current analysis of a document, or None for an unknown document (or a URI
+        that names no file)."""
+        try:
+            path = self.path_of(uri)
+            if not self.is_open(uri) and path not in self.host.known:
+                if not os.path.isfile(path):
+                    return None
+                self.host.add_files([path])
+        except (OSError, ValueError):
+            return None
         snap = Snapshot(path, self.host.analysis_for(path))
         return snap if snap.file is not None else None
+
+    def require_snapshot(self, uri: str) -> Snapshot:
+        """`snapshot` for commands that cannot answer without the document: an unknown one
+        is the caller's error (InvalidParams)."""
+        snap = self.snapshot(uri)
+        if snap is None:
+            raise JsonRpcInvalidParams(f"unknown document: {uri}")
+        return snap
 
     def lines_of(self, snap: Snapshot) -> dict[str, LineIndex]:
         return {p: f.lines for p, f in snap.analysis.files.items()}

@@ -47,13 +47,6 @@ def _uri_arg(args: tuple[Any, ...]) -> tuple[str, dict[str, Any], tuple[Any, ...
     return first, {}, args[1:]
 
 
-def _snapshot(ls: WitxServer, uri: str) -> Snapshot | None:
-    try:
-        return ls.snapshot(uri)
-    except (OSError, ValueError):
-        return None
-
-
 def _position_offset(ls: WitxServer, snap: Snapshot, value: Any) -> int:
     if isinstance(value, dict) and isinstance(value.get("position"), dict):
         value = value["position"]
@@ -118,7 +111,7 @@ def register(server: WitxServer) -> None:
     def show_layout(ls: WitxServer, *args: Any) -> dict[str, object] | None:
         """Arguments: uri [, type name | position], or {"uri", "type"?, "position"?}."""
         uri, named, rest = _uri_arg(args)
-        snap = _snapshot(ls, uri)
+        snap = ls.snapshot(uri)
         if snap is None:
             return None
         target = rest[0] if rest else named.get("type", named.get("name", named.get("position")))
@@ -136,7 +129,7 @@ def register(server: WitxServer) -> None:
         uri, _, rest = _uri_arg(args)
         if rest:
             raise JsonRpcInvalidParams("expected one argument: the document URI")
-        snap = _snapshot(ls, uri)
+        snap = ls.snapshot(uri)
         if snap is None:
             return None
         try:
@@ -150,5 +143,5 @@ def register(server: WitxServer) -> None:
         uri, _, rest = _uri_arg(args)
         if rest:
             raise JsonRpcInvalidParams("expected one argument: the document URI")
-        snap = _snapshot(ls, uri)
+        snap = ls.snapshot(uri)
         return commands.syntax_tree_text(snap, ls.encoding) if snap is not None else None

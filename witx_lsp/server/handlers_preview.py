@@ -69,12 +69,7 @@ def register(server: WitxServer) -> None:
     @server.command(PREVIEW_HOST_SIGNATURES)
     def preview_host_signatures(ls: WitxServer, *args: Any) -> dict[str, str]:
         uri, text, wiggle = _args(ls, args)
-        try:
-            snap = ls.snapshot(uri)
-        except (OSError, ValueError):
-            snap = None
-        if snap is None:
-            raise JsonRpcInvalidParams(f"unknown document: {uri}")
+        snap = ls.require_snapshot(uri)
         config, error = read_config(text, wiggle)
         return {"rust": preview_rust(snap.analysis, config, error)}
 

@@ -31,7 +31,6 @@ from witx_lsp.features.values import (
     legend_text,
     parse_hex,
 )
-from witx_lsp.model.types import Document
 from witx_lsp.server.app import WitxServer
 
 
@@ -56,21 +55,11 @@ def _arguments(args: tuple[Any, ...], third: str) -> tuple[str, str, Any]:
     return uri, ty, payload
 
 
-def _document(ls: WitxServer, uri: str) -> Document:
-    try:
-        snap = ls.snapshot(uri)
-    except (OSError, ValueError):
-        snap = None
-    if snap is None:
-        raise JsonRpcInvalidParams(f"unknown document: {uri}")
-    return snap.analysis.document
-
-
 def register(server: WitxServer) -> None:
     @server.command(ENCODE_VALUE)
     def encode(ls: WitxServer, *args: Any) -> dict[str, Any]:
         uri, ty, value = _arguments(args, "value")
-        doc = _document(ls, uri)
+        doc = ls.require_snapshot(uri).analysis.document
         candidates = [value]
         if isinstance(value, str):
             # JSON text typed into an input box, else the plain string (a case name, a char)
@@ -91,7 +80,7 @@ def register(server: WitxServer) -> None:
         uri, ty, hexdata = _arguments(args, "hex")
         if not isinstance(hexdata, str):
             raise JsonRpcInvalidParams("expected the bytes as a hex string")
-        doc = _document(ls, uri)
+        doc = ls.require_snapshot(uri).analysis.document
         try:
             dec = decode_value(doc, ty, parse_hex(hexdata))
         except ValueProblem as e:
