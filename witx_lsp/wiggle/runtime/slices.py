@@ -175,11 +175,31 @@ def _check_utf8(data: bytes) -> str:
         raise InvalidUtf8(Utf8Error.from_decode_error(e)) from None
 
 
-class GuestStr:
+_S = TypeVar("_S", bound="_StrBorrow")
+
+
+class _StrBorrow:
+    """What the string views share: the borrowed byte slice, released with them."""
+
+    __slots__ = ("_slice",)
+    _slice: _Borrowed[int]
+
+    def release(self) -> None:
+        self._slice.release()
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class GuestStr(_StrBorrow):
     """A shared view of a guest `str`; `str(s)` (or `s.value`) decodes it. The
     UTF-8 check comes after the borrow, which a failure releases."""
 
-    __slots__ = ("_slice", "_value")
+    __slots__ = ("_value",)
+    _slice: GuestSlice[int]
 
     def __init__(self, slice_: GuestSlice[int]) -> None:
         try:
@@ -214,21 +234,13 @@ class GuestStr:
     def __hash__(self) -> int:
         return hash(self.value)
 
-    def release(self) -> None:
-        self._slice.release()
 
-    def __enter__(self) -> GuestStr:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-class GuestStrMut:
+class GuestStrMut(_StrBorrow):
     """A mutable view of a guest `str`. `bytes_view` writes in place; `value`
     decodes the current bytes (raising InvalidUtf8 if they were made invalid)."""
 
-    __slots__ = ("_slice",)
+    __slots__ = ()
+    _slice: GuestSliceMut[int]
 
     def __init__(self, slice_: GuestSliceMut[int]) -> None:
         try:
@@ -258,12 +270,3 @@ class GuestStrMut:
 
     def __len__(self) -> int:
         return self._slice.region.len
-
-    def release(self) -> None:
-        self._slice.release()
-
-    def __enter__(self) -> GuestStrMut:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
