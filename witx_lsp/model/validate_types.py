@@ -291,6 +291,8 @@ class TypeValidator:
                 self.error("E0311", f"duplicate case name `{n.text}` in a variant", n.span,
                            (Related(self.path, seen[n.text], "first used here"),))
                 ok = False
+                if c.type is not None:  # the reference still validates the payload (and may fail on it)
+                    self.datatype(c.type, False, n.span)
                 continue
             seen[n.text] = n.span
             if owner is not None:
