@@ -67,6 +67,17 @@ def test_reference_errors(marked: str, code: str, message: str) -> None:
     check(marked, code, message)
 
 
+# Found by the differential test against the reference (tests/differential): the expected
+# message and location are the witx 0.9.1 oracle's answer on the same text.
+@pytest.mark.parametrize(("marked", "code", "message"), [
+    # A duplicate case name (E0311, not checked by the reference) still has its payload validated.
+    ("(typename $v (variant (case $ok) (case ⟦$ok⟧ (handle))))", "E0307",
+     "Anonymous structured types (struct, union, enum, flags, handle) are not permitted"),
+])
+def test_found_by_the_differential_test(marked: str, code: str, message: str) -> None:
+    check(marked, code, message)
+
+
 def test_redefinition_points_at_the_first_definition() -> None:
     text = "(typename $a u8)\n(typename $a u16)"
     [d] = analyze_text(text, PATH).diagnostics
