@@ -73,6 +73,10 @@ def test_reference_errors(marked: str, code: str, message: str) -> None:
     # A duplicate case name (E0311, not checked by the reference) still has its payload validated.
     ("(typename $v (variant (case $ok) (case ⟦$ok⟧ (handle))))", "E0307",
      "Anonymous structured types (struct, union, enum, flags, handle) are not permitted"),
+    # witx 0.9.1 fails to parse this: "expected keyword `tag`" at 1:28 (the union's first `(@witx`
+    # is read as its tag annotation).
+    ("(typename $b (union (@witx ⟦const_pointer⟧ u8)))", "E0101",
+     "expected `tag` here: a `(@witx …)` first in a union is its tag annotation, found `const_pointer`"),
 ])
 def test_found_by_the_differential_test(marked: str, code: str, message: str) -> None:
     check(marked, code, message)
