@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
-from witx_lsp.model.symbols import Definition, Reference, SymbolIndex, SymbolKey, SymbolKind
+from witx_lsp.model.symbols import SymbolIndex, SymbolKind
 from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, ModuleDecl, Name, TypenameDecl
 from witx_lsp.model.types import (
     Builtin,
@@ -66,8 +66,7 @@ class Validator(TypeValidator):
         entry = self.introduce(d.name, "typename")
         if entry is None:
             return
-        self.symbols.define(Definition(SymbolKey(SymbolKind.TYPENAME, (d.name.text,)), self.fs(d.name.span),
-                                       self.fs(d.span), d.docs))
+        self.symbols.define_at(SymbolKind.TYPENAME, (d.name.text,), self.path, d.name.span, d.span, d.docs)
         tref = self.datatype(d.type, True, d.name.span, (d.name.text,)) if d.type is not None else None
         if tref is None:
             entry.value = "broken"
@@ -80,16 +79,15 @@ class Validator(TypeValidator):
         entry = self.introduce(d.name, "module")
         if entry is None:
             return
-        key = SymbolKey(SymbolKind.MODULE, (d.name.text,))
-        self.symbols.define(Definition(key, self.fs(d.name.span), self.fs(d.span), d.docs))
+        self.symbols.define_at(SymbolKind.MODULE, (d.name.text,), self.path, d.name.span, d.span, d.docs)
         names: dict[str, Span] = {}
         imports: list[ModuleImport] = []
         funcs: list[InterfaceFunc] = []
         for item in d.order:
             if isinstance(item, ImportDecl):
                 if self._introduce_local(names, item.name, item.name_span):
-                    self.symbols.define(Definition(SymbolKey(SymbolKind.IMPORT, (d.name.text, item.name)),
-                                                   self.fs(item.name_span), self.fs(item.span), item.docs))
+                    self.symbols.define_at(SymbolKind.IMPORT, (d.name.text, item.name), self.path, item.name_span,
+                                           item.span, item.docs)
                     imports.append(ModuleImport(item.name, item.docs, self.fs(item.name_span)))
             elif self._introduce_local(names, item.export, item.export_span):
                 f = self.func(d.name.text, item)
@@ -108,8 +106,7 @@ class Validator(TypeValidator):
         return True
 
     def func(self, module: str, f: FuncDecl) -> InterfaceFunc | None:
-        key = SymbolKey(SymbolKind.FUNC, (module, f.export))
-        self.symbols.define(Definition(key, self.fs(f.export_span), self.fs(f.span), f.docs))
+        self.symbols.define_at(SymbolKind.FUNC, (module, f.export), self.path, f.export_span, f.span, f.docs)
         argnames: dict[str, Span] = {}
         ok = True
         params: list[Param] = []
@@ -117,8 +114,8 @@ class Validator(TypeValidator):
             if not self._introduce_local(argnames, p.name.text, p.name.span):
                 ok = False
                 continue
-            self.symbols.define(Definition(SymbolKey(SymbolKind.PARAM, (module, f.export, p.name.text)),
-                                           self.fs(p.name.span), self.fs(p.span), p.docs))
+            self.symbols.define_at(SymbolKind.PARAM, (module, f.export, p.name.text), self.path, p.name.span,
+                                   p.span, p.docs)
             tref = self.datatype(p.type, False, p.name.span)
             if tref is None:
                 ok = False
@@ -130,8 +127,8 @@ class Validator(TypeValidator):
             if not self._introduce_local(argnames, r.name.text, r.name.span):
                 ok = False
                 continue
-            self.symbols.define(Definition(SymbolKey(SymbolKind.RESULT, (module, f.export, r.name.text)),
-                                           self.fs(r.name.span), self.fs(r.span), r.docs))
+            self.symbols.define_at(SymbolKind.RESULT, (module, f.export, r.name.text), self.path, r.name.span,
+                                   r.span, r.docs)
             if tref is None:
                 ok = False
                 continue
@@ -151,15 +148,14 @@ class Validator(TypeValidator):
                        (Related(self.path, scope[d.name.text], f"`{d.name.text}` was first defined here"),))
             return
         scope[d.name.text] = d.name.span
-        self.symbols.define(Definition(SymbolKey(SymbolKind.CONST, (d.type_name.text, d.name.text)),
-                                       self.fs(d.name.span), self.fs(d.span)))
+        self.symbols.define_at(SymbolKind.CONST, (d.type_name.text, d.name.text), self.path, d.name.span, d.span)
         entry = self.scope.get(d.type_name.text)
         if entry is None:
             self.error("E0312", f"constant `{d.name.text}` has type `{d.type_name.text}`, which is not defined "
                        "(witx 0.9.1 does not check this, and its docs generator crashes on it)", d.type_name.span)
         else:
             kind = SymbolKind.TYPENAME if entry.kind == "typename" else SymbolKind.MODULE
-            self.symbols.refer(Reference(SymbolKey(kind, (d.type_name.text,)), self.fs(d.type_name.span)))
+            self.symbols.refer_at(kind, (d.type_name.text,), self.path, d.type_name.span)
             if isinstance(entry.value, NamedType):
                 self._const_range(d, entry.value)
         if d.docs:
