@@ -73,6 +73,9 @@ def test_reference_errors(marked: str, code: str, message: str) -> None:
     # A duplicate case name (E0311, not checked by the reference) still has its payload validated.
     ("(typename $v (variant (case $ok) (case ⟦$ok⟧ (handle))))", "E0307",
      "Anonymous structured types (struct, union, enum, flags, handle) are not permitted"),
+    # ... and the variant itself stays valid for the reference: what refers to it is checked.
+    ("(typename $v (variant (case $ok) (case $ok)))\n(typename ⟦$t⟧ (tuple $v (record (field $y u8))))", "E0307",
+     "Anonymous structured types (struct, union, enum, flags, handle) are not permitted"),
     # witx 0.9.1 fails to parse this: "expected keyword `tag`" at 1:28 (the union's first `(@witx`
     # is read as its tag annotation).
     ("(typename $b (union (@witx ⟦const_pointer⟧ u8)))", "E0101",

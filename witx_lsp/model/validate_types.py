@@ -286,16 +286,15 @@ class TypeValidator:
                 if tag_type is not None:
                     self.symbols.refer_at(SymbolKind.CASE, (tag_type.name, n.text), self.path, n.span)
             elif n.text in seen:
-                # Not checked by the reference without an enum tag.
+                # Not checked by the reference without an enum tag. The type is kept as the
+                # reference has it (both cases), so that what refers to it is still checked.
                 self.error("E0311", f"duplicate case name `{n.text}` in a variant", n.span,
                            (Related(self.path, seen[n.text], "first used here"),))
-                ok = False
-                if c.type is not None:  # the reference still validates the payload (and may fail on it)
-                    self.datatype(c.type, False, n.span)
-                continue
-            seen[n.text] = n.span
-            if owner is not None:
-                self.symbols.define_at(SymbolKind.CASE, (*owner, n.text), self.path, n.span, c.span, c.docs)
+            if n.text not in seen:
+                seen[n.text] = n.span
+                if owner is not None:
+                    self.symbols.define_at(SymbolKind.CASE, (*owner, n.text), self.path, n.span, c.span,
+                                           c.docs)
             payload = None
             if c.type is not None:
                 payload = self.datatype(c.type, False, n.span)
