@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.model.analysis import Analysis, SourceFile, analyze
+from witx_lsp.model.incremental import ValidationCheckpoints
 from witx_lsp.model.load import ParseCache
 from witx_lsp.syntax.scanner import decode_string
 from witx_lsp.syntax.tree import Atom, SourceTree, TokenKind
@@ -41,6 +42,7 @@ class AnalysisHost:
         self._analyses: dict[str, Analysis] = {}  # root -> analysis
         self._users: dict[str, set[str]] | None = None  # file -> files that use it (derived from `uses`)
         self.cache = ParseCache()
+        self.checkpoints = ValidationCheckpoints()  # validator states between files (model/incremental.py)
 
     # --- inputs ------------------------------------------------------------------------------
 
@@ -145,7 +147,7 @@ class AnalysisHost:
     def analysis_of_root(self, root: str) -> Analysis:
         a = self._analyses.get(root)
         if a is None:
-            a = analyze([root], self.provider, self.cache)
+            a = analyze([root], self.provider, self.cache, self.checkpoints)
             self._analyses[root] = a
         return a
 

@@ -18,6 +18,7 @@ from witx_lsp.model.types import Document
 from witx_lsp.syntax.tree import SourceTree
 
 if TYPE_CHECKING:
+    from witx_lsp.model.incremental import ValidationCheckpoints
     from witx_lsp.model.load import ParseCache
 
 
@@ -48,14 +49,17 @@ class Analysis:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def analyze(roots: Sequence[str], provider: SourceProvider | None = None, cache: ParseCache | None = None) -> Analysis:
+def analyze(roots: Sequence[str], provider: SourceProvider | None = None, cache: ParseCache | None = None,
+            checkpoints: ValidationCheckpoints | None = None) -> Analysis:
     """Load the root files (and what they `use`) into one document, as the
     reference's `witx::load(&[paths])` does, and validate it. An editor session
-    passes a `ParseCache` so that unchanged files are not parsed again."""
+    passes a `ParseCache` so that unchanged files are not parsed again, and
+    `ValidationCheckpoints` (with the same cache) so that the declarations read
+    before the first changed file are not validated again."""
     from witx_lsp.model.load import load
 
     with cyclic_gc_paused():
-        return load(roots, provider or DiskProvider(), cache)
+        return load(roots, provider or DiskProvider(), cache, checkpoints)
 
 
 @contextmanager

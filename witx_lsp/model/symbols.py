@@ -96,6 +96,20 @@ class SymbolIndex:
         self._pending.append((False, kind, names, path, span, None, ""))
         self._by_file = None
 
+    def copy(self) -> SymbolIndex:
+        """An index with the same entries, independent of this one from now on."""
+        other = SymbolIndex()
+        other.replace_with(self)
+        return other
+
+    def replace_with(self, other: SymbolIndex) -> None:
+        """Hold copies of `other`'s entries (and nothing else)."""
+        with _MATERIALISING:
+            self._definitions = dict(other._definitions)
+            self._references = list(other._references)
+            self._pending = list(other._pending)
+        self._by_file = None
+
     def _materialise(self) -> None:
         with _MATERIALISING:
             if self._pending:  # another thread may have built it meanwhile

@@ -5,6 +5,8 @@ witx 0.9.1; witx-language.md §3.2, §4, §7.1)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.model.symbols import SymbolIndex, SymbolKind
@@ -34,6 +36,19 @@ _INT_BITS = {BuiltinKind.U8: (0, 8), BuiltinKind.U16: (0, 16), BuiltinKind.U32: 
              BuiltinKind.S8: (1, 8), BuiltinKind.S16: (1, 16), BuiltinKind.S32: (1, 32), BuiltinKind.S64: (1, 64)}
 
 
+@dataclass(frozen=True)
+class ValidatorState:
+    """Everything a Validator has accumulated (copies), to resume from (model/incremental.py)."""
+
+    scope: dict[str, ScopeEntry]
+    diagnostics: tuple[Diagnostic, ...]
+    typenames: tuple[NamedType, ...]
+    modules: tuple[Module, ...]
+    constants: tuple[Constant, ...]
+    constant_scopes: dict[str, dict[str, Span]]
+    symbols: SymbolIndex
+
+
 class Validator(TypeValidator):
     def __init__(self, symbols: SymbolIndex) -> None:
         super().__init__(symbols)
@@ -41,6 +56,23 @@ class Validator(TypeValidator):
         self.modules: list[Module] = []
         self.constants: list[Constant] = []
         self.constant_scopes: dict[str, dict[str, Span]] = {}
+
+    def state(self) -> ValidatorState:
+        """A copy of the state between two declarations (entries of the scope are final
+        once their declaration is done, so they are shared, not copied)."""
+        return ValidatorState(dict(self.scope), tuple(self.diagnostics), tuple(self.typenames),
+                              tuple(self.modules), tuple(self.constants),
+                              {k: dict(v) for k, v in self.constant_scopes.items()}, self.symbols.copy())
+
+    def restore(self, state: ValidatorState) -> None:
+        """Continue from `state` (which stays unchanged: this validator works on copies)."""
+        self.scope = dict(state.scope)
+        self.diagnostics = list(state.diagnostics)
+        self.typenames = list(state.typenames)
+        self.modules = list(state.modules)
+        self.constants = list(state.constants)
+        self.constant_scopes = {k: dict(v) for k, v in state.constant_scopes.items()}
+        self.symbols.replace_with(state.symbols)
 
     def document(self) -> Document:
         return Document(tuple(self.typenames), tuple(self.modules), tuple(self.constants))
