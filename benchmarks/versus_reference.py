@@ -45,7 +45,8 @@ from analyze import CORPUS, PREVIEW1, SHARED, corpus_roots  # type: ignore[impor
 from witx_lsp.base.vfs import DiskProvider  # noqa: E402
 from witx_lsp.model.analysis import analyze  # noqa: E402
 
-COMPUTE_AT_EDGE = CORPUS / "fastly_Viceroy" / "HEAD_274febd9" / "wasm_abi" / "compute-at-edge-abi" / "compute-at-edge.witx"
+COMPUTE_AT_EDGE = (CORPUS / "fastly_Viceroy" / "HEAD_274febd9" / "wasm_abi" / "compute-at-edge-abi"
+                   / "compute-at-edge.witx")
 TYPENAMES = PREVIEW1.parent / "typenames.witx"
 DEFAULT_ORACLE = Path("/tmp/witx-oracle/bin/witx-oracle")
 TARGETS = {"compute_at_edge": 0.8, "preview1": 1.5}

@@ -15,11 +15,13 @@ from witx_lsp.model.analysis import Analysis, analyze
 from witx_lsp.model.incremental import ValidationCheckpoints
 from witx_lsp.model.load import ParseCache
 
-COMPUTE_AT_EDGE = CORPUS / "fastly_Viceroy" / "HEAD_274febd9" / "wasm_abi" / "compute-at-edge-abi" / "compute-at-edge.witx"
+COMPUTE_AT_EDGE = (CORPUS / "fastly_Viceroy" / "HEAD_274febd9" / "wasm_abi" / "compute-at-edge-abi"
+                   / "compute-at-edge.witx")
 
 
 def facts(a: Analysis) -> tuple[object, ...]:
-    symbols = sorted((k.kind.value, k.names, d.name_span, d.full_span, d.docs) for k, d in a.symbols.definitions.items())
+    symbols = sorted((k.kind.value, k.names, d.name_span, d.full_span, d.docs)
+                     for k, d in a.symbols.definitions.items())
     refs = sorted((r.key.kind.value, r.key.names, r.span) for r in a.symbols.references)
     return a.document, [(d.code, d.message, d.path, d.span, d.related) for d in a.diagnostics], symbols, refs
 
