@@ -21,7 +21,6 @@ Type definition, as defined here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -73,16 +72,6 @@ class AnalysisSource(Protocol):
     """Where analyses other than the snapshot's come from (AnalysisHost in the server)."""
 
     def analyses_reading(self, path: str) -> list[Analysis]: ...
-
-
-class FixedAnalyses:
-    """A fixed set of analyses (tests, the CLI)."""
-
-    def __init__(self, analyses: Iterable[Analysis]) -> None:
-        self.analyses = list(analyses)
-
-    def analyses_reading(self, path: str) -> list[Analysis]:
-        return [a for a in self.analyses if path in a.files]
 
 
 @dataclass(frozen=True)

@@ -163,11 +163,3 @@ def delta(previous: list[int], current: list[int]) -> list[DeltaEdit]:
         s += 1
     s -= s % 5
     return [DeltaEdit(p, len(previous) - p - s, tuple(current[p:len(current) - s]))]
-
-
-def apply_delta(previous: list[int], edits: list[DeltaEdit]) -> list[int]:
-    """`previous` with the edits applied (what a client does with a delta)."""
-    out = list(previous)
-    for e in sorted(edits, key=lambda e: e.start, reverse=True):
-        out[e.start:e.start + e.delete_count] = list(e.data)
-    return out

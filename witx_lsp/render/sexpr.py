@@ -134,15 +134,6 @@ def render_type(tref: TypeRef) -> str:
     return _expand([tref])
 
 
-def render_named_type(named: NamedType) -> str:
-    """`(typename $name BODY)`, preceded by its doc comment."""
-    return _expand([f"{_docs(named.docs)}(typename ${named.name} ", named.tref, ")"])
-
-
-def render_module(module: Module) -> str:
-    return _expand(_module_pieces(module))
-
-
 def render_document(doc: Document) -> str:
     """The whole document: every typename, then every module, each on its own line."""
     pieces: list[_Piece] = []

@@ -286,10 +286,3 @@ def run_file(path: str) -> WitxtReport:
     if isinstance(text, ReadFailure):
         return WitxtReport(failed=1, failures=[Failure(path, 0, f"cannot read the file: {text.message}")])
     return run_text(os.path.abspath(path), text)
-
-
-def run_files(paths: Iterable[str]) -> WitxtReport:
-    report = WitxtReport()
-    for p in paths:
-        report.extend(run_file(p))
-    return report

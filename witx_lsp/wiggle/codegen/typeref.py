@@ -18,7 +18,6 @@ from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
     ConstPointerType,
-    HandleType,
     IntRepr,
     ListType,
     NamedType,
@@ -129,10 +128,6 @@ def tuple_type(members: list[str]) -> str:
     if len(members) == 1:
         return f"({members[0]},)"
     return f"({', '.join(members)})"
-
-
-def is_handle(tref: TypeRef) -> bool:
-    return isinstance(resolve(tref), HandleType)
 
 
 __all__ = [
