@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.macro_tokens import GROUP, IDENT, PUNCT, STRING, ConfigError, Token, tokenize
 
 DEFAULT_PROFILE = 19
@@ -28,12 +29,8 @@ MIN_PROFILE = 5
 DUMMY_EXECUTOR = "wiggle::run_in_dummy_executor"
 Asyncness = Literal["sync", "async", "blocking"]
 
-# syn's `accept_as_ident`: keywords that do not parse as `Ident`.
-_NOT_IDENT = frozenset((
-    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl", "in", "let", "loop", "macro", "match",
-    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "Self", "self", "static", "struct", "super",
-    "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield"))
+# syn's `accept_as_ident`: the Rust keywords (the same set names.rs escapes) and `_` do not parse as `Ident`.
+_NOT_IDENT = names.KEYWORDS | {"_"}
 _FIELDS = ("witx", "witx_literal", "errors", "async", "block_on", "wasmtime", "tracing", "mutable")
 
 

@@ -23,7 +23,7 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
 from witx_lsp.wiggle.codegen.render.format import FnSig, RustWriter
 from witx_lsp.wiggle.codegen.typeref import (

@@ -38,7 +38,7 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config
 from witx_lsp.wiggle.codegen.funcs import lower_instruction
 from witx_lsp.wiggle.codegen.spans import form_span, keyword_span, type_span

@@ -29,7 +29,7 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 
 BUILTIN = {BuiltinKind.U8: "u8", BuiltinKind.U16: "u16", BuiltinKind.U32: "u32", BuiltinKind.U64: "u64",
            BuiltinKind.S8: "i8", BuiltinKind.S16: "i16", BuiltinKind.S32: "i32", BuiltinKind.S64: "i64",
