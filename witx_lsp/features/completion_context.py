@@ -86,7 +86,7 @@ def context(tree: SourceTree, text: str, offset: int) -> Context:
     word_start = word.start
     if word_start > 0 and text.startswith("(;", word_start - 1):
         # A `(;` cut after its `(`: the text before the word ends with a `(` (rare).
-        chain = parsed_chain(tree, text, word_start)
+        chain = parsed_chain(text, word_start)
         full = list_at(tree, chain[-1].start) if chain else None
     else:
         chain, full = _open_forms(tree, text, word_start)
@@ -171,14 +171,12 @@ def _open_at(lst: SList, at: int) -> bool:
     return not lst.closed or at < lst.end
 
 
-def parsed_chain(tree: SourceTree, text: str, at: int) -> list[SList]:
+def parsed_chain(text: str, at: int) -> list[SList]:
     """The open forms of the text before `at`, parsed on its own (the definition that
-    `_open_forms` reads off the full tree instead)."""
-    # Only the top-level form under `at` matters: the forms that end before it read the
-    # same in the prefix as in the whole file, so they are blanked out (offsets are kept).
-    start = next((n.start for n in tree.items if n.end > at or (isinstance(n, SList) and not n.closed)), at)
-    start = min(start, at)
-    prefix = parse(" " * start + text[start:at])
+    `_open_forms` reads off the full tree instead). Used only when a `(;` is cut after its `(`:
+    the whole prefix is parsed, since the full tree may hold that `(` in a comment, a string or
+    nothing at all (an unterminated comment)."""
+    prefix = parse(text[:at])
     chain: list[SList] = []
     items = prefix.items
     while items and isinstance(items[-1], SList) and not items[-1].closed:
