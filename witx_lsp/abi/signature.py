@@ -1,5 +1,5 @@
 """Core wasm signatures of interface functions under the Preview1 ABI
-(WebAssembly/WASI tools/witx/src/abi.rs `wasm_signature`; witx-language.md §7.2)."""
+(WebAssembly/WASI tools/witx/src/abi.rs `wasm_signature`, witx 0.9.1)."""
 
 from __future__ import annotations
 

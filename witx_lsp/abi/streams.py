@@ -1,6 +1,6 @@
 """The `call_wasm` and `call_interface` adapter instruction streams of the
-Preview1 ABI (WebAssembly/WASI tools/witx/src/abi.rs `Generator`;
-witx-language.md §7.4).
+Preview1 ABI (WebAssembly/WASI tools/witx/src/abi.rs `Generator`,
+witx 0.9.1).
 
 Where the reference reaches `unreachable!()` (an inline type that needs a
 typename, such as a `bool` or `tuple` param), fails an assertion or unwraps

@@ -1,6 +1,6 @@
 """`witx-lsp docs [-o OUT [--check]] PATH...`: the Markdown documentation of
 witx files loaded together into one document, byte for byte as the reference
-`witx docs` writes it (witx-language.md §10).
+`witx docs` writes it (WebAssembly/WASI tools/witx/src/docs/, witx 0.9.1).
 
 The Markdown goes to stdout, or to OUT with `-o`. `--check` writes nothing and
 instead fails when OUT differs from what would be written (as the reference's

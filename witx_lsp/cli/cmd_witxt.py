@@ -1,4 +1,5 @@
-"""`witx-lsp witxt FILE...`: run reference `.witxt` test files (witx-language.md §9).
+"""`witx-lsp witxt FILE...`: run reference `.witxt` test files (WebAssembly/WASI
+tools/witx/tests/witxt.rs).
 
 Prints one line `FAIL path:line: reason` per failing directive, then a last line
 exactly `N passed, M failed`, counted as the reference harness counts (a `witx`

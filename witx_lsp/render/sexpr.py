@@ -1,6 +1,6 @@
 """The canonical S-expression form of a Document, character for character as
 the reference prints it (WebAssembly/WASI tools/witx/src/render.rs,
-`impl Display for Document`; witx-language.md §11).
+`impl Display for Document`, witx 0.9.1).
 
 All typenames come first, then all modules, one per line. Doc strings are
 printed as `(;; {docs} ;) ` before the item they belong to. Constants and `use`

@@ -1,5 +1,5 @@
 """Running `.witxt` files as the reference test harness does
-(WebAssembly/WASI tools/witx/tests/witxt.rs, witx 0.9.1; witx-language.md §9).
+(WebAssembly/WASI tools/witx/tests/witxt.rs, witx 0.9.1).
 
 * `(witx …)` counts three tests: the document validates; it round-trips (the
   S-expression rendering, re-analysed from memory, gives an equal Document);

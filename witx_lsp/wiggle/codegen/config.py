@@ -11,7 +11,8 @@ the syn parsing it uses: `lookahead1` errors ("expected one of: …"), "expected
 
 `profile` is not part of the macro: the wasmtime release whose generator the
 preview follows (5-21: the seed era; 22 and later: the memory parameter and
-lifetime-free `GuestPtr`; wiggle.md §1, §8).
+lifetime-free `GuestPtr`: bytecodealliance/wasmtime crates/wiggle/src/lib.rs at v21.0.0 and
+v22.0.0).
 """
 
 from __future__ import annotations

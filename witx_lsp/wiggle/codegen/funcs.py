@@ -4,7 +4,7 @@
 
 Mirrors bytecodealliance/wasmtime crates/wiggle/generate/src/module_trait.rs
 (`define_module_trait`), funcs.rs (`_define_func`), wasmtime.rs (`link_module`)
-and lib.rs (`generate`), with the per-release changes of wiggle.md §1.1 and §8.
+and lib.rs (`generate`), with the per-release changes between wasmtime v5.0.0 and v22.0.0.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Generator hazards: witx that `wiggle::from_witx!` (wasmtime v5-v19) panics on,
-or turns into Rust that does not compile (wiggle.md §5, §6).
+or turns into Rust that does not compile (bytecodealliance/wasmtime crates/wiggle/generate/src,
+v19.0.2: `names.rs` `format_ident!`, `types/*.rs`, `funcs.rs`).
 
 W0601 anonymous `bool`            W0607 error type that is not an enum
 W0602 `char` value                W0608 anonymous list/string record member

@@ -1,11 +1,12 @@
-"""How wiggle spells a witx type in Rust, and the rules around it (wiggle.md §5.4, §5.7).
+"""How wiggle spells a witx type in Rust, and the rules around it (bytecodealliance/wasmtime
+crates/wiggle/generate/src/names.rs `type_ref`, lifetimes.rs and module_trait.rs, v19.0.2).
 
 Mirrors bytecodealliance/wasmtime crates/wiggle/generate/src: `names.rs`
 (`type_ref`, `builtin_type`), `lifetimes.rs` (`needs_lifetime`) and
 `module_trait.rs` (`passed_by_reference`). Where the generator panics, `type_ref`
 raises `GenPanic` with the generator's message.
 
-Profiles (wiggle.md §8): up to 21 pointers are `wiggle::GuestPtr<'a, T>` and
+Profiles (the wiggle release the preview follows, see config.py): up to 21 pointers are `wiggle::GuestPtr<'a, T>` and
 named types that hold one are `Name<'a>`; from 22 `GuestPtr<T>` has no lifetime,
 named types never take one, and only records and payload variants are passed
 by reference.

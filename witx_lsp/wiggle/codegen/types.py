@@ -1,4 +1,5 @@
-"""`pub mod types`: what wiggle defines for each witx typename (wiggle.md §5.5).
+"""`pub mod types`: what wiggle defines for each witx typename (bytecodealliance/wasmtime
+crates/wiggle/generate/src/types/mod.rs `define_datatype`, v19.0.2).
 
 Mirrors bytecodealliance/wasmtime crates/wiggle/generate/src/types/{mod,record,
 variant,flags,handle,error}.rs: aliases, builtin aliases, `GuestPtr` aliases,

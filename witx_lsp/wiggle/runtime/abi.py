@@ -1,7 +1,7 @@
 """The ABI glue of one interface function: lift the core arguments, call the
 implementation, lower the result, as the code wiggle generates does
-(wasmtime crates/wiggle/generate/src/funcs.rs driving witx's `call_interface`;
-wiggle.md §5.8).
+(wasmtime crates/wiggle/generate/src/funcs.rs driving witx's `call_interface`,
+v19.0.2).
 
 * Params: u8/s8/u16/s16 (and char8) go through a checked conversion ("convert
   u8", TryFromIntError); u32/usize/handles reinterpret the i32; enums and flags
