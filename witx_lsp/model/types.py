@@ -238,6 +238,40 @@ class ByKind(Generic[R]):
         return self.values[6]
 
 
+class _Inner:
+    """The type references written inside a type (flags have none: their members are names)."""
+
+    def on_builtin(self, t: Builtin) -> tuple[TypeRef, ...]:
+        return ()
+
+    def on_list(self, t: ListType) -> tuple[TypeRef, ...]:
+        return (t.element,)
+
+    def on_pointer(self, t: PointerType) -> tuple[TypeRef, ...]:
+        return (t.pointee,)
+
+    def on_const_pointer(self, t: ConstPointerType) -> tuple[TypeRef, ...]:
+        return (t.pointee,)
+
+    def on_record(self, t: RecordType) -> tuple[TypeRef, ...]:
+        return () if t.kind is RecordKind.BITFLAGS else tuple(m.tref for m in t.members)
+
+    def on_variant(self, t: VariantType) -> tuple[TypeRef, ...]:
+        return tuple(c.tref for c in t.cases if c.tref is not None)
+
+    def on_handle(self, t: HandleType) -> tuple[TypeRef, ...]:
+        return ()
+
+
+_INNER = _Inner()
+
+
+def inner_types(t: Type) -> tuple[TypeRef, ...]:
+    """The type references directly inside `t`, in order: a list's element, a pointee, record
+    members, variant payloads."""
+    return visit(t, _INNER)
+
+
 # `Type::kind()` of the reference (ast.rs), used in messages.
 _KIND_NAMES = ByKind("builtin", "list", "pointer", "constpointer", "record", "variant", "handle")
 
