@@ -61,6 +61,7 @@ class ValidationCheckpoints:
             keys.append(key)
         start = self._restore(segments, keys, validator)
         self.restored_segments = start
+        self._forget_superseded({path: id(lowered) for path, lowered, _, _ in segments})
         for i in range(start, len(segments)):
             _validate(validator, *segments[i])
             if i + 1 < len(segments):  # the state after the last segment is never a prefix of another load's
@@ -78,6 +79,15 @@ class ValidationCheckpoints:
                     validator.restore(state)
                     return i + 1
         return 0
+
+    def _forget_superseded(self, current: dict[str, int]) -> None:
+        """Drop the checkpoints made from an earlier text of a file this load read (an
+        editor's previous keystrokes): they can no longer match, and they hold old trees."""
+        with self._lock:
+            stale = [key for key in self._entries
+                     if any(path in current and current[path] != ident for path, ident, _, _ in key)]
+            for key in stale:
+                del self._entries[key]
 
     def _save(self, key: _Key, files: tuple[LoweredFile, ...], state: ValidatorState) -> None:
         with self._lock:
