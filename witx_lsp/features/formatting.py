@@ -24,10 +24,11 @@ The formatter works on the source's own lines and changes only what is wrong:
       last member);
     - a comment line: as a line at its place, or as the line after it (a comment
       above a `)` may sit at the `)`'s indentation).
-  A line whose indentation is accepted only has its whitespace rewritten in the
-  configured characters (tabs or spaces); any other line moves to `indent(P)+u`
-  (a `)` line: to `indent(P)`), where `indent(P)` is P's indentation after
-  formatting, so children follow their re-indented parents. A line that starts
+  When P was re-indented, the line first moves with it (a block keeps its
+  shape relative to its parent) if that is accepted; otherwise a line whose
+  indentation is accepted only has its whitespace rewritten in the configured
+  characters (tabs or spaces); any other line moves to `indent(P)+u` (a `)`
+  line: to `indent(P)`), with `indent(P)` P's indentation after formatting. A line that starts
   with a block comment running over several lines keeps its indentation (the
   comment's other lines cannot follow it).
 * Blank lines are kept; only runs longer than `max_blank_lines` are shortened.
@@ -56,7 +57,9 @@ from witx_lsp.syntax.tree import Atom, Comment, Node, SourceTree, TokenKind
 
 Edit = tuple[Span, str]
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_COMMENTS = (TokenKind.LINE_COMMENT, TokenKind.BLOCK_COMMENT)
+# Plain module constants: looking enum members up on their class costs more, per token.
+_LPAR, _RPAR = TokenKind.LPAR, TokenKind.RPAR
+_COMMENTS = frozenset((TokenKind.LINE_COMMENT, TokenKind.BLOCK_COMMENT))
 _TRAILING = re.compile(r"[ \t]+(?=\r\n|\r|\n|$)")
 MAX_TAB_SIZE = 16
 
@@ -136,10 +139,13 @@ class _Layout:
     lines: list[_Line]
     new: list[str | None] = field(default_factory=list)
     indent: list[int] = field(default_factory=list)  # width of each line's indentation after formatting
+    old_indent: list[int] = field(default_factory=list)  # and before
     blank: list[bool] = field(default_factory=list)
     stack: list[_Open] = field(default_factory=list)
+    unit: int = 1
 
     def run(self) -> None:
+        self.unit = self.opts.unit
         ti = 0
         covered_to = 0  # a token that started on an earlier line runs to here
         for li, line in enumerate(self.lines):
@@ -159,14 +165,16 @@ class _Layout:
         text = self.text
         if first == last:  # no token starts here: blank, or inside a block comment
             content = text[line.start:line.end]
-            self.indent.append(_width(_lead(content), self.opts.unit))
+            self.indent.append(_width(_lead(content), self.unit))
+            self.old_indent.append(self.indent[-1])
             return content, covered_to
         toks = self.toks[first:last]
         lead = text[line.start:toks[0].start]
         # Inside or starting a multi-line comment, the indentation is the author's.
         verbatim = line.start < covered_to or toks[0].end > line.end
         indentation = lead if verbatim else self.indentation(lead, first)
-        self.indent.append(_width(indentation, self.opts.unit))
+        self.indent.append(_width(indentation, self.unit))
+        self.old_indent.append(_width(lead, self.unit))
         parts = [indentation]
         cols = []
         width = len(indentation)
@@ -176,7 +184,7 @@ class _Layout:
                 parts.append(gap)
                 width += len(gap)
             cols.append(width)
-            piece = text[t.start:min(t.end, line.end)]
+            piece = text[t.start:t.end] if t.end <= line.end else text[t.start:line.end]
             parts.append(piece)
             width += len(piece)
         end = toks[-1].end
@@ -185,13 +193,13 @@ class _Layout:
         else:
             parts.append(text[end:line.end])
         content = "".join(parts)
-        self.track(li, toks, [_width(content[:c], self.opts.unit) for c in cols])
+        self.track(li, toks, [_width(content[:c], self.unit) for c in cols] if "\t" in content else cols)
         return content, covered_to
 
     def gap(self, a: Token, b: Token) -> str:
         if a.kind in _COMMENTS or b.kind in _COMMENTS:
             return self.text[a.end:b.start]
-        if a.kind is TokenKind.LPAR or b.kind is TokenKind.RPAR or a.end == b.start:
+        if a.kind is _LPAR or b.kind is _RPAR or a.end == b.start:
             return ""  # `( x )` -> `(x)`; `func(export` and `)(` are the author's
         return " "
 
@@ -201,7 +209,7 @@ class _Layout:
         for t, col in zip(toks, cols, strict=True):
             if t.kind in _COMMENTS:
                 continue
-            if t.kind is TokenKind.RPAR:
+            if t.kind is _RPAR:
                 if stack:
                     stack.pop()
                 continue
@@ -210,36 +218,49 @@ class _Layout:
                 parent.children += 1
                 if parent.children == 2 and parent.line == li:
                     parent.align = col
-            if t.kind is TokenKind.LPAR:
+            if t.kind is _LPAR:
                 stack.append(_Open(li, col))
 
-    def accepted(self, closing: bool) -> tuple[int, set[int]]:
+    def accepted(self, closing: bool) -> tuple[int, set[int], set[int]]:
         """The indentation a line gets when its own contradicts the nesting, and the
-        indentations that do not."""
+        ones that do not: relative to the opening line (to compare with the line's
+        position after its parent moved) and by the depth alone."""
         if not self.stack:
-            return 0, {0}
-        u = self.opts.unit
+            return 0, {0}, {0}
+        u = self.unit
         d = len(self.stack)
         top = self.stack[-1]
         base = self.indent[top.line]
         if closing:
-            return base, {base, base + u, top.col, (d - 1) * u, d * u}
-        ok = {d * u, base + u, top.col + 1}
+            return base, {base, base + u, top.col}, {(d - 1) * u, d * u}
+        relative = {base + u, top.col + 1}
         if top.align is not None:
-            ok.add(top.align)
-        return base + u, ok
+            relative.add(top.align)
+        return base + u, relative, {d * u}
 
     def indentation(self, lead: str, ti: int) -> str:
         tok = self.toks[ti]
-        target, ok = self.accepted(tok.kind is TokenKind.RPAR)
+        target, relative, absolute = self.accepted(tok.kind is _RPAR)
         if tok.kind in _COMMENTS:
             j = ti + 1
             while j < len(self.toks) and self.toks[j].kind in _COMMENTS:
                 j += 1
-            if j < len(self.toks) and self.toks[j].kind is TokenKind.RPAR:
-                ok |= self.accepted(True)[1]
-        w = _width(lead, self.opts.unit)
-        return self.opts.indentation(w if w in ok else target)
+            if j < len(self.toks) and self.toks[j].kind is _RPAR:
+                _, more_relative, more_absolute = self.accepted(True)
+                relative |= more_relative
+                absolute |= more_absolute
+        w = _width(lead, self.unit)
+        if not self.stack:
+            return self.opts.indentation(0)
+        top = self.stack[-1].line
+        moved = w + self.indent[top] - self.old_indent[top]  # the line where its moved parent takes it
+        ok = relative | absolute
+        width = moved if moved in ok else w if w in absolute else target
+        # With tabs, a line aligned past its parent may be the parent's tabs and then spaces.
+        base = self.indent[top]
+        if width >= base and lead == self.opts.indentation(base) + " " * (width - base):
+            return lead
+        return self.opts.indentation(width)
 
     def blank_lines(self) -> None:
         """Shorten long runs of blank lines; trim blank lines at the end when asked."""
@@ -264,13 +285,10 @@ class _Layout:
         return out
 
 
-def _comparable(text: str) -> list[tuple[TokenKind | None, str]]:
+def _comparable(text: str, toks: list[Token]) -> list[tuple[TokenKind | None, str]]:
     """The tokens formatting must preserve (comments without trailing blanks on their lines)."""
-    out: list[tuple[TokenKind | None, str]] = []
-    for t in tokens(text):
-        s = text[t.start:t.end]
-        out.append((t.kind, _TRAILING.sub("", s) if t.kind in _COMMENTS else s))
-    return out
+    return [(t.kind, _TRAILING.sub("", text[t.start:t.end]) if t.kind in _COMMENTS else text[t.start:t.end])
+            for t in toks]
 
 
 def _layout(text: str, options: FormatOptions, tree: SourceTree | None) -> tuple[_Layout, list[str]] | None:
@@ -284,7 +302,8 @@ def _layout(text: str, options: FormatOptions, tree: SourceTree | None) -> tuple
     layout = _Layout(text, options, toks, _lines(text))
     layout.run()
     segments = layout.segments()
-    if _comparable("".join(segments)) != _comparable(text):
+    out = "".join(segments)
+    if out != text and _comparable(out, list(tokens(out))) != _comparable(text, toks):
         return None  # never change meaning: refuse instead
     return layout, segments
 
@@ -362,7 +381,7 @@ def infer_options(text: str, base: FormatOptions | None = None) -> FormatOptions
         while ti < len(toks) and toks[ti].start < line.end:
             ti += 1
         if lead and stack and first < ti and toks[first].start == line.start + len(lead) \
-                and toks[first].kind is not TokenKind.RPAR:
+                and toks[first].kind is not _RPAR:
             tabs += lead.startswith("\t")
             spaces += lead.startswith(" ")
             if lead_width[li] % len(stack) == 0:
@@ -370,9 +389,9 @@ def infer_options(text: str, base: FormatOptions | None = None) -> FormatOptions
             if lead_width[li] > lead_width[stack[-1]]:
                 steps[lead_width[li] - lead_width[stack[-1]]] += 1
         for t in toks[first:ti]:
-            if t.kind is TokenKind.LPAR:
+            if t.kind is _LPAR:
                 stack.append(li)
-            elif t.kind is TokenKind.RPAR and stack:
+            elif t.kind is _RPAR and stack:
                 stack.pop()
     if tabs > spaces:
         return replace(base, tab_size=8, insert_spaces=False)
