@@ -217,6 +217,10 @@ def test_range_formatting_touches_only_the_lines_in_the_range() -> None:
     edits = format_range(text, Span(at_b, at_b), TWO)
     assert edits is not None
     assert apply(text, edits) == "(typename   $a u32)\n(typename $b u8)\n(typename   $c u8)\n"
+    whole_line = Span(text.index("(typename   $b"), text.index("(typename   $c"))  # as editors select a line
+    edits = format_range(text, whole_line, TWO)
+    assert edits is not None
+    assert apply(text, edits) == "(typename   $a u32)\n(typename $b u8)\n(typename   $c u8)\n"
     edits = format_range(text, Span(0, len(text)), TWO)
     assert edits is not None
     assert apply(text, edits) == "(typename $a u32)\n(typename $b u8)\n(typename $c u8)\n"

@@ -331,7 +331,9 @@ def format_range(text: str, span: Span, options: FormatOptions | None = None,
     if done is None:
         return None
     lines = done[0].lines
-    return _edits(text, lines, done[1], lambda i: lines[i].start <= span.end and span.start <= lines[i].end)
+    # A selection of whole lines ends at the start of the next line, which it does not select.
+    end = span.end - 1 if span.end > span.start and any(line.start == span.end for line in lines) else span.end
+    return _edits(text, lines, done[1], lambda i: lines[i].start <= end and span.start <= lines[i].end)
 
 
 def _edits(text: str, lines: list[_Line], segments: list[str], wanted: Callable[[int], bool]) -> list[Edit]:
