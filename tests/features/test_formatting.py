@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from witx_lsp.base.span import Span
 from witx_lsp.base.text import LineIndex, PositionEncoding
-from witx_lsp.features.formatting import FormatOptions, format_document, format_range, format_text, infer_options
+from witx_lsp.features.format_options import FormatOptions, infer_options
+from witx_lsp.features.formatting import format_document, format_range, format_text
 from witx_lsp.model.analysis import analyze_text
 from witx_lsp.model.migrate import TextEdit, apply_edits
 from witx_lsp.syntax.parser import parse

@@ -16,7 +16,8 @@ import pytest
 from tests.conftest import CORPUS, WASI, needs_corpus
 from witx_lsp.base.vfs import DiskProvider
 from witx_lsp.cli.cmd_format import BASE_OPTIONS
-from witx_lsp.features.formatting import FormatOptions, format_document, format_text, infer_options
+from witx_lsp.features.format_options import FormatOptions, infer_options
+from witx_lsp.features.formatting import format_document, format_text
 from witx_lsp.model.analysis import analyze
 from witx_lsp.syntax.scanner import tokens
 from witx_lsp.syntax.tree import TokenKind

@@ -40,83 +40,26 @@ Formatting is refused (None: no edits) when the file has syntax errors.
 
 With the defaults (unit 2, spaces) the WASI preview1 files are unchanged; with
 unit 4 so are fastly's compute-at-edge files (`tests/features/test_formatting_corpus.py`).
-`infer_options` finds a file's own unit (what `witx-lsp format` uses).
+`format_options.infer_options` finds a file's own unit (what `witx-lsp format` uses).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from witx_lsp.base.span import Span
+from witx_lsp.features.format_options import FormatOptions, Line, display_width, leading_blanks, split_lines
 from witx_lsp.syntax.parser import parse
 from witx_lsp.syntax.scanner import Token, tokens
 from witx_lsp.syntax.tree import Atom, Comment, Node, SourceTree, TokenKind
 
 Edit = tuple[Span, str]
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 # Plain module constants: looking enum members up on their class costs more, per token.
 _LPAR, _RPAR = TokenKind.LPAR, TokenKind.RPAR
 _COMMENTS = frozenset((TokenKind.LINE_COMMENT, TokenKind.BLOCK_COMMENT))
 _TRAILING = re.compile(r"[ \t]+(?=\r\n|\r|\n|$)")
-MAX_TAB_SIZE = 16
-
-
-@dataclass(frozen=True, slots=True)
-class FormatOptions:
-    """LSP FormattingOptions (tabSize is the width of one indentation level)."""
-
-    tab_size: int = 2
-    insert_spaces: bool = True
-    trim_trailing_whitespace: bool = False
-    insert_final_newline: bool = False
-    trim_final_newlines: bool = False
-    max_blank_lines: int = 2
-
-    @property
-    def unit(self) -> int:
-        return max(1, min(self.tab_size, MAX_TAB_SIZE))
-
-    def indentation(self, width: int) -> str:
-        """Whitespace `width` columns wide in the configured characters."""
-        if self.insert_spaces:
-            return " " * width
-        return "\t" * (width // self.unit) + " " * (width % self.unit)
-
-
-def _width(s: str, tab: int) -> int:
-    """Display width of `s` (tabs to the next multiple of `tab`)."""
-    if "\t" not in s:
-        return len(s)
-    col = 0
-    for ch in s:
-        col = (col // tab + 1) * tab if ch == "\t" else col + 1
-    return col
-
-
-def _lead(s: str) -> str:
-    """The leading blanks of `s`."""
-    return s[:len(s) - len(s.lstrip(" \t"))]
-
-
-@dataclass(slots=True)
-class _Line:
-    start: int
-    end: int  # end of the content, before the terminator
-    term: str
-
-
-def _lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
-    pos = 0
-    for m in _NEWLINE.finditer(text):
-        out.append(_Line(pos, m.start(), m.group()))
-        pos = m.end()
-    if pos < len(text) or not out:
-        out.append(_Line(pos, len(text), ""))  # the last line, unless the text ends with a line break
-    return out
 
 
 @dataclass(slots=True)
@@ -136,7 +79,7 @@ class _Layout:
     text: str
     opts: FormatOptions
     toks: list[Token]
-    lines: list[_Line]
+    lines: list[Line]
     new: list[str | None] = field(default_factory=list)
     indent: list[int] = field(default_factory=list)  # width of each line's indentation after formatting
     old_indent: list[int] = field(default_factory=list)  # and before
@@ -159,13 +102,13 @@ class _Layout:
             self.blank.append(line.start >= covered_to and first == ti and not content.strip(" \t"))
         self.blank_lines()
 
-    def line(self, li: int, line: _Line, first: int, last: int, covered_to: int) -> tuple[str, int]:
+    def line(self, li: int, line: Line, first: int, last: int, covered_to: int) -> tuple[str, int]:
         """The new content of one line (tokens first..last start on it) and how far the
         last of them runs."""
         text = self.text
         if first == last:  # no token starts here: blank, or inside a block comment
             content = text[line.start:line.end]
-            self.indent.append(_width(_lead(content), self.unit))
+            self.indent.append(display_width(leading_blanks(content), self.unit))
             self.old_indent.append(self.indent[-1])
             return content, covered_to
         toks = self.toks[first:last]
@@ -173,8 +116,8 @@ class _Layout:
         # Inside or starting a multi-line comment, the indentation is the author's.
         verbatim = line.start < covered_to or toks[0].end > line.end
         indentation = lead if verbatim else self.indentation(lead, first)
-        self.indent.append(_width(indentation, self.unit))
-        self.old_indent.append(_width(lead, self.unit))
+        self.indent.append(display_width(indentation, self.unit))
+        self.old_indent.append(display_width(lead, self.unit))
         parts = [indentation]
         cols = []
         width = len(indentation)
@@ -193,7 +136,7 @@ class _Layout:
         else:
             parts.append(text[end:line.end])
         content = "".join(parts)
-        self.track(li, toks, [_width(content[:c], self.unit) for c in cols] if "\t" in content else cols)
+        self.track(li, toks, [display_width(content[:c], self.unit) for c in cols] if "\t" in content else cols)
         return content, covered_to
 
     def gap(self, a: Token, b: Token) -> str:
@@ -249,7 +192,7 @@ class _Layout:
                 _, more_relative, more_absolute = self.accepted(True)
                 relative |= more_relative
                 absolute |= more_absolute
-        w = _width(lead, self.unit)
+        w = display_width(lead, self.unit)
         if not self.stack:
             return self.opts.indentation(0)
         top = self.stack[-1].line
@@ -299,7 +242,7 @@ def _layout(text: str, options: FormatOptions, tree: SourceTree | None) -> tuple
     toks = list(tokens(text))
     if any(t.kind is None for t in toks):
         return None
-    layout = _Layout(text, options, toks, _lines(text))
+    layout = _Layout(text, options, toks, split_lines(text))
     layout.run()
     segments = layout.segments()
     out = "".join(segments)
@@ -336,7 +279,7 @@ def format_range(text: str, span: Span, options: FormatOptions | None = None,
     return _edits(text, lines, done[1], lambda i: lines[i].start <= end and span.start <= lines[i].end)
 
 
-def _edits(text: str, lines: list[_Line], segments: list[str], wanted: Callable[[int], bool]) -> list[Edit]:
+def _edits(text: str, lines: list[Line], segments: list[str], wanted: Callable[[int], bool]) -> list[Edit]:
     """One edit per run of changed lines, trimmed to what differs."""
     edits: list[Edit] = []
     i = 0
@@ -361,47 +304,6 @@ def _edits(text: str, lines: list[_Line], segments: list[str], wanted: Callable[
         edits.append((Span(start + p, end - s), new[p:len(new) - s]))
         i = j + 1
     return edits
-
-
-def infer_options(text: str, base: FormatOptions | None = None) -> FormatOptions:
-    """`base` with the indentation `text` itself uses: tabs when most indented lines
-    start with one; otherwise the unit `u` that most lines follow as `depth*u`, else the
-    most common step from the line that opened a line's innermost list; `base`'s when
-    nothing is indented."""
-    base = base or FormatOptions()
-    votes: Counter[int] = Counter()
-    steps: Counter[int] = Counter()
-    tabs = spaces = 0
-    lead_width: list[int] = []
-    stack: list[int] = []  # the line of each open `(`
-    toks = [t for t in tokens(text) if t.kind is not None]
-    ti = 0
-    for li, line in enumerate(_lines(text)):
-        lead = _lead(text[line.start:line.end])
-        lead_width.append(_width(lead, 8))
-        first = ti
-        while ti < len(toks) and toks[ti].start < line.end:
-            ti += 1
-        if lead and stack and first < ti and toks[first].start == line.start + len(lead) \
-                and toks[first].kind is not _RPAR:
-            tabs += lead.startswith("\t")
-            spaces += lead.startswith(" ")
-            if lead_width[li] % len(stack) == 0:
-                votes[lead_width[li] // len(stack)] += 1
-            if lead_width[li] > lead_width[stack[-1]]:
-                steps[lead_width[li] - lead_width[stack[-1]]] += 1
-        for t in toks[first:ti]:
-            if t.kind is _LPAR:
-                stack.append(li)
-            elif t.kind is _RPAR and stack:
-                stack.pop()
-    if tabs > spaces:
-        return replace(base, tab_size=8, insert_spaces=False)
-    counts = votes or steps
-    if not counts:
-        return base
-    best = max(counts.values())
-    return replace(base, tab_size=min(u for u, c in counts.items() if c == best), insert_spaces=True)
 
 
 def token_stream(tree: SourceTree) -> list[str]:

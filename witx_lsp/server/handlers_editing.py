@@ -18,7 +18,8 @@ from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
 from witx_lsp.features import code_actions as actions_feature
 from witx_lsp.features.completion import CompletionItem, complete
-from witx_lsp.features.formatting import FormatOptions, format_document, format_range
+from witx_lsp.features.format_options import FormatOptions
+from witx_lsp.features.formatting import format_document, format_range
 from witx_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, delta, semantic_tokens
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.server import convert
