@@ -26,7 +26,7 @@ from typing import Any
 from witx_lsp.base.text import LineIndex
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.cli.cmd_check import WITX_SUFFIX, expand
-from witx_lsp.cli.render import terminal_safe
+from witx_lsp.cli.diagnostic_output import terminal_safe
 from witx_lsp.features.format_options import MAX_TAB_SIZE, FormatOptions, infer_options
 from witx_lsp.features.formatting import format_text
 from witx_lsp.syntax.parser import parse
