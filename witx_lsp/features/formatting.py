@@ -24,13 +24,20 @@ The formatter works on the source's own lines and changes only what is wrong:
       last member);
     - a comment line: as a line at its place, or as the line after it (a comment
       above a `)` may sit at the `)`'s indentation).
-  When P was re-indented, the line first moves with it (a block keeps its
-  shape relative to its parent) if that is accepted; otherwise a line whose
-  indentation is accepted only has its whitespace rewritten in the configured
-  characters (tabs or spaces); any other line moves to `indent(P)+u` (a `)`
-  line: to `indent(P)`), with `indent(P)` P's indentation after formatting. A line that starts
-  with a block comment running over several lines keeps its indentation (the
-  comment's other lines cannot follow it).
+  The styles relative to P are checked against where the line lands when it
+  moves along with P (should P have been re-indented, its block keeps its
+  shape); `d*u` is checked against the line as it is. An accepted line only has
+  its whitespace rewritten in the configured characters (tabs, or tabs up to
+  P's indentation and spaces for alignment past it; or spaces); any other line
+  moves to `indent(P)+u` (a `)` line: to `indent(P)`), `indent(P)` being P's
+  indentation after formatting. A line that starts with a block comment running
+  over several lines keeps its indentation (the comment's other lines could not
+  follow it).
+  How the upstream files indent (measured on ../shared/corpus): WASI preview1
+  (2 spaces) and fastly's compute-at-edge ABI (4 spaces) follow `d*u` on every
+  line, with a `)` line at `(d-1)*u`, doc comments at their item's depth and
+  continuation lines one level deeper than the line they continue; no file of
+  the corpus aligns Lisp-style, but that style is consistent too.
 * Blank lines are kept; only runs longer than `max_blank_lines` are shortened.
   `trim_trailing_whitespace`, `insert_final_newline` and `trim_final_newlines`
   are applied when asked for, as LSP FormattingOptions define them.
