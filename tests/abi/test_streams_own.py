@@ -108,6 +108,10 @@ CASES: dict[tuple[str, str], tuple[str, str, str, str]] = {
         "get-arg0 s8.from_i32 get-arg1 s16.from_i32 get-arg2 u16.from_i32 get-arg3 s32.from_i32 "
         "get-arg4 u64.from_i64 get-arg5 s64.from_i64 get-arg6 if32.from_f32 get-arg7 if64.from_f64 "
         + iface_store(8)),
+    ("greenhouse", "is_lit"): (
+        "i32 i32", "i32",
+        "get-arg0 i32.from_bitflags allocate-space return_pointer.get0 " + WASM_ONE_OUT,
+        "get-arg0 bitflags.from_i32 " + iface_store(1)),
     ("greenhouse", "count_trays"): (
         "i32", "i32",
         "allocate-space return_pointer.get0 " + WASM_ONE_OUT,
@@ -171,7 +175,7 @@ def test_abi_cli_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["abi", str(GREENHOUSE)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line for line in lines if line.startswith(";;")] == [";; module $greenhouse", ";; module $pump"]
-    assert len([line for line in lines if line.startswith("(func")]) == 16  # 13 greenhouse and 3 pump functions
+    assert len([line for line in lines if line.startswith("(func")]) == 17  # 14 greenhouse and 3 pump functions
     assert "(func $tune (param i32 i32 i32 i32 i64 i64 f32 f64 i32) (result i32))" in lines
     assert "(func $halt (param i32))" in lines and "(func $count_trays (param i32) (result i32))" in lines
     assert main(["abi", "--format", "json", "--streams", str(ODDITIES)]) == 0

@@ -49,6 +49,7 @@ WANT: dict[str, Want] = {
     "light": Want("enum", 4, 4, tag_size=4, payload_offset=4),  # no (@witx tag): u32
     "epoch": Want("enum", 8, 8, tag_size=8, payload_offset=8),
     "zone": Want("alias", 4, 4, tag_size=4, payload_offset=4),  # the layout of $light
+    "lit": Want("enum", 4, 4, tag_size=4, payload_offset=4),  # bool: (enum $false $true), u32 tag
     # flags: the repr integer
     "valves": Want("flags", 1, 1),
     "lamps": Want("flags", 2, 2),

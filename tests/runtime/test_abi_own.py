@@ -190,6 +190,11 @@ def test_water_variant_with_a_pointer_payload_and_a_union() -> None:
     struct.pack_into("<I4xQ", mem.data, 0, 3, 11)  # soak, u64 payload @8
     struct.pack_into("<H2xf", mem.data, 16, 2, -0.5)  # sand, f32 @4
     assert f.call(mem, 0, 16) == DRIPPING and impl.seen[-1][1] == (("soak", 11), ("sand", -0.5))
+    struct.pack_into("<I4xI", mem.data, 0, 2, 100)
+    mem.data[100] = 0xF0  # no such valves behind the pointer: the implementation's own read fails (a trap)
+    with pytest.raises(InvalidFlagValue) as e:
+        f.call(mem, 0, 16)
+    assert str(e.value) == "Invalid flag value Valves"
     struct.pack_into("<I", mem.data, 0, 4)
     assert trap(f, mem, 0, 16) == InFunc("greenhouse", "water", "read watering", InvalidEnumValue("Watering"))
     struct.pack_into("<I", mem.data, 0, 0)
@@ -255,6 +260,9 @@ def test_count_nudge_and_halt() -> None:
     impl = Greenhouse()
     f = glue(impl)
     mem = BytearrayMemory(16)
+    # a named bool is stored as an enum with a u32 tag: false 0, true 1
+    assert f["is_lit"].call(mem, 0b010, 8) == FINE and struct.unpack_from("<I", mem.data, 8) == (1,)
+    assert f["is_lit"].call(mem, 0, 8) == FINE and struct.unpack_from("<I", mem.data, 8) == (0,)
     assert f["count_trays"].call(mem, 4) == FINE and struct.unpack_from("<I", mem.data, 4) == (64,)
     assert f["nudge"].call(mem, -1) is None and impl.seen == [("nudge", 2**64 - 1)]
     with pytest.raises(SystemExit) as e:
@@ -319,9 +327,14 @@ def test_type_space_writes_the_hand_computed_bytes() -> None:
         {"row": 1, "last": {"sensor": 2, "celsius": -1.5, "humidity": 3}, "plants": 4, "soil": "sand"})
     assert bytes(mem.data[0:40]) == struct.pack(BED, 1, 2, -1.5, 3, 4, 2)
     GuestPtr(mem, 40, space.named("shelf")).write(
-        {"name": SlicePtr(mem, 96, 5, U8), "first": GuestPtr(mem, 0, space.named("reading")),
+        {"name": SlicePtr(mem, 96, 5, U8), "first": GuestPtr(mem, 8, space.named("reading")),
          "slots": SlicePtr(mem, 100, 2, space.named("tray")), "sign": 0x41})
     # name (ptr, len) @0, first @8, slots (ptr, len) @12, sign @20, 3 bytes of tail padding
-    assert bytes(mem.data[40:61]) == struct.pack("<IIIIIB", 96, 5, 0, 100, 2, 0x41)
+    assert bytes(mem.data[40:61]) == struct.pack("<IIIIIB", 96, 5, 8, 100, 2, 0x41)
+    shelf = GuestPtr(mem, 40, space.named("shelf")).read()
+    assert (shelf.name.offset(), shelf.first.offset(), shelf.slots.offset(), shelf.sign) == ((96, 5), 8, (100, 2), 0x41)
+    assert shelf.first.read().celsius == -1.5  # the const pointer leads to the bed's `last` reading, at 8
+    GuestPtr(mem, 80, space.named("window")).write({"opened": -1, "angle": 0.1, "shade": 255})
+    assert bytes(mem.data[80:89]) == struct.pack("<hxxfB", -1, 0.1, 255)  # f32 through its bit pattern
     GuestPtr(mem, 64, space.named("watering")).write(("drip", 9))
     assert bytes(mem.data[64:76]) == struct.pack("<I4xI", 1, 9)  # u32 tag; the payload at the common offset 8

@@ -27,7 +27,7 @@ GOOD = """
 from __future__ import annotations
 
 import witx_lsp.wiggle.runtime as rt
-from gh_types import (Alerts, Bed, Count, Epoch, Greenhouse, History, Initial, Lamps, Leak, Light, Probe,
+from gh_types import (Alerts, Bed, Count, Epoch, Greenhouse, History, Initial, Lamps, Leak, Light, Lit, Probe,
                       Reading, Readings, Sample, Season, Signal, Soil, Status, Tray, Valves, Watering, Window, Zone)
 from pump_types import Pump
 
@@ -72,6 +72,9 @@ class GoodGreenhouse:
 
     def tune(self, a: int, b: int, c: int, d: int, e: int, f: int, g: float, h: float) -> rt.Ok[Epoch]:
         return rt.Ok("new")
+
+    def is_lit(self, lamps: Lamps) -> rt.Ok[Lit]:
+        return rt.Ok("true" if lamps else "false")
 
     async def count_trays(self) -> rt.Ok[Count]:
         return rt.Ok(3)
@@ -198,6 +201,7 @@ def test_generated_source_shape() -> None:
     assert "    def halt(self, code: int) -> BaseException:" in src
     assert "    def measure(self, window: Window, zone: Zone) -> _rt.Result[tuple[Count, Season], Status]:" in src
     assert "Season: _t.TypeAlias = \"_t.Literal['spring', 'summer', 'autumn', 'winter']\"" in src
+    assert "Lit: _t.TypeAlias = \"_t.Literal['false', 'true']\"" in src
     assert "History: _t.TypeAlias = \"frozenset[_t.Literal['logged', 'archived']]\"" in src
     # the enum-tagged variant's cases in the enum's order, with their payload types
     assert ("Sample: _t.TypeAlias = \"tuple[_t.Literal['spring'], int] | tuple[_t.Literal['summer'], float] | "
