@@ -18,6 +18,8 @@ cross-check against the reference's own output."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,6 +138,26 @@ def test_the_lopsided_variant_is_the_only_overflowing_one(layouts: dict[str, Lay
     assert over == {"lopsided": ["tall"]}
     # the canonical size would be align(8 + 12, 8) = 24
     assert layouts["lopsided"].canonical_size == 24
+
+
+ORACLE = Path(os.environ.get("WITX_ORACLE", "/tmp/witx-oracle/bin/witx-oracle"))
+
+
+@pytest.mark.skipif(not ORACLE.is_file(), reason="the reference witx oracle is not built "
+                    "(../shared/tools/oracle/build.sh; WITX_ORACLE names the binary)")
+def test_hand_layouts_agree_with_the_reference_oracle() -> None:
+    """The cross-check of the table above: the real witx 0.9.1 crate's layouts of the fixture."""
+    run = subprocess.run([str(ORACLE), "layout", str(ODDITIES)], capture_output=True, text=True, timeout=60,
+                         check=True)
+    ref = json.loads(run.stdout)["types"]
+    assert set(ref) == set(WANT)
+    for name, want in WANT.items():
+        got = ref[name]
+        assert (got["size"], got["align"]) == (want.size, want.align), name
+        if want.members:
+            assert {m["name"]: m["offset"] for m in got["members"]} == want.members, name
+        if want.payload_offset is not None and got["kind"] != "alias":  # the oracle gives an alias no offset
+            assert got["payload_offset"] == want.payload_offset, name
 
 
 def test_layout_cli_json_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
