@@ -16,16 +16,16 @@ parsed.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from witx_lsp.base.span import Span
+from witx_lsp.syntax.grammar import idchar_class
 from witx_lsp.syntax.parser import parse
 from witx_lsp.syntax.tree import Atom, Node, SList, SourceTree, TokenKind
 
-_WORD = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*\Z")
-_WORD_TAIL = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*")
 _SLOTS: dict[str, tuple[str, ...]] = {
     # head: slots of items 1, 2, 3, … (the last one repeats)
     "typename": ("name", "type:named", "none"), "module": ("name", "moduleitem"), "use": ("usepath", "none"),
@@ -72,11 +72,19 @@ def slot_of(lst: SList | None, i: int, outer: str) -> str:
     return slots[min(i, len(slots)) - 1]
 
 
+@functools.cache
+def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The idchars before the cursor (up to it) and after it."""
+    idchars = idchar_class()
+    return re.compile(idchars + "*\\Z"), re.compile(idchars + "*")
+
+
 def word_at(text: str, offset: int) -> Span:
     """The word around `offset` (what a completion item replaces)."""
     line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    m = _WORD.search(text, line_start, offset)
-    tail = _WORD_TAIL.match(text, offset)
+    word, tail_pattern = _word_patterns()
+    m = word.search(text, line_start, offset)
+    tail = tail_pattern.match(text, offset)
     return Span(m.start() if m is not None else offset, tail.end() if tail is not None else offset)
 
 

@@ -28,7 +28,7 @@ from witx_lsp.base.vfs import DiskProvider, MemoryProvider, ReadFailure
 from witx_lsp.model.analysis import Analysis, analyze
 from witx_lsp.model.representation import RepEquality, representable
 from witx_lsp.model.types import Document, InterfaceFunc, NamedType
-from witx_lsp.render import DocsError, render_docs, render_document
+from witx_lsp.printers import DocsError, render_docs, render_document
 from witx_lsp.syntax.tree import Atom, SList
 from witx_lsp.witxt.directives import Directive, WitxDoc, read_witxt
 from witx_lsp.witxt.load import analyze_doc

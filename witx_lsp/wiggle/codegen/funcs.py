@@ -25,7 +25,7 @@ from witx_lsp.model.types import (
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
-from witx_lsp.wiggle.codegen.render.format import FnSig, RustWriter
+from witx_lsp.wiggle.codegen.rust_writer import FnSig, RustWriter
 from witx_lsp.wiggle.codegen.typeref import (
     ANON,
     LIFETIME,

@@ -28,7 +28,7 @@ from witx_lsp.model.types import (
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
-from witx_lsp.wiggle.codegen.render.format import INDENT, FnSig, RustWriter, match_arm, single_child_chain
+from witx_lsp.wiggle.codegen.rust_writer import INDENT, FnSig, RustWriter, match_arm, single_child_chain
 from witx_lsp.wiggle.codegen.typeref import (
     BUILTIN,
     INT_REPR,
