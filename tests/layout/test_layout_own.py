@@ -181,6 +181,17 @@ def test_layout_cli_text_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> N
     assert "(padding)" in out and "angle" in out
 
 
+def test_greenhouse_is_what_wiggle_binds_and_oddities_what_it_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    def warnings(path: Path) -> list[str]:
+        main(["check", "--format", "json", str(path)])
+        found = json.loads(capsys.readouterr().out)["diagnostics"]
+        return sorted(d["code"] for d in found if d["severity"] in ("error", "warning"))
+
+    assert warnings(GREENHOUSE) == []
+    # two named tuples, an untagged union, the overflowing variant, three results that are not `expected`
+    assert warnings(ODDITIES) == ["W0504", "W0603", "W0603", "W0604", "W0606", "W0606", "W0606"]
+
+
 def test_fixture_files_are_the_projects_own() -> None:
     # hand-written for these tests: the greenhouse files name no corpus file and are checked clean
     for p in (GREENHOUSE, ODDITIES, Path(GREENHOUSE).with_name("garden_status.witx")):

@@ -18,7 +18,7 @@ ODDITIES = FIXTURES / "oddities.witx"
 
 @cache
 def fixture_doc(name: str) -> Document:
-    """The validated document of tests/fixtures/<name>.witx (no errors, no warnings)."""
+    """The validated document of tests/fixtures/<name>.witx (no errors)."""
     a = analyze([str(FIXTURES / f"{name}.witx")])
     errors = [d for d in a.diagnostics if d.severity.name == "ERROR"]
     assert not errors, errors
@@ -87,7 +87,7 @@ class Greenhouse:
         assert s is not None
         with s:
             data = str(s).encode()
-        self.seen.append(("engrave", (str(data.decode()), mark, width)))
+        self.seen.append(("engrave", (data.decode(), mark, width)))
         if len(data) > width:
             return Err("out_of_range")
         into.as_array(len(data)).copy_from_slice(data)
