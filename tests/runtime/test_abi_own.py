@@ -338,3 +338,10 @@ def test_type_space_writes_the_hand_computed_bytes() -> None:
     assert bytes(mem.data[80:89]) == struct.pack("<hxxfB", -1, 0.1, 255)  # f32 through its bit pattern
     GuestPtr(mem, 64, space.named("watering")).write(("drip", 9))
     assert bytes(mem.data[64:76]) == struct.pack("<I4xI", 1, 9)  # u32 tag; the payload at the common offset 8
+
+
+def test_the_fixtures_constants() -> None:
+    consts = {(c.ty, c.name): c.value for c in greenhouse().constants}
+    assert consts == {("valves", "all"): 15, ("count", "max_trays"): 64}
+    valves = TypeSpace(greenhouse()).named("valves")
+    assert valves.from_bits(consts[("valves", "all")]) == frozenset({"north", "south", "east", "west"})  # type: ignore[attr-defined]
