@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,5 +11,13 @@ CORPUS = SHARED / "corpus"
 WASI = CORPUS / "WebAssembly_WASI" / "wasi-0.1_fae981ba"
 PREVIEW1 = WASI / "preview1" / "witx" / "wasi_snapshot_preview1.witx"
 WITXT_DIR = WASI / "tools" / "witx" / "tests" / "witxt"
+
+# The project's own witx fixtures (hand-written, not corpus files): the runtime, layout and ABI tests run on them
+# without ../shared; the corpus-backed tests stay as cross-checks.
+FIXTURES = ROOT / "tests" / "fixtures"
+
+# The reference witx 0.9.1 crate as a command (../shared/tools/oracle/build.sh writes it to /tmp/witx-oracle by
+# default; .ci/run builds it and sets WITX_ORACLE). Tests that need it skip when it is not built.
+WITX_ORACLE = Path(os.environ.get("WITX_ORACLE") or "/tmp/witx-oracle/bin/witx-oracle")
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (../shared/corpus) is not present")

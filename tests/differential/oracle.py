@@ -21,19 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import WITX_ORACLE
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.layout.diagnostics import layout_diagnostics
 from witx_lsp.layout.engine import document_layouts
 from witx_lsp.model.analysis import Analysis, analyze
 
-DEFAULT_ORACLE = Path("/tmp/witx-oracle/bin/witx-oracle")
-
 
 def oracle_path() -> Path | None:
-    """$WITX_ORACLE, else the build script's default output; None when not built."""
-    given = os.environ.get("WITX_ORACLE")
-    path = Path(given) if given else DEFAULT_ORACLE
-    return path if path.is_file() and os.access(path, os.X_OK) else None
+    """The oracle (tests/conftest.py WITX_ORACLE); None when it is not built."""
+    return WITX_ORACLE if WITX_ORACLE.is_file() and os.access(WITX_ORACLE, os.X_OK) else None
 
 
 @dataclass
