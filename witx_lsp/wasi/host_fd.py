@@ -1,0 +1,291 @@
+"""The fd_* functions of the preview1 host, answering as wasmtime's
+(crates/wasi/src/preview1.rs): reads and writes use the first non-empty
+iovec only; files keep their own position (pread/pwrite at it); stdio cannot
+seek (`spipe`)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from typing import Any
+
+from witx_lsp.wasi.errnos import errno_name
+from witx_lsp.wasi.fdtable import Directory, File, Stdio, close_host
+from witx_lsp.wasi.host_base import HostBase, R, WasiError, guarded
+from witx_lsp.wiggle.runtime import Err, GuestPtr, Ok, SlicePtr
+
+# The rights wasmtime reports for a preopened directory ("hard-coded set of rights expected by many userlands").
+PREOPEN_RIGHTS = frozenset({
+    "path_create_directory", "path_create_file", "path_link_source", "path_link_target", "path_open",
+    "fd_readdir", "path_readlink", "path_rename_source", "path_rename_target", "path_symlink",
+    "path_remove_directory", "path_unlink_file", "path_filestat_get", "path_filestat_set_times",
+    "fd_filestat_get", "fd_filestat_set_times"})
+PREOPEN_INHERITING = PREOPEN_RIGHTS | {
+    "fd_datasync", "fd_read", "fd_seek", "fd_fdstat_set_flags", "fd_sync", "fd_tell", "fd_write", "fd_advise",
+    "fd_allocate", "fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "poll_fd_readwrite"}
+
+_EMPTY: frozenset[str] = frozenset()
+_SPIPE = Err("spipe")
+_BADF = Err("badf")
+
+
+def filetype(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "regular_file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISLNK(mode):
+        return "symbolic_link"
+    if stat.S_ISCHR(mode):
+        return "character_device"
+    if stat.S_ISBLK(mode):
+        return "block_device"
+    return "unknown"  # preview1 has no FIFO code
+
+
+def filestat(st: os.stat_result) -> dict[str, Any]:
+    # wasmtime reports dev 1 and a hash of the host's (dev, ino) as ino; this host reports the host inode
+    return {"dev": 1, "ino": st.st_ino, "filetype": filetype(st.st_mode), "nlink": st.st_nlink,
+            "size": st.st_size, "atim": st.st_atime_ns, "mtim": st.st_mtime_ns, "ctim": st.st_ctime_ns}
+
+
+def first_buffer(iovs: SlicePtr[Any]) -> SlicePtr[int] | None:
+    """The first non-empty (c)iovec's bytes (wasmtime's `first_non_empty_ciovec`)."""
+    for iov in iovs.iter():
+        rec = iov.read()
+        if rec.buf_len:
+            return rec.buf.as_array(rec.buf_len)  # type: ignore[no-any-return]
+    return None
+
+
+def new_times(atim: int, mtim: int, flags: frozenset[str], current: os.stat_result | None) -> tuple[int, int]:
+    """(atime, mtime) in ns for fstflags (wasmtime's `systimespec`: both `X` and `X_now` is `inval`).
+    An unchanged time is set to its current value (Python has no UTIME_OMIT)."""
+    out = []
+    for value, key, cur in ((atim, "atim", current.st_atime_ns if current else 0),
+                            (mtim, "mtim", current.st_mtime_ns if current else 0)):
+        if key in flags and key + "_now" in flags:
+            raise WasiError("inval")
+        out.append(value if key in flags else time.time_ns() if key + "_now" in flags else cur)
+    return out[0], out[1]
+
+
+class FdHost(HostBase):
+    def fd_write(self, fd: int, iovs: SlicePtr[Any]) -> R:
+        desc = self.table.used.get(fd)
+        if desc is None:
+            return _BADF
+        t = type(desc)
+        if t is Stdio:
+            if desc.number == 0:  # type: ignore[union-attr]
+                return _BADF
+            buf = first_buffer(iovs)
+            if buf is None:
+                return Ok(0)
+            data = buf.to_bytes()
+            host = desc.host_fd
+            try:
+                if host is not None:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(host, view):]
+            except OSError as e:
+                return Err(errno_name(e))
+            return Ok(len(data))
+        if t is File:
+            return self._file_write(desc, iovs, None)  # type: ignore[arg-type]
+        return _BADF
+
+    def _file_write(self, f: File, iovs: SlicePtr[Any], at: int | None) -> R:
+        buf = first_buffer(iovs)
+        data = b"" if buf is None else buf.to_bytes()
+        try:
+            if f.append:
+                os.lseek(f.host_fd, 0, os.SEEK_END)
+                n = os.write(f.host_fd, data)
+                if at is None:
+                    f.position = os.fstat(f.host_fd).st_size
+            else:
+                n = os.pwrite(f.host_fd, data, f.position if at is None else at)
+                if at is None:
+                    f.position += n
+        except OSError as e:
+            return Err(errno_name(e))
+        return Ok(n)
+
+    @guarded
+    def fd_pwrite(self, fd: int, iovs: SlicePtr[Any], offset: int) -> R:
+        desc = self.descriptor(fd)
+        if type(desc) is File:
+            return self._file_write(desc, iovs, offset)
+        if type(desc) is Stdio and desc.output:
+            return _SPIPE
+        return _BADF
+
+    @guarded
+    def fd_read(self, fd: int, iovs: SlicePtr[Any]) -> R:
+        desc = self.descriptor(fd)
+        if type(desc) is File:
+            return Ok(self._read_into(iovs, lambda n: os.pread(desc.host_fd, n, desc.position), desc))
+        if type(desc) is Stdio and desc.number == 0:
+            host = desc.host_fd
+            return Ok(self._read_into(iovs, lambda n: b"" if host is None else os.read(host, n), None))
+        return _BADF
+
+    @guarded
+    def fd_pread(self, fd: int, iovs: SlicePtr[Any], offset: int) -> R:
+        desc = self.descriptor(fd)
+        if type(desc) is File:
+            return Ok(self._read_into(iovs, lambda n: os.pread(desc.host_fd, n, offset), None))
+        if type(desc) is Stdio and desc.number == 0:
+            return _SPIPE
+        return _BADF
+
+    @staticmethod
+    def _read_into(iovs: SlicePtr[Any], read: Any, advance: File | None) -> int:
+        buf = first_buffer(iovs)
+        if buf is None:
+            return 0
+        data = read(len(buf))
+        if data:
+            buf.get_range(0, len(data)).copy_from_slice(data)  # type: ignore[union-attr]
+        if advance is not None:
+            advance.position += len(data)
+        return len(data)
+
+    @guarded
+    def fd_seek(self, fd: int, offset: int, whence: str) -> R:
+        f = self.seekable(fd)
+        if whence == "set":
+            pos = offset
+        elif whence == "cur":
+            pos = f.position + offset
+        else:
+            pos = os.fstat(f.host_fd).st_size + offset
+        if pos < 0:
+            return Err("inval")
+        f.position = pos
+        return Ok(pos)
+
+    @guarded
+    def fd_tell(self, fd: int) -> R:
+        return Ok(self.seekable(fd).position)
+
+    @guarded
+    def fd_close(self, fd: int) -> R:
+        desc = self.table.remove(fd)
+        if desc is None:
+            return _BADF
+        close_host(desc)
+        return Ok(None)
+
+    @guarded
+    def fd_renumber(self, fd: int, to: int) -> R:
+        return Ok(None) if self.table.renumber(fd, to) else _BADF
+
+    @guarded
+    def fd_fdstat_get(self, fd: int) -> R:
+        desc = self.descriptor(fd)
+        if type(desc) is Stdio:
+            io = frozenset({"fd_write" if desc.output else "fd_read"})
+            kind = "character_device" if desc.isatty else "unknown"
+            return Ok({"fs_filetype": kind, "fs_flags": _EMPTY, "fs_rights_base": io, "fs_rights_inheriting": io})
+        if type(desc) is Directory and desc.preopen_path is not None:
+            return Ok({"fs_filetype": "directory", "fs_flags": _EMPTY, "fs_rights_base": PREOPEN_RIGHTS,
+                       "fs_rights_inheriting": PREOPEN_INHERITING})
+        assert isinstance(desc, (Directory, File))
+        kind = filetype(os.fstat(desc.host_fd).st_mode)
+        rights: set[str] = set(self.all_rights)
+        if kind == "directory":
+            rights -= {"fd_seek", "fd_filestat_set_size"}
+        if not desc.read:
+            rights -= {"fd_read", "fd_readdir"}
+        if not desc.write:
+            rights.discard("fd_write")
+        flags = set()
+        if type(desc) is File:
+            if desc.append:
+                flags.add("append")
+            if desc.nonblock:
+                flags.add("nonblock")
+        return Ok({"fs_filetype": kind, "fs_flags": frozenset(flags), "fs_rights_base": frozenset(rights),
+                   "fs_rights_inheriting": frozenset(rights)})
+
+    @guarded
+    def fd_fdstat_set_flags(self, fd: int, flags: frozenset[str]) -> R:
+        f = self.file(fd)
+        if flags & {"dsync", "sync", "rsync"}:
+            return Err("inval")
+        f.append = "append" in flags
+        f.nonblock = "nonblock" in flags
+        return Ok(None)
+
+    @guarded
+    def fd_fdstat_set_rights(self, fd: int, fs_rights_base: frozenset[str],
+                             fs_rights_inheriting: frozenset[str]) -> R:
+        desc = self.descriptor(fd)
+        return _BADF if type(desc) is Stdio else Ok(None)
+
+    @guarded
+    def fd_filestat_get(self, fd: int) -> R:
+        desc = self.descriptor(fd)
+        if type(desc) is Stdio:
+            return Ok({"dev": 0, "ino": 0, "filetype": "character_device" if desc.isatty else "unknown",
+                       "nlink": 0, "size": 0, "atim": 0, "mtim": 0, "ctim": 0})
+        assert isinstance(desc, (Directory, File))
+        return Ok(filestat(os.fstat(desc.host_fd)))
+
+    @guarded
+    def fd_filestat_set_size(self, fd: int, size: int) -> R:
+        os.ftruncate(self.file(fd).host_fd, size)
+        return Ok(None)
+
+    @guarded
+    def fd_filestat_set_times(self, fd: int, atim: int, mtim: int, fst_flags: frozenset[str]) -> R:
+        new_times(atim, mtim, fst_flags, None)  # inval first, as wasmtime checks the flags before the fd
+        desc = self.descriptor(fd)
+        if type(desc) is Stdio:
+            return _BADF
+        assert isinstance(desc, (Directory, File))
+        os.utime(desc.host_fd, ns=new_times(atim, mtim, fst_flags, os.fstat(desc.host_fd)))
+        return Ok(None)
+
+    @guarded
+    def fd_advise(self, fd: int, offset: int, len_: int, advice: str) -> R:
+        f = self.file(fd)
+        os.posix_fadvise(f.host_fd, offset, len_, getattr(os, "POSIX_FADV_" + advice.upper()))
+        return Ok(None)
+
+    @guarded
+    def fd_allocate(self, fd: int, offset: int, len_: int) -> R:
+        self.file(fd)
+        return Err("notsup")
+
+    @guarded
+    def fd_datasync(self, fd: int) -> R:
+        os.fdatasync(self.file(fd).host_fd)
+        return Ok(None)
+
+    @guarded
+    def fd_sync(self, fd: int) -> R:
+        os.fsync(self.file(fd).host_fd)
+        return Ok(None)
+
+    @guarded
+    def fd_prestat_get(self, fd: int) -> R:
+        desc = self.descriptor(fd)
+        if type(desc) is Directory and desc.preopen_path is not None:
+            return Ok(("dir", {"pr_name_len": len(desc.preopen_path.encode())}))
+        return _BADF
+
+    @guarded
+    def fd_prestat_dir_name(self, fd: int, path: GuestPtr[int], path_len: int) -> R:
+        desc = self.descriptor(fd)
+        if type(desc) is Directory and desc.preopen_path is not None:
+            name = desc.preopen_path.encode()
+            if len(name) > path_len:
+                return Err("nametoolong")
+            path.as_array(len(name)).copy_from_slice(name)
+            return Ok(None)
+        return Err("notdir")
