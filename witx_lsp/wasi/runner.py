@@ -76,14 +76,20 @@ def _imported_modules(module: Any) -> list[str]:
     return list(seen)
 
 
-def run_module(wasm: str | bytes, document: Document, config: WasiConfig, *,
+def run_module(wasm: str | bytes | Any, document: Document, config: WasiConfig, *,
                hosts: Mapping[str, object] | None = None, trace: Callable[[str], None] | None = None,
-               invoke: str | None = None) -> Outcome:
+               invoke: str | None = None, engine: Any = None) -> Outcome:
     """Link every module the wasm imports (preview1 to a WasiHost, others to
-    `hosts`), then run it. `trace` receives one line per host call."""
+    `hosts`), then run it. `wasm` is a path, the bytes of a module, or a
+    `wasmtime.Module` compiled with `engine`. `trace` receives one line per host call."""
     from wasmtime import Engine, Linker, Module, Store
-    engine = Engine()
-    module = Module.from_file(engine, wasm) if isinstance(wasm, str) else Module(engine, wasm)
+    engine = engine or Engine()
+    if isinstance(wasm, str):
+        module = Module.from_file(engine, wasm)
+    elif isinstance(wasm, (bytes, bytearray)):
+        module = Module(engine, wasm)
+    else:
+        module = wasm
     store = Store(engine)
     linker = Linker(engine)
     wasi: WasiHost | None = None
