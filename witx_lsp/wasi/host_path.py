@@ -128,8 +128,9 @@ class PathHost(HostBase):
                   new_path: StrPtr) -> R:
         src, dst = self.dir_fd(old_fd), self.dir_fd(new_fd)
         old, new = guest_str(old_path), guest_str(new_path)
-        with resolved(src.host_fd, old, "symlink_follow" in old_flags) as a, \
-                resolved(dst.host_fd, new, False) as b:
+        if "symlink_follow" in old_flags:
+            return Err("inval")  # wasi:filesystem link-at cannot follow a symlink (cap-std has no such call)
+        with resolved(src.host_fd, old, False) as a, resolved(dst.host_fd, new, False) as b:
             os.link(a.name, b.name, src_dir_fd=a.dir_fd, dst_dir_fd=b.dir_fd, follow_symlinks=False)
         return Ok(None)
 
@@ -147,7 +148,10 @@ class PathHost(HostBase):
     def path_readlink(self, fd: int, path: StrPtr, buf: GuestPtr[int], buf_len: int) -> R:
         d = self.dir_fd(fd)
         with resolved(d.host_fd, guest_str(path), False) as r:
-            target = os.fsencode(os.readlink(r.name, dir_fd=r.dir_fd))[:buf_len]
+            text = os.readlink(r.name, dir_fd=r.dir_fd)
+        if text.startswith("/"):
+            return Err("perm")  # cap-std's read_link refuses an absolute target (it would lead outside)
+        target = os.fsencode(text)[:buf_len]
         if target:
             buf.as_array(len(target)).copy_from_slice(target)
         return Ok(len(target))
