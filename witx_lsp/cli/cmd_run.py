@@ -45,7 +45,10 @@ def _sink(target: str) -> tuple[Callable[[str], None], IO[str] | None]:
             sys.stderr.flush()
         return to_stderr, None
     f = open(target, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (closed by run)
-    return (lambda line: f.write(line + "\n")), f
+
+    def to_file(line: str) -> None:
+        f.write(line + "\n")
+    return to_file, f
 
 
 def run(args: argparse.Namespace) -> int:

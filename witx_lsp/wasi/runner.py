@@ -86,7 +86,7 @@ def run_module(wasm: str | bytes | Any, document: Document, config: WasiConfig, 
     engine = engine or Engine()
     if isinstance(wasm, str):
         module = Module.from_file(engine, wasm)
-    elif isinstance(wasm, (bytes, bytearray)):
+    elif isinstance(wasm, bytes):
         module = Module(engine, wasm)
     else:
         module = wasm
