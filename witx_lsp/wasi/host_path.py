@@ -16,22 +16,24 @@ from witx_lsp.wasi.sandbox import resolved
 from witx_lsp.wiggle.runtime import Err, GuestPtr, Ok, StrPtr
 
 
-def _open_flags(oflags: frozenset[str], read: bool, write: bool, follow: bool) -> int:
+def _open_flags(oflags: frozenset[str], read: bool, write: bool, follow: bool) -> tuple[int, bool, bool]:
+    """The host open flags, and whether the host fd is readable and writable
+    (what fd_fdstat_get reports: wasmtime reads the access mode back from the OS)."""
     flags = os.O_CLOEXEC
+    if not write:
+        read = True  # "if not opened write, open read: this way the OS lets us open the file"
     if "creat" in oflags:
         flags |= os.O_CREAT | (os.O_EXCL if "excl" in oflags else 0)
         write = True
     if "trunc" in oflags:
         flags |= os.O_TRUNC
         write = True
-    if not write:
-        read = True  # "if not opened write, open read: this way the OS lets us open the file"
     flags |= os.O_RDWR if read and write else os.O_WRONLY if write else os.O_RDONLY
     if "directory" in oflags:
         flags |= os.O_DIRECTORY
     if not follow:
         flags |= os.O_NOFOLLOW
-    return flags
+    return flags, read, write
 
 
 def _dirent(d_next: int, d_ino: int, name: bytes, d_type: str, types: dict[str, int]) -> bytes:
@@ -58,11 +60,16 @@ class PathHost(HostBase):
             return Err("inval")
         read, write = "fd_read" in fs_rights_base, "fd_write" in fs_rights_base
         follow = "symlink_follow" in dirflags
+        flags, read, write = _open_flags(oflags, read, write, follow)
         with resolved(desc.host_fd, name, follow) as r:
-            flags = _open_flags(oflags, read, write, follow)
             if r.must_be_dir:
                 flags |= os.O_DIRECTORY
-            host = os.open(r.name, flags, 0o666, dir_fd=r.dir_fd)
+            try:
+                host = os.open(r.name, flags, 0o666, dir_fd=r.dir_fd)
+            except NotADirectoryError:
+                if not follow and stat.S_ISLNK(os.stat(r.name, dir_fd=r.dir_fd, follow_symlinks=False).st_mode):
+                    return Err("loop")  # O_NOFOLLOW on a symlink is `loop` in cap-std, even with O_DIRECTORY
+                raise
         try:
             is_dir = stat.S_ISDIR(os.fstat(host).st_mode)
         except OSError:
