@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import time
 from typing import Any
 
@@ -59,6 +60,31 @@ def first_buffer(iovs: SlicePtr[Any]) -> SlicePtr[int] | None:
     return None
 
 
+_IOVEC = struct.Struct("<II")  # (c)iovec: buf (u32 pointer), buf_len (u32); 8 bytes, align 4
+
+
+def first_bytes(iovs: SlicePtr[Any]) -> bytes:
+    """The bytes of the first non-empty ciovec (empty if none). The fast path
+    reads the records straight from memory when they and the buffer are in
+    bounds, aligned and not borrowed; anything else takes the checked path,
+    which raises the guest error (a trap) that wiggle's typed reads raise."""
+    mem = iovs.mem()
+    base = mem.base()
+    at, count = iovs.offset()
+    end = len(base)
+    if at % 4 == 0 and at + 8 * count <= end and not mem.has_outstanding_borrows():
+        for i in range(count):
+            ptr, n = _IOVEC.unpack_from(base, at + 8 * i)
+            if n:
+                if ptr + n <= end:
+                    return base[ptr:ptr + n].tobytes()
+                break
+        else:
+            return b""
+    buf = first_buffer(iovs)
+    return b"" if buf is None else buf.to_bytes()
+
+
 def new_times(atim: int, mtim: int, flags: frozenset[str], current: os.stat_result | None) -> tuple[int, int]:
     """(atime, mtime) in ns for fstflags (wasmtime's `systimespec`: both `X` and `X_now` is `inval`).
     An unchanged time is set to its current value (Python has no UTIME_OMIT)."""
@@ -80,10 +106,7 @@ class FdHost(HostBase):
         if t is Stdio:
             if desc.number == 0:  # type: ignore[union-attr]
                 return _BADF
-            buf = first_buffer(iovs)
-            if buf is None:
-                return Ok(0)
-            data = buf.to_bytes()
+            data = first_bytes(iovs)
             host = desc.host_fd
             try:
                 if host is not None:
@@ -98,8 +121,7 @@ class FdHost(HostBase):
         return _BADF
 
     def _file_write(self, f: File, iovs: SlicePtr[Any], at: int | None) -> R:
-        buf = first_buffer(iovs)
-        data = b"" if buf is None else buf.to_bytes()
+        data = first_bytes(iovs)
         try:
             if f.append:
                 os.lseek(f.host_fd, 0, os.SEEK_END)
