@@ -204,6 +204,8 @@ class FdHost(HostBase):
 
     @guarded
     def fd_renumber(self, fd: int, to: int) -> R:
+        if to not in self.table.used:
+            return _BADF  # wasmtime-py 50's host wants both numbers open (observed)
         return Ok(None) if self.table.renumber(fd, to) else _BADF
 
     @guarded
@@ -248,7 +250,7 @@ class FdHost(HostBase):
     def fd_fdstat_set_rights(self, fd: int, fs_rights_base: frozenset[str],
                              fs_rights_inheriting: frozenset[str]) -> R:
         desc = self.descriptor(fd)
-        return _BADF if type(desc) is Stdio else Ok(None)
+        return _BADF if type(desc) is Stdio else Err("notsup")  # wasmtime-py 50's host: notsup (observed)
 
     @guarded
     def fd_filestat_get(self, fd: int) -> R:
