@@ -14,7 +14,7 @@ from witx_lsp.wasi.sandbox import PathError
 from witx_lsp.wiggle.runtime import Err, Ok, StrPtr
 
 # What every host method returns: Ok(value) or Err(errno case name).
-R = Union[Ok[Any], Err[str]]  # noqa: UP007
+R = Union[Ok[Any], Err[Any]]  # noqa: UP007 (an errno case name; Any so that the generated Protocol's Literal fits)
 P = ParamSpec("P")
 
 

@@ -277,13 +277,13 @@ class FdHost(HostBase):
         return Ok(None)
 
     @guarded
-    def fd_advise(self, fd: int, offset: int, len_: int, advice: str) -> R:
+    def fd_advise(self, fd: int, offset: int, len: int, advice: str) -> R:
         f = self.file(fd)
-        os.posix_fadvise(f.host_fd, offset, len_, getattr(os, "POSIX_FADV_" + advice.upper()))
+        os.posix_fadvise(f.host_fd, offset, len, getattr(os, "POSIX_FADV_" + advice.upper()))
         return Ok(None)
 
     @guarded
-    def fd_allocate(self, fd: int, offset: int, len_: int) -> R:
+    def fd_allocate(self, fd: int, offset: int, len: int) -> R:
         self.file(fd)
         return Err("notsup")
 

@@ -55,14 +55,14 @@ class MiscHost(HostBase):
         _put_strings(self.environ, environ, environ_buf)
         return Ok(None)
 
-    def clock_res_get(self, id_: str) -> R:
+    def clock_res_get(self, id: str) -> R:
         # wasmtime's wall and monotonic clocks both report a 1 ns resolution; CPU-time clocks: badf
-        return Ok(1) if id_ in ("realtime", "monotonic") else Err("badf")
+        return Ok(1) if id in ("realtime", "monotonic") else Err("badf")
 
-    def clock_time_get(self, id_: str, precision: int) -> R:
-        if id_ == "realtime":
+    def clock_time_get(self, id: str, precision: int) -> R:
+        if id == "realtime":
             return Ok(time.time_ns())
-        if id_ == "monotonic":
+        if id == "monotonic":
             return Ok(time.monotonic_ns())
         return Err("badf")
 
@@ -93,7 +93,7 @@ class MiscHost(HostBase):
         return Err("notsock")
 
     @guarded
-    def sock_send(self, fd: int, si_data: Any, si_flags: frozenset[str]) -> R:
+    def sock_send(self, fd: int, si_data: Any, si_flags: int) -> R:
         self.descriptor(fd)
         return Err("notsock")
 
