@@ -42,7 +42,7 @@ def test_mypy_accepts_the_host_as_the_protocol(tmp_path: Path) -> None:
 def test_a_method_per_function_with_the_protocol_parameter_names(tmp_path: Path) -> None:
     doc = analyze([str(PREVIEW1)]).document
     namespace: dict[str, object] = {}
-    exec(compile(generate_protocol(doc, MODULE), "p1.py", "exec"), namespace)  # noqa: S102
+    exec(compile(generate_protocol(doc, MODULE), "p1.py", "exec"), namespace)
     proto = namespace["WasiSnapshotPreview1"]
     names = [n for n, v in vars(proto).items() if callable(v) and not n.startswith("_")]
     assert len(names) == len(doc.module(MODULE).funcs)  # type: ignore[union-attr]
