@@ -204,3 +204,26 @@ def test_script_same_as_wasmtime(script: str, tmp_path: Path) -> None:
     for r, o in zip(real, ours, strict=True):
         assert o == r
     assert our_tree == real_tree
+
+
+@pytest.mark.parametrize("status", [0, 3, 125, 126, 200])
+def test_proc_exit_same_as_wasmtime(status: int, tmp_path: Path) -> None:
+    """Exit statuses below 126 end the guest with that status; 126 and above trap."""
+    from wasmtime import ExitTrap
+
+    from witx_lsp.wasi import ProcExit
+    outcomes = []
+    for host in ("wasmtime", "python"):
+        doc = preview1(str(PREVIEW1))
+        wat = guest_wat(doc)
+        ctx = real_host(wat, doc, lambda w: None) if host == "wasmtime" else own_host(wat, doc, WasiHost(WasiConfig(), doc))
+        with ctx as g:
+            try:
+                g.call("proc_exit", status)
+                outcomes.append(("returned",))
+            except (ExitTrap, ProcExit) as e:
+                outcomes.append(("exit", e.code))
+            except Exception as e:
+                outcomes.append(("trap", "exit with invalid exit status outside of [0..126)" in str(e)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == (("exit", status) if status < 126 else ("trap", True))

@@ -133,3 +133,19 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert r.code == 2
     r = run_process(["run", "--witx", str(KV)], cwd=tmp_path)
     assert r.code == 2 and "no MODULE.wasm" in r.err
+
+
+@needs_corpus
+def test_invoke_a_reactor_like_wasmtime(tmp_path: Path) -> None:
+    """`--invoke`: an itk-wasm pipeline (a reactor) run by the CLI writes what it writes on wasmtime's host."""
+    from tests.wasi.harness import run_on
+    from tests.wasi.test_third_party import ENTRY, module
+    wasm = module("itkwasm_downsample_wasi", "gaussian-kernel-radius.wasi.wasm")
+    args = ["/work/radius.json", "--size", "32", "48", "--sigma", "1.5", "4", "--max-kernel-width", "16"]
+    real = run_on("wasmtime", wasm, tmp_path / "real", args=["gaussian-kernel-radius.wasi.wasm", *args],
+                  guest_dir="/work", invoke=ENTRY)
+    (tmp_path / "work").mkdir()
+    r = run_process(["run", "--witx", str(PREVIEW1), "--dir", f"{tmp_path / 'work'}::/work", "--invoke", ENTRY,
+                     str(wasm), *args], cwd=tmp_path)
+    assert (r.code, r.out, r.err) == (real.returned, real.stdout.decode(), real.stderr.decode())
+    assert ("file", (tmp_path / "work" / "radius.json").read_bytes()) == real.tree["radius.json"]
