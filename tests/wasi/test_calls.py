@@ -216,7 +216,8 @@ def test_proc_exit_same_as_wasmtime(status: int, tmp_path: Path) -> None:
     for host in ("wasmtime", "python"):
         doc = preview1(str(PREVIEW1))
         wat = guest_wat(doc)
-        ctx = real_host(wat, doc, lambda w: None) if host == "wasmtime" else own_host(wat, doc, WasiHost(WasiConfig(), doc))
+        ctx = (real_host(wat, doc, lambda w: None) if host == "wasmtime"
+               else own_host(wat, doc, WasiHost(WasiConfig(), doc)))
         with ctx as g:
             try:
                 g.call("proc_exit", status)
