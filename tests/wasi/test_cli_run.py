@@ -133,6 +133,19 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert r.code == 2
     r = run_process(["run", "--witx", str(KV)], cwd=tmp_path)
     assert r.code == 2 and "no MODULE.wasm" in r.err
+    (tmp_path / "junk.wasm").write_bytes(b"junk")
+    r = run_process(["run", "--witx", str(KV), str(tmp_path / "junk.wasm")], cwd=tmp_path)
+    assert r.code == 2 and "not a wasm module" in r.err
+    wasm.write_bytes(wat2wasm('(module (import "kv_store" "nope" (func)) (memory (export "memory") 1))'))
+    r = run_process(["run", "--witx", str(KV), "--host", HOST, str(wasm)], cwd=ROOT)
+    assert r.code == 2 and "unknown import: `kv_store::nope`" in r.err
+    r = run_process(["run", "--witx", str(KV), "--host", "kv_store:tests.wasi.harness:Run", str(wasm)], cwd=ROOT)
+    assert r.code == 2 and "Run() failed: TypeError" in r.err
+    r = run_process(["run", "--witx", str(KV), "--host", "kv_store:pathlib:PurePath", str(wasm)], cwd=ROOT)
+    assert r.code == 2 and "PurePosixPath has no method `open`" in r.err
+    wasm.write_bytes(wat2wasm('(module (memory (export "memory") 1))'))
+    r = run_process(["run", "--witx", str(KV), str(wasm)], cwd=tmp_path)
+    assert r.code == 2 and "no `_start`" in r.err
 
 
 @needs_corpus

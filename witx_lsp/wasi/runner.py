@@ -11,6 +11,8 @@ exit status: 0 when the entry returns, the code of `proc_exit`, or
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,11 +48,17 @@ class HostSpec:
         return cls(parts[0], parts[1], parts[2])
 
     def instantiate(self) -> object:
+        """Class() from python.module, imported with the current directory on sys.path (as `python -m` does)."""
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
         try:
             cls = getattr(importlib.import_module(self.python_module), self.class_name)
         except (ImportError, AttributeError) as e:
             raise RunError(f"--host {self.module}: cannot load {self.python_module}:{self.class_name}: {e}") from e
-        return cls()
+        try:
+            return cls()
+        except Exception as e:  # the user's constructor
+            raise RunError(f"--host {self.module}: {self.class_name}() failed: {type(e).__name__}: {e}") from e
 
 
 @dataclass(frozen=True)
@@ -82,30 +90,36 @@ def run_module(wasm: str | bytes | Any, document: Document, config: WasiConfig, 
     """Link every module the wasm imports (preview1 to a WasiHost, others to
     `hosts`), then run it. `wasm` is a path, the bytes of a module, or a
     `wasmtime.Module` compiled with `engine`. `trace` receives one line per host call."""
-    from wasmtime import Engine, Linker, Module, Store
+    from wasmtime import Engine, Linker, Module, Store, WasmtimeError
     engine = engine or Engine()
-    if isinstance(wasm, str):
-        module = Module.from_file(engine, wasm)
-    elif isinstance(wasm, bytes):
-        module = Module(engine, wasm)
-    else:
-        module = wasm
+    try:
+        if isinstance(wasm, str):
+            module = Module.from_file(engine, wasm)
+        elif isinstance(wasm, bytes):
+            module = Module(engine, wasm)
+        else:
+            module = wasm
+    except WasmtimeError as e:
+        raise RunError(f"not a wasm module: {e}") from None
     store = Store(engine)
-    linker = Linker(engine)
     wasi: WasiHost | None = None
     try:
-        for name in _imported_modules(module):
-            impl: object
-            if hosts and name in hosts:
-                impl = hosts[name]
-            elif name == MODULE:
-                impl = wasi = WasiHost(config, document)
-            else:
-                raise RunError(f"the module imports `{name}`, which no --witx/--host provides")
-            if document.module(name) is None:
-                raise RunError(f"no witx given declares the module `{name}` (pass it with --witx)")
-            add_to_linker(linker, document, name, traced(document, name, impl, trace) if trace else impl)
-        instance = linker.instantiate(store, module)
+        try:
+            linker = Linker(engine)
+            for name in _imported_modules(module):
+                impl: object
+                if hosts and name in hosts:
+                    impl = hosts[name]
+                elif name == MODULE:
+                    impl = wasi = WasiHost(config, document)
+                else:
+                    raise RunError(f"the module imports `{name}`, which no --witx/--host provides")
+                if document.module(name) is None:
+                    raise RunError(f"no witx given declares the module `{name}` (pass it with --witx)")
+                add_to_linker(linker, document, name, traced(document, name, impl, trace) if trace else impl)
+            instance = linker.instantiate(store, module)
+        except (WasmtimeError, TypeError, ValueError) as e:
+            raise RunError(f"cannot link the module: {e}") from None
         return _enter(store, instance.exports(store), invoke)
     finally:
         if wasi is not None:

@@ -177,17 +177,28 @@ def traced(document: Document, module: str | Module, implementation: object,
 
 def _wrap(func: InterfaceFunc, method: Callable[..., Any], fmt: Formatter,
           sink: Callable[[str], None]) -> Callable[..., Any]:
+    def show_call(values: tuple[Any, ...]) -> str:
+        try:
+            return fmt.call(func, list(values))
+        except Exception as e:  # a value the types do not describe: never let tracing break the call
+            return f"{func.name}(<{type(e).__name__}: {e}>)"
+
+    def show_result(ret: Any) -> str:
+        try:
+            return fmt.result(func, ret)
+        except Exception:
+            return repr(ret)
+
     def call(*values: Any) -> Any:
         if func.noreturn:
-            sink(f"{fmt.call(func, list(values))} -> noreturn")
+            sink(f"{show_call(values)} -> noreturn")
             return method(*values)
         try:
             ret = method(*values)
         except BaseException as e:
-            sink(f"{fmt.call(func, list(values))} -> trap: {e}")
+            sink(f"{show_call(values)} -> trap: {e}")
             raise
-        sink(f"{fmt.call(func, list(values))} -> {fmt.result(func, ret)}")
+        sink(f"{show_call(values)} -> {show_result(ret)}")
         return ret
     call.__name__ = method_name(func.name)
     return call
-
