@@ -9,6 +9,7 @@ import os
 import stat
 import struct
 import time
+from collections.abc import Callable
 from typing import Any
 
 from witx_lsp.wasi.errnos import errno_name
@@ -63,26 +64,49 @@ def first_buffer(iovs: SlicePtr[Any]) -> SlicePtr[int] | None:
 _IOVEC = struct.Struct("<II")  # (c)iovec: buf (u32 pointer), buf_len (u32); 8 bytes, align 4
 
 
-def first_bytes(iovs: SlicePtr[Any]) -> bytes:
-    """The bytes of the first non-empty ciovec (empty if none). The fast path
-    reads the records straight from memory when they and the buffer are in
-    bounds, aligned and not borrowed; anything else takes the checked path,
-    which raises the guest error (a trap) that wiggle's typed reads raise."""
+def first_region(iovs: SlicePtr[Any]) -> tuple[memoryview, int, int] | None:
+    """(memory, pointer, length) of the first non-empty (c)iovec, read straight
+    from memory when the records and the buffer are in bounds, aligned and not
+    borrowed ((memory, 0, 0) when every iovec is empty); None: take the checked
+    path (`first_buffer`), which raises the guest error wiggle's typed reads raise."""
     mem = iovs.mem()
     base = mem.base()
     at, count = iovs.offset()
     end = len(base)
-    if at % 4 == 0 and at + 8 * count <= end and not mem.has_outstanding_borrows():
-        for i in range(count):
-            ptr, n = _IOVEC.unpack_from(base, at + 8 * i)
-            if n:
-                if ptr + n <= end:
-                    return base[ptr:ptr + n].tobytes()
-                break
-        else:
-            return b""
+    if at % 4 or at + 8 * count > end or mem.has_outstanding_borrows():
+        return None
+    for i in range(count):
+        ptr, n = _IOVEC.unpack_from(base, at + 8 * i)
+        if n:
+            return (base, ptr, n) if ptr + n <= end else None
+    return base, 0, 0
+
+
+def first_bytes(iovs: SlicePtr[Any]) -> bytes:
+    """The bytes of the first non-empty ciovec (empty if none)."""
+    fast = first_region(iovs)
+    if fast is not None:
+        base, ptr, n = fast
+        return base[ptr:ptr + n].tobytes()
     buf = first_buffer(iovs)
     return b"" if buf is None else buf.to_bytes()
+
+
+def read_into(iovs: SlicePtr[Any], read: Callable[[memoryview], int]) -> int:
+    """Fill the first non-empty iovec with `read(buffer) -> count` (straight
+    into guest memory on the fast path); the count read."""
+    fast = first_region(iovs)
+    if fast is not None:
+        base, ptr, n = fast
+        return read(base[ptr:ptr + n]) if n else 0
+    buf = first_buffer(iovs)
+    if buf is None:
+        return 0
+    data = bytearray(len(buf))
+    got = read(memoryview(data))
+    if got:
+        buf.get_range(0, got).copy_from_slice(data[:got])  # type: ignore[union-attr]
+    return got
 
 
 def new_times(atim: int, mtim: int, flags: frozenset[str], current: os.stat_result | None) -> tuple[int, int]:
@@ -149,32 +173,22 @@ class FdHost(HostBase):
     def fd_read(self, fd: int, iovs: SlicePtr[Any]) -> R:
         desc = self.descriptor(fd)
         if type(desc) is File:
-            return Ok(self._read_into(iovs, lambda n: os.pread(desc.host_fd, n, desc.position), desc))
+            got = read_into(iovs, lambda buf: os.preadv(desc.host_fd, [buf], desc.position))
+            desc.position += got
+            return Ok(got)
         if type(desc) is Stdio and desc.number == 0:
             host = desc.host_fd
-            return Ok(self._read_into(iovs, lambda n: b"" if host is None else os.read(host, n), None))
+            return Ok(read_into(iovs, lambda buf: 0 if host is None else os.readv(host, [buf])))
         return _BADF
 
     @guarded
     def fd_pread(self, fd: int, iovs: SlicePtr[Any], offset: int) -> R:
         desc = self.descriptor(fd)
         if type(desc) is File:
-            return Ok(self._read_into(iovs, lambda n: os.pread(desc.host_fd, n, offset), None))
+            return Ok(read_into(iovs, lambda buf: os.preadv(desc.host_fd, [buf], offset)))
         if type(desc) is Stdio and desc.number == 0:
             return _SPIPE
         return _BADF
-
-    @staticmethod
-    def _read_into(iovs: SlicePtr[Any], read: Any, advance: File | None) -> int:
-        buf = first_buffer(iovs)
-        if buf is None:
-            return 0
-        data = read(len(buf))
-        if data:
-            buf.get_range(0, len(data)).copy_from_slice(data)  # type: ignore[union-attr]
-        if advance is not None:
-            advance.position += len(data)
-        return len(data)
 
     @guarded
     def fd_seek(self, fd: int, offset: int, whence: str) -> R:
