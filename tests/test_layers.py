@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "witx_lsp"
-RANK = {"base": 0, "syntax": 1, "model": 2, "layout": 3, "abi": 4, "render": 5, "wiggle": 5, "witxt": 6,
+RANK = {"base": 0, "syntax": 1, "model": 2, "layout": 3, "abi": 4, "render": 5, "wiggle": 5, "wit": 5, "witxt": 6,
         "features": 7, "server": 8, "cli": 9}
 
 
