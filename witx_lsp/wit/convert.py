@@ -12,7 +12,7 @@ from pathlib import PurePath
 from witx_lsp.base import codes
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import FileSpan
-from witx_lsp.model.types import Constant, Document, InterfaceFunc, Module, NamedType, TypeRef
+from witx_lsp.model.types import Constant, Document, InterfaceFunc, Module, NamedType
 from witx_lsp.wit.names import Scope, escape, is_identifier, kebab
 from witx_lsp.wit.types import INDENT, TypeWriter, doc_lines
 
@@ -84,7 +84,7 @@ class _Converter:
         module_names = [self.writer.ident(mod.name, mod.span, "module", top) for mod in self.doc.modules]
         world = top.claim(package_name)
         blocks = [f"package {pkg};", *self.types_interface()]
-        for mod, ident in zip(self.doc.modules, module_names):
+        for mod, ident in zip(self.doc.modules, module_names, strict=True):
             self.names[f"module {mod.name}"] = ident
             blocks += self.module_interface(mod, ident)
         interfaces = (TYPES_INTERFACE, *module_names)
@@ -113,7 +113,7 @@ class _Converter:
                 self.report("W0703", c.span, f"constant `{c.name}` of unknown type `{c.ty}` is dropped")
         pending = self.writer.pending
         self.writer.pending = []
-        body = "\n\n".join(items + ["\n".join(pending)] if pending else items)
+        body = "\n\n".join([*items, "\n".join(pending)] if pending else items)
         return [f"/// The witx typenames.\ninterface {TYPES_INTERFACE} {{\n{body}\n}}"]
 
     def typename(self, named: NamedType, consts: list[Constant]) -> list[str]:
@@ -139,9 +139,9 @@ class _Converter:
         self.writer.local = {}
         funcs: list[str] = []
         func_names = [self.writer.ident(f.name, f.span, "function", scope) for f in mod.funcs]
-        for f, fname in zip(mod.funcs, func_names):
+        for f, fname in zip(mod.funcs, func_names, strict=True):
             self.names[f"func {mod.name}.{f.name}"] = fname
-            funcs.append("\n".join(self.function(f, fname, scope)))
+            funcs.append("\n".join(self.function(f, fname)))
         local, self.writer.local = self.writer.local, None
         pending, self.writer.pending = self.writer.pending, []
         parts = []
@@ -161,14 +161,14 @@ class _Converter:
         body = "\n\n".join(parts)
         return [f"{docs}\ninterface {escape(ident)} {{\n{body}\n}}".lstrip("\n")]
 
-    def function(self, f: InterfaceFunc, fname: str, scope: Scope) -> list[str]:
+    def function(self, f: InterfaceFunc, fname: str) -> list[str]:
         lines = doc_lines(f.docs, INDENT)
         pscope = Scope()
         params = []
         for p in f.params:
             pname = self.writer.ident(p.name, p.span, "parameter", pscope)
             params.append(f"{escape(pname)}: {self.writer.expr(p.tref, p.span, f'{fname}-{pname}', borrow=True)}")
-        result = self.results(f, fname, scope)
+        result = self.results(f, fname)
         if f.noreturn:
             self.report("W0707", f.span, f"`(@witx noreturn)`: WIT cannot say that `{fname}` never returns; "
                                          "it is declared without results and documented")
@@ -176,20 +176,13 @@ class _Converter:
             lines.append(f"{INDENT}/// Does not return (witx `@witx noreturn`).")
         return [*lines, f"{INDENT}{escape(fname)}: func({', '.join(params)}){result};"]
 
-    def results(self, f: InterfaceFunc, fname: str, scope: Scope) -> str:
+    def results(self, f: InterfaceFunc, fname: str) -> str:
+        """` -> T`: the validator allows at most one result (witx 0.8's several results are
+        migrated into one `expected` whose ok value is a tuple)."""
         if not f.results:
             return ""
-        if len(f.results) == 1:
-            r = f.results[0]
-            return f" -> {self.writer.expr(r.tref, r.span, f'{fname}-{r.name}')}"
-        record = scope.claim(f"{fname}-results")
-        self.report("W0711", f.span, f"WIT functions have one result: the {len(f.results)} results of `{fname}` "
-                                     f"become record `{record}`")
-        fields: list[tuple[str, str, TypeRef | None, FileSpan | None]] = [
-            (r.name, r.docs, r.tref, r.span) for r in f.results]
-        self.writer.pending += [f"{INDENT}record {escape(record)} {{",
-                                *self.writer.members(fields, "field", record, INDENT), f"{INDENT}}}"]
-        return f" -> {escape(record)}"
+        r = f.results[0]
+        return f" -> {self.writer.expr(r.tref, r.span, f'{fname}-{r.name}')}"
 
 
 def valid_package(text: str) -> bool:

@@ -4,7 +4,7 @@ docs/wit.md, "Types"). `TypeWriter` holds one conversion's names and diagnostics
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from witx_lsp.base.span import FileSpan
 from witx_lsp.model.types import (
@@ -119,7 +119,7 @@ class TypeWriter:
                                      "in the guest's memory, which a component does not share)")
             return "u32"
         if isinstance(t, RecordType) and t.kind is RecordKind.TUPLE:
-            return self.tuple(t, at, hint)
+            return self.tuple_expr(t, at, hint)
         if isinstance(t, VariantType) and t.form == "expected":
             ok, err = t.cases[0].tref, t.cases[1].tref
             if ok is None and err is None:
@@ -130,7 +130,7 @@ class TypeWriter:
             return "bool"
         # A variant (or, from a rejected document, any structured type) written in place.
         ident = self.scope.claim(kebab(hint))
-        self.report("W0712", at, f"WIT has no anonymous {_kind_word(t)}: it is defined as `{ident}`")
+        self.report("W0711", at, f"WIT has no anonymous {_kind_word(t)}: it is defined as `{ident}`")
         self.pending.extend(self.define(ident, t, at, INDENT))
         return escape(ident)
 
@@ -143,7 +143,7 @@ class TypeWriter:
             return "u8"
         return _BUILTIN.get(t.kind, t.kind.value)
 
-    def tuple(self, t: RecordType, at: FileSpan | None, hint: str) -> str:
+    def tuple_expr(self, t: RecordType, at: FileSpan | None, hint: str) -> str:
         if not t.members:
             self.report("W0710", at, "an empty tuple: the component model has no empty tuple (wit-parser "
                                      "accepts `tuple<>`, a component's type validation does not)")
@@ -165,7 +165,7 @@ class TypeWriter:
             return self._handle(name, at, indent)
         return [f"{indent}type {name} = {self.expr(t, at, ident)};"]
 
-    def members(self, members: list[tuple[str, str, TypeRef | None, FileSpan | None]], what: str,
+    def members(self, members: Sequence[tuple[str, str, TypeRef | None, FileSpan | None]], what: str,
                  owner: str, indent: str) -> list[str]:
         """`(witx name, docs, type, span)` -> the lines of `name: type,` / `name(type),` / `name,`."""
         scope = Scope()
