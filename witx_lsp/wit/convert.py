@@ -13,7 +13,7 @@ from witx_lsp.base import codes
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import FileSpan
 from witx_lsp.model.types import Constant, Document, InterfaceFunc, Module, NamedType
-from witx_lsp.wit.names import Scope, escape, is_identifier, kebab
+from witx_lsp.wit.names import KEYWORDS, Scope, escape, is_identifier, kebab
 from witx_lsp.wit.types import INDENT, TypeWriter, doc_lines
 
 HANDLES = ("resource", "u32")
@@ -51,11 +51,15 @@ class WitPackage:
 def default_package(path: str) -> str:
     """The package name of a root file (docs/wit.md): its stem in kebab-case, split at its first
     `_`/`-` into namespace and name (`wasi_snapshot_preview1.witx` -> `wasi:snapshot-preview1`);
-    a one-word stem gets namespace `witx` (`typenames.witx` -> `witx:typenames`); version 0.1.0."""
+    a one-word stem, or one whose first word is a WIT keyword, gets namespace `witx` (`typenames.witx`
+    -> `witx:typenames`, `type_a.witx` -> `witx:type-a`); a name that is a keyword gets `-witx`
+    (`type.witx` -> `witx:type-witx`); version 0.1.0."""
     stem = kebab(PurePath(path).stem)
     ns, _, name = stem.partition("-")
-    if not name:
+    if not name or ns in KEYWORDS:
         ns, name = "witx", stem
+    if name in KEYWORDS:
+        name += "-witx"
     return f"{ns}:{name}@{DEFAULT_VERSION}"
 
 
@@ -188,4 +192,5 @@ class _Converter:
 def valid_package(text: str) -> bool:
     """`ns:name@version` as WIT spells package names (the version is optional)."""
     m = PACKAGE_RE.fullmatch(text)
-    return m is not None and is_identifier(m.group(1)) and is_identifier(m.group(2))
+    return (m is not None and is_identifier(m.group(1)) and is_identifier(m.group(2))
+            and not {m.group(1), m.group(2)} & KEYWORDS)
