@@ -99,6 +99,6 @@ async def test_code_lens_and_bad_arguments(client: LanguageClient, tmp_path: Pat
     assert len(wit) == 1 and wit[0].range.start.line == 2 and wit[0].command is not None
     assert wit[0].command.title == "Show as WIT" and list(wit[0].command.arguments or []) == [uri]
     for bad in ([{"uri": uri, "package": "Not A Package"}], [{"uri": uri, "handles": "box"}], [], [42]):
-        with pytest.raises(Exception, match="package|handles|argument|URI"):
+        with pytest.raises(Exception, match=r"package|handles|argument|URI"):
             await client.workspace_execute_command_async(types.ExecuteCommandParams(
                 command="witx.showWit", arguments=bad))

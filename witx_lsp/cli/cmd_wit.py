@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import textwrap
 from typing import Any
 
 from witx_lsp.base.diagnostic import Diagnostic
@@ -23,6 +25,15 @@ from witx_lsp.cli import render
 from witx_lsp.wit import HANDLES, WitOptions, analyze_migrated, convert, default_package, valid_package
 
 FORMATS = ("wit", "json")
+
+
+def _display(path: str) -> str:
+    """A path under the working directory relative to it, any other as it is."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     wit = convert(migrated.document, WitOptions(package, args.handles))
     notes: list[Diagnostic] = [*migrated.errors, *(migrated.original(d) for d in wit.diagnostics)]
     texts = {p: f.text for p, f in analysis.files.items()}
-    report = render.Report(notes, texts, lambda p: p, len(analysis.files))
+    report = render.Report(notes, texts, _display, len(analysis.files))
     if notes and args.diagnostics != "none":
         sys.stderr.write(render.render(args.diagnostics, report, False))
     if args.format == "json":
@@ -63,20 +74,27 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _wrap(text: str) -> str:
+    """Paragraphs filled to the terminal width argparse would use (RawDescription keeps the breaks)."""
+    width = min(shutil.get_terminal_size().columns, 100) - 2
+    return "\n\n".join(textwrap.fill(par, width) for par in text.split("\n\n"))
+
+
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "wit", help="convert witx files to a WIT package (component model)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Load witx files together into one document and convert it to one WIT package: "
+        description=_wrap("Load witx files together into one document and convert it to one WIT package: "
                     "interface `types` with the typenames, one interface per witx module with its functions, "
                     "and a world that imports them all. witx 0.8 files are migrated to 0.9 first. What does not "
                     "carry over (pointers, constants, tag widths, renamed names, ...) is reported on stderr "
-                    "as W07xx diagnostics (docs/diagnostics/W07xx.md); the mapping is in docs/wit.md.",
-        epilog="The default package name comes from the first PATH: its file name in kebab-case, split at the "
+                    "as W07xx diagnostics (docs/diagnostics/W07xx.md); the mapping is in docs/wit.md."),
+        epilog=_wrap("The default package name comes from the first PATH: its file name in kebab-case, split at the "
                "first word into namespace and name, version 0.1.0 (wasi_snapshot_preview1.witx -> "
                "wasi:snapshot-preview1@0.1.0; a one-word name gets the namespace `witx`: typenames.witx -> "
                "witx:typenames@0.1.0).\n\nExit status: 0 converted, 1 errors in the files (whatever can be "
-               "converted still is), 2 usage error.")
+               "converted still is), 2 usage error."),
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="witx files, loaded together")
     p.add_argument("--out", metavar="DIR",
                    help="write DIR/NAME.wit (NAME: the package's name) instead of printing to stdout; "

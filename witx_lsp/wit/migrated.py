@@ -1,6 +1,12 @@
 """The document to convert: witx 0.9 as loaded, or witx <= 0.8 files migrated to 0.9
 first (the whole-file migration of `model/migrate.py`, the server's quick fix), with
-every diagnostic mapped back onto the text as the user wrote it."""
+every diagnostic mapped back onto the text as the user wrote it.
+
+One more 0.8 form is rewritten here: several results, `(result $error $errno) (result
+$nread $size)`, which witx 0.9 refuses (E0306 "more than one result"). They become one
+result as WASI's own move to witx 0.9 wrote them (WebAssembly/WASI, the 0.9 `phases/`
+files): `(result $error (expected $size (error $errno)))`, with a `(tuple ...)` for
+several values."""
 
 from __future__ import annotations
 
@@ -13,11 +19,12 @@ from witx_lsp.base.vfs import DiskProvider, ReadFailure, SourceProvider
 from witx_lsp.model.analysis import Analysis, analyze
 from witx_lsp.model.migrate import TextEdit, apply_edits, migration_edits
 from witx_lsp.model.types import Document
+from witx_lsp.syntax.tree import Node, SList
 from witx_lsp.wit.convert import WitOptions, convert, default_package
 
-# Migration rounds: one is enough for every legacy file of the corpus; a second catches a form
-# that only a first round's output exposes.
-MAX_ROUNDS = 3
+# Migration rounds: the dialect edits, then the results (refused only once the types are 0.9),
+# and one more for a form that only an earlier round's output exposes.
+MAX_ROUNDS = 4
 
 
 class _Overlay:
@@ -49,6 +56,46 @@ def _map_offset(x: int, edits: Sequence[TextEdit], end: bool) -> int:
     return x - delta
 
 
+def _funcs(items: Sequence[Node]) -> list[SList]:
+    """Every `(@interface func ...)` list under `items` (iteratively)."""
+    out, stack = [], list(items)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SList):
+            if node.head_is("@interface"):
+                out.append(node)
+            else:
+                stack.extend(node.items)
+    return out
+
+
+def several_results_edits(analysis: Analysis, path: str) -> list[TextEdit]:
+    """Edits that fold the several results of a witx 0.8 function into one `expected`
+    (only for functions that the validator refused for "more than one result" and whose
+    first result is `$error`, the 0.8 convention); a lone `(result $error $errno)` becomes
+    `(result $error (expected (error $errno)))` the same way."""
+    refused = {d.span.start for d in analysis.diagnostics if d.path == path and d.code == "E0306"
+               and d.message.endswith(("more than one result", "invalid return type"))}
+    source = analysis.files.get(path)
+    if not refused or source is None:
+        return []
+    text = source.text
+    edits = []
+    for func in _funcs(source.tree.items):
+        if not any(func.start <= at < func.end for at in refused):
+            continue
+        results = [i for i in func.items if isinstance(i, SList) and i.head_is("result") and len(i.items) == 3]
+        if not results or text[results[0].items[1].start:results[0].items[1].end] != "$error":
+            continue
+        types = [text[r.items[2].start:r.items[2].end] for r in results]
+        if any(t.startswith("(") for t in types):
+            continue  # already an `expected` (or another form): not the 0.8 shape
+        ok = "" if len(types) == 1 else f"{types[1]} " if len(types) == 2 else f"(tuple {' '.join(types[1:])}) "
+        edits.append(TextEdit(results[0].start, results[-1].end,
+                              f"(result $error (expected {ok}(error {types[0]})))"))
+    return sorted(edits, key=lambda e: e.start)
+
+
 def _to_original(rounds: Sequence[Mapping[str, list[TextEdit]]], d: Diagnostic) -> Diagnostic:
     """A diagnostic of the migrated texts, placed in the texts as written."""
     start, end = d.span
@@ -77,7 +124,8 @@ def analyze_migrated(roots: Sequence[str], provider: SourceProvider | None = Non
     texts: dict[str, str] = {}
     rounds: list[dict[str, list[TextEdit]]] = []
     for _ in range(MAX_ROUNDS):
-        edits = {p: e for p in current.files if (e := migration_edits(current.diagnostics, p))}
+        edits = {p: e for p in current.files
+                 if (e := migration_edits(current.diagnostics, p) or several_results_edits(current, p))}
         if not edits:
             break
         rounds.append(edits)
