@@ -21,7 +21,7 @@ import textwrap
 from typing import Any
 
 from witx_lsp.base.diagnostic import Diagnostic
-from witx_lsp.cli import render
+from witx_lsp.cli import diagnostic_output as render
 from witx_lsp.wit import HANDLES, WitOptions, analyze_migrated, convert, default_package, valid_package
 
 FORMATS = ("wit", "json")

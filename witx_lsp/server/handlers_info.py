@@ -18,7 +18,7 @@ from witx_lsp.features.preview import preview_lenses
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.wit_view import LENS_TITLE as WIT_LENS_TITLE
 from witx_lsp.features.wit_view import SHOW_WIT, wit_lenses
-from witx_lsp.render import DocsError
+from witx_lsp.printers import DocsError
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
 
