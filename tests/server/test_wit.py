@@ -102,3 +102,24 @@ async def test_code_lens_and_bad_arguments(client: LanguageClient, tmp_path: Pat
         with pytest.raises(Exception, match=r"package|handles|argument|URI"):
             await client.workspace_execute_command_async(types.ExecuteCommandParams(
                 command="witx.showWit", arguments=bad))
+
+
+LEGACY = """(typename $errno (enum u16 $success $2big))
+(typename $size u32)
+(module $old
+  (@interface func (export "read")
+    (result $error $errno)
+    (result $n $size)))
+"""
+
+
+@pytest.mark.asyncio
+async def test_a_legacy_document_is_migrated_first(client: LanguageClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "old.witx").as_uri()
+    _open(client, uri, LEGACY)  # only in the editor: the file on disk does not exist
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="witx.showWit", arguments=[{"uri": uri, "show": False}]))
+    assert "read: func() -> result<size, errno>;" in result["wit"]
+    renamed = next(d for d in result["diagnostics"] if d["code"] == "W0701")
+    assert renamed["range"]["start"] == {"line": 0, "character": LEGACY.index("$2big")}
+    assert not [d for d in result["diagnostics"] if d["code"].startswith("E")]

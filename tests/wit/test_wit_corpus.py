@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, SHARED
 from tests.wit.witparser import Checked, check_wit, needs_componentize
 from witx_lsp.model.types import Document, RecordKind, RecordType, VariantType
 from witx_lsp.wit import MigratedAnalysis, WitOptions, WitPackage, analyze_migrated, convert, default_package
@@ -113,3 +113,37 @@ def test_examples(path: Path) -> None:
     assert checked.ok, checked.message
     assert compare_members(migrated.document, pkg, checked) == []
 
+
+
+def scoreboard_roots() -> list[Path]:
+    """The witx 0.9 roots of the public scoreboard (../shared/tools/conformance.py): its root
+    files, and every file of its 0.9 directories that no other file of the directory `use`s."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("conformance", SHARED / "tools" / "conformance.py")
+    assert spec is not None and spec.loader is not None
+    conformance = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conformance)
+    roots = [CORPUS / rel for rel in conformance.LOAD_09]
+    for rel in conformance.DIRS_09:
+        files = sorted((CORPUS / rel).rglob("*.witx"))
+        used = {u for f in files for sf in analyze_migrated([str(f)]).analysis.files.values() for u in sf.uses}
+        roots += [f for f in files if str(f.resolve()) not in used]
+    return roots
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "conformance.py").is_file(), reason="../shared/tools is not present")
+def test_every_09_root_of_the_scoreboard_converts() -> None:
+    roots = scoreboard_roots()
+    failures = []
+    for root in roots:
+        migrated, pkg = convert_path(root)
+        if migrated.errors or migrated.migrated:
+            failures.append(f"{root}: does not load as witx 0.9: {migrated.errors[:1]}")
+            continue
+        checked = check_wit(pkg.text, pkg.world, pkg.file_name)
+        if not checked.ok:
+            failures.append(f"{root}: {checked.message}")
+    print(f"\nthe scoreboard's witx 0.9 roots: {len(roots)} converted and accepted by wit-parser")
+    assert not failures, "\n".join(failures[:20])
+    assert len(roots) >= 50

@@ -4,6 +4,7 @@ docs/wit.md, "Types"). `TypeWriter` holds one conversion's names and diagnostics
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from witx_lsp.base.span import FileSpan
@@ -45,15 +46,18 @@ def canonical_flags(count: int) -> IntRepr:
     return IntRepr.U8 if count <= 8 else IntRepr.U16 if count <= 16 else IntRepr.U32
 
 
+# Characters wit-parser refuses anywhere in a file (its lexer's `detect_invalid_input`): controls other
+# than tab and line breaks, and the bidirectional overrides.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def doc_lines(docs: str, indent: str) -> list[str]:
-    """witx `;;;` documentation as WIT `///` lines. Characters wit-parser refuses anywhere in
-    a file (controls other than tab, bidirectional overrides) become U+FFFD."""
+    """witx `;;;` documentation as WIT `///` lines; characters wit-parser refuses become U+FFFD."""
     if not docs.strip():
         return []
     out = []
     for line in docs.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"):
-        safe = "".join("\ufffd" if (ord(ch) < 32 and ch != "\t") or 0x7F <= ord(ch) < 0xA0
-                       or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" else ch for ch in line)
+        safe = _UNSAFE.sub("\ufffd", line)
         out.append(f"{indent}///{' ' + safe if safe.strip() else ''}".rstrip())
     return out
 
