@@ -28,7 +28,7 @@ GENERATED = tempfile.mkdtemp(prefix="witx-lsp-generated-")
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND,
-                                              server_env={**os.environ, "WITX_LSP_GENERATED_DIR": GENERATED}))
+                                              server_env={**os.environ, "WITX_LSP_VIEWS_DIR": GENERATED}))
 async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
     (tmp_path / "api.witx").write_text(API)
 
@@ -55,7 +55,7 @@ async def test_show_wit_returns_the_package_and_notes(client: LanguageClient, tm
     uri = (tmp_path / "api.witx").as_uri()
     _open(client, uri, API)
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="witx.showWit", arguments=[{"uri": uri, "show": False}]))
+        command="witx.showWit", arguments=[uri]))
     assert result["package"] == "witx:api@0.1.0" and result["uri"] is None
     assert "  resource fd;" in result["wit"] and "fd-close: func(fd: borrow<fd>) -> result<_, errno>;" in result["wit"]
     codes = sorted(d["code"] for d in result["diagnostics"])
@@ -69,9 +69,9 @@ async def test_show_wit_writes_opens_and_follows_edits(client: LanguageClient, t
     uri = (tmp_path / "api.witx").as_uri()
     _open(client, uri, API)
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="witx.showWit", arguments=[uri]))
+        command="witx.showWit", arguments=[{"uri": uri, "open": True}]))
     file_uri = result["uri"]
-    assert file_uri.startswith(Path(GENERATED).as_uri()) and file_uri.endswith("/api.wit")
+    assert file_uri.startswith(Path(GENERATED).as_uri() + "/api-") and file_uri.endswith(".wit")
     for _ in range(100):
         if file_uri in [d.uri for d in client.shown_documents]:
             break
@@ -97,9 +97,10 @@ async def test_code_lens_and_bad_arguments(client: LanguageClient, tmp_path: Pat
         text_document=types.TextDocumentIdentifier(uri=uri)))
     wit = [lens for lens in lenses or [] if lens.command and lens.command.command == "witx.showWit"]
     assert len(wit) == 1 and wit[0].range.start.line == 2 and wit[0].command is not None
-    assert wit[0].command.title == "Show as WIT" and list(wit[0].command.arguments or []) == [uri]
-    for bad in ([{"uri": uri, "package": "Not A Package"}], [{"uri": uri, "handles": "box"}], [], [42]):
-        with pytest.raises(Exception, match=r"package|handles|argument|URI"):
+    assert wit[0].command.title == "Show as WIT" and list(wit[0].command.arguments or []) == [{"uri": uri, "open": True}]
+    for bad in ([{"uri": uri, "package": "Not A Package"}], [{"uri": uri, "handles": "box"}], [], [42],
+                [{"uri": uri, "open": "yes"}]):
+        with pytest.raises(Exception, match=r"package|handles|argument|URI|open"):
             await client.workspace_execute_command_async(types.ExecuteCommandParams(
                 command="witx.showWit", arguments=bad))
 
@@ -118,7 +119,7 @@ async def test_a_legacy_document_is_migrated_first(client: LanguageClient, tmp_p
     uri = (tmp_path / "old.witx").as_uri()
     _open(client, uri, LEGACY)  # only in the editor: the file on disk does not exist
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="witx.showWit", arguments=[{"uri": uri, "show": False}]))
+        command="witx.showWit", arguments=[uri]))
     assert "read: func() -> result<size, errno>;" in result["wit"]
     renamed = next(d for d in result["diagnostics"] if d["code"] == "W0701")
     assert renamed["range"]["start"] == {"line": 0, "character": LEGACY.index("$2big")}

@@ -98,8 +98,8 @@ export async function render(client: CommandClient | undefined, kind: ViewKind, 
     case "syntax-tree":
       return asText(COMMANDS.showSyntaxTree, await runServerCommand(client, COMMANDS.showSyntaxTree, [uri]));
     case "wit": {
-      // show: false -- the server writes and opens a file only for editors without virtual documents.
-      const result = asWit(await runServerCommand(client, COMMANDS.showWit, [{ uri, show: false }]));
+      // Without `open: true` the server only returns the text (it writes a file for the lens in other editors).
+      const result = asWit(await runServerCommand(client, COMMANDS.showWit, [uri]));
       witNotes?.(source, result.diagnostics);
       return result.wit;
     }

@@ -108,7 +108,8 @@ def register(server: WitxServer) -> None:
                     title=p.title, command=p.command, arguments=[uri])))
         if s.lens_wit:
             out += [types.CodeLens(range=convert.span_range(lines, span, enc), command=types.Command(
-                title=WIT_LENS_TITLE, command=SHOW_WIT, arguments=[uri])) for span in wit_lenses(snap)]
+                title=WIT_LENS_TITLE, command=SHOW_WIT, arguments=[{"uri": uri, "open": True}]))
+                for span in wit_lenses(snap)]
         out.sort(key=lambda lens: (lens.range.start.line, lens.range.start.character))
         return out
 

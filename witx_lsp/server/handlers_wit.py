@@ -1,14 +1,15 @@
 """`witx.showWit`: the WIT package of a document (a thin adapter over
 witx_lsp.features.wit_view), and the files it writes for editors without virtual documents.
 
-Arguments: `uri`, or one object `{"uri", "package"?, "handles"?, "show"?}`. Result:
+Arguments: `uri`, or one object `{"uri", "package"?, "handles"?, "open"?}`. Result:
 `{"wit", "package", "world", "diagnostics": [LSP diagnostics of the conversion], "uri"}`.
 
-With `show` (the default), the server writes the WIT to a file under the user's cache
-directory ($WITX_LSP_GENERATED_DIR, else <cache>/witx-lsp/generated/) and asks the client
-to open it beside the witx file (`window/showDocument`); `uri` is that file's URI. From then
-on every publication of the witx document rewrites the file, so the WIT follows the edits.
-The VS Code extension passes `show: false` and shows the text as a virtual document.
+With `"open": true` (what the "Show as WIT" lens sends, as the other lenses that open views
+do), the server writes the WIT to a file under the user's cache directory
+($WITX_LSP_VIEWS_DIR, else <cache>/witx-lsp/views/) and asks the client to open it
+(`window/showDocument`); `uri` is that file's URI. From then on every publication of the witx
+document rewrites the file, so the WIT follows the edits. Without it (the VS Code extension,
+which shows the text as a virtual document) only the result is returned.
 """
 
 from __future__ import annotations
@@ -28,22 +29,23 @@ from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
 
 log = logging.getLogger("witx_lsp.server")
-GENERATED_ENV = "WITX_LSP_GENERATED_DIR"
+VIEWS_ENV = "WITX_LSP_VIEWS_DIR"
 
 
-def generated_dir() -> Path:
-    configured = os.environ.get(GENERATED_ENV)
+def views_dir() -> Path:
+    configured = os.environ.get(VIEWS_ENV)
     if configured:
         return Path(configured)
     xdg = os.environ.get("XDG_CACHE_HOME")
     root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return root / "witx-lsp" / "generated"
+    return root / "witx-lsp" / "views"
 
 
-def _target(source_uri: str, view: WitView) -> Path:
-    """One directory per source document, so that two documents never share a file."""
-    key = hashlib.sha256(source_uri.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return generated_dir() / key / view.file_name
+def _target(source_uri: str) -> Path:
+    """`<stem>-<hash of the URI>.wit`: one file per source document."""
+    digest = hashlib.sha1(source_uri.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    stem = Path(convert.uri_to_path(source_uri)).stem or "untitled"
+    return views_dir() / f"{stem}-{digest}.wit"
 
 
 def _write(path: Path, text: str) -> bool:
@@ -60,17 +62,17 @@ def _write(path: Path, text: str) -> bool:
 
 def _args(args: tuple[Any, ...]) -> tuple[str, str | None, str, bool]:
     if len(args) != 1:
-        raise JsonRpcInvalidParams("expected one argument: the document URI or {uri, package?, handles?, show?}")
+        raise JsonRpcInvalidParams("expected one argument: the document URI or {uri, package?, handles?, open?}")
     first = args[0]
     if isinstance(first, str):
-        return first, None, "resource", True
+        return first, None, "resource", False
     if not isinstance(first, dict) or not isinstance(first.get("uri"), str):
         raise JsonRpcInvalidParams("expected the document URI (a string)")
-    package, handles, show = first.get("package"), first.get("handles", "resource"), first.get("show", True)
+    package, handles, open_ = first.get("package"), first.get("handles", "resource"), first.get("open", False)
     if (package is not None and not isinstance(package, str)) or not isinstance(handles, str) \
-            or not isinstance(show, bool):
-        raise JsonRpcInvalidParams("expected package: string, handles: \"resource\" | \"u32\", show: boolean")
-    return first["uri"], package, handles, show
+            or not isinstance(open_, bool):
+        raise JsonRpcInvalidParams("expected package: string, handles: \"resource\" | \"u32\", open: boolean")
+    return first["uri"], package, handles, open_
 
 
 def register(server: WitxServer) -> None:
@@ -91,7 +93,7 @@ def register(server: WitxServer) -> None:
 
     @server.command(SHOW_WIT)
     def show_wit(ls: WitxServer, *args: Any) -> dict[str, object]:
-        uri, package, handles, show = _args(args)
+        uri, package, handles, open_ = _args(args)
         snap = ls.require_snapshot(uri)
         try:
             view = wit_view(snap, package, handles)
@@ -100,8 +102,8 @@ def register(server: WitxServer) -> None:
         lines = ls.lines_of(snap)
         diags = [convert.diagnostic(d, lines, ls.encoding) for d in view.diagnostics]
         file_uri = None
-        if show:
-            path = _target(uri, view)
+        if open_:
+            path = _target(uri)
             if _write(path, view.text):
                 followed[uri] = (package, handles, path)
                 file_uri = path.as_uri()

@@ -65,7 +65,7 @@ describe("ViewProvider", () => {
 });
 
 describe("the WIT view", () => {
-  it("is a .wit document, asks the server without a file of its own and passes on the notes", async () => {
+  it("is a .wit document, asks the server for the text only and passes on the notes", async () => {
     assert.equal(viewUri("wit", source as any).path, "/wit/wasi snapshot.wit");
     assert.equal(parseViewUri(viewUri("wit", source as any))?.kind, "wit");
     const sent: any[] = [];
@@ -75,7 +75,7 @@ describe("the WIT view", () => {
     const notes: [string, unknown[]][] = [];
     const text = await render(c, "wit", source as any, (s, d) => notes.push([s.toString(), d]));
     assert.equal(text, "package witx:api@0.1.0;\n");
-    assert.deepEqual(sent.map((p) => [p.command, p.arguments]), [["witx.showWit", [{ uri: source.toString(), show: false }]]]);
+    assert.deepEqual(sent.map((p) => [p.command, p.arguments]), [["witx.showWit", [source.toString()]]]);
     assert.deepEqual(notes, [[source.toString(), [note]]]);
   });
   it("turns a note into a VS Code diagnostic (0-based severity, the code kept)", () => {
