@@ -97,7 +97,8 @@ async def test_code_lens_and_bad_arguments(client: LanguageClient, tmp_path: Pat
         text_document=types.TextDocumentIdentifier(uri=uri)))
     wit = [lens for lens in lenses or [] if lens.command and lens.command.command == "witx.showWit"]
     assert len(wit) == 1 and wit[0].range.start.line == 2 and wit[0].command is not None
-    assert wit[0].command.title == "Show as WIT" and list(wit[0].command.arguments or []) == [{"uri": uri, "open": True}]
+    assert wit[0].command.title == "Show as WIT"
+    assert list(wit[0].command.arguments or []) == [{"uri": uri, "open": True}]
     for bad in ([{"uri": uri, "package": "Not A Package"}], [{"uri": uri, "handles": "box"}], [], [42],
                 [{"uri": uri, "open": "yes"}]):
         with pytest.raises(Exception, match=r"package|handles|argument|URI|open"):

@@ -24,7 +24,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.features.wit_view import SHOW_WIT, WitView, WitViewError, wit_view
+from witx_lsp.features.wit_view import SHOW_WIT, WitViewError, wit_view
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
 
