@@ -106,6 +106,10 @@ def test_documentation_with_controls_still_parses() -> None:
 def test_legacy_file_diagnostics_point_into_the_text_as_written() -> None:
     text = """(typename $errno (enum u16 $success $2big))
 (typename $size u32)
+(typename $cookie
+  (int u64
+    ;;; The first entry.
+    (const $start 0)))
 (typename $buf (struct (field $ptr (@witx pointer u8)) (field $len $size)))
 (module $m
   (@interface func (export "read")
@@ -117,5 +121,8 @@ def test_legacy_file_diagnostics_point_into_the_text_as_written() -> None:
     assert migrated.errors == () and migrated.migrated == ("/old.witx",)
     pkg = convert(migrated.document, WitOptions("old:x@0.1.0"))
     assert "read: func(b: buf) -> result<size, errno>;" in pkg.text
+    # (The model keeps no documentation for constants, as the reference's `Constant` has none.)
+    assert "  /// witx constants (WIT has none):\n  /// - `start` = 0\n  type cookie = u64;" in pkg.text
     spans = {d.code: text[migrated.original(d).span.start:migrated.original(d).span.end] for d in pkg.diagnostics}
     assert spans["W0701"] == "$2big" and spans["W0702"] == "$ptr" and spans["W0704"] == "$errno"
+    assert spans["W0703"].startswith("(typename $cookie") and spans["W0703"].endswith("0)))")  # the rewritten form

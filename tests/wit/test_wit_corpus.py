@@ -99,10 +99,10 @@ def test_every_document_converts_and_wit_parser_accepts_it() -> None:
         compared += sum(1 for n in migrated.document.typenames if isinstance(n.tref, (RecordType, VariantType)))
     print(f"\nwitx -> WIT over {len(paths)} documents: {counts}; structured typenames compared: {compared}")
     assert not failures, "\n".join(failures[:20])
-    # Measured 2026-12 on the shared corpus (and examples/): 122 of 0.9, 20 migrated from 0.8; the
-    # other legacy files keep `(int ...)` forms the migration cannot rewrite, or are in the unreleased
-    # dialects ("use ... from", "witx 0.10") or deliberately invalid.
-    assert counts["0.9"] >= 120 and counts["0.8 migrated"] >= 20, counts
+    # Measured 2026-12 on the shared corpus (and examples/): 122 of 0.9, 81 migrated from 0.8; the
+    # others are in the unreleased dialects ("use ... from", "witx 0.10"), need files they do not
+    # `use`, or are invalid in any version.
+    assert counts["0.9"] >= 120 and counts["0.8 migrated"] >= 80, counts
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.joinpath("examples").rglob("*.witx")), ids=lambda p: p.name)

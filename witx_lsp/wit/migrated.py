@@ -6,7 +6,9 @@ One more 0.8 form is rewritten here: several results, `(result $error $errno) (r
 $nread $size)`, which witx 0.9 refuses (E0306 "more than one result"). They become one
 result as WASI's own move to witx 0.9 wrote them (WebAssembly/WASI, the 0.9 `phases/`
 files): `(result $error (expected $size (error $errno)))`, with a `(tuple ...)` for
-several values."""
+several values. And `(typename $t (int u64 (const $a 0)))`, for which the editor's migration
+has no edit (its constants must move out of the typename), becomes `(typename $t u64)` followed
+by `(@witx const $t $a 0)`, each constant with its `;;;` documentation."""
 
 from __future__ import annotations
 
@@ -22,9 +24,9 @@ from witx_lsp.model.types import Document
 from witx_lsp.syntax.tree import Node, SList
 from witx_lsp.wit.convert import WitOptions, convert, default_package
 
-# Migration rounds: the dialect edits, then the results (refused only once the types are 0.9),
-# and one more for a form that only an earlier round's output exposes.
-MAX_ROUNDS = 4
+# Migration rounds: the dialect edits, then the `(int ...)` typenames, then the results (refused
+# only once the types are 0.9), and one more for a form that only an earlier round's output exposes.
+MAX_ROUNDS = 5
 
 
 class _Overlay:
@@ -96,6 +98,33 @@ def several_results_edits(analysis: Analysis, path: str) -> list[TextEdit]:
     return sorted(edits, key=lambda e: e.start)
 
 
+def int_edits(analysis: Analysis, path: str) -> list[TextEdit]:
+    """Edits that turn each witx 0.8 `(typename $t (int REPR (const $c N) ...))` of a file the
+    validator reported E0203 in into the typename and its `(@witx const ...)` declarations."""
+    source = analysis.files.get(path)
+    if source is None or not any(d.path == path and d.code == "E0203" for d in analysis.diagnostics):
+        return []
+    text = source.text
+    edits = []
+    for node in source.tree.items:
+        if not (isinstance(node, SList) and node.head_is("typename") and len(node.items) == 3):
+            continue
+        body = node.items[2]
+        if not (isinstance(body, SList) and body.head_is("int") and len(body.items) >= 2):
+            continue
+        name, repr_ = (text[n.start:n.end] for n in (node.items[1], body.items[1]))
+        out = [f"(typename {name} {repr_})"]
+        for c in body.items[2:]:
+            if not (isinstance(c, SList) and c.head_is("const") and len(c.items) == 3):
+                break
+            docs = [text[d.start:d.end] for d in c.leading if d.is_doc]
+            out += [*docs, f"(@witx const {name} {text[c.items[1].start:c.items[1].end]} "
+                           f"{text[c.items[2].start:c.items[2].end]})"]
+        else:
+            edits.append(TextEdit(node.start, node.end, "\n".join(out)))
+    return edits
+
+
 def _to_original(rounds: Sequence[Mapping[str, list[TextEdit]]], d: Diagnostic) -> Diagnostic:
     """A diagnostic of the migrated texts, placed in the texts as written."""
     start, end = d.span
@@ -125,7 +154,8 @@ def analyze_migrated(roots: Sequence[str], provider: SourceProvider | None = Non
     rounds: list[dict[str, list[TextEdit]]] = []
     for _ in range(MAX_ROUNDS):
         edits = {p: e for p in current.files
-                 if (e := migration_edits(current.diagnostics, p) or several_results_edits(current, p))}
+                 if (e := migration_edits(current.diagnostics, p) or int_edits(current, p)
+                     or several_results_edits(current, p))}
         if not edits:
             break
         rounds.append(edits)
