@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import re
 
-# The keywords of the current wit-parser lexer (wasm-tools crates/wit-parser/src/ast/lex.rs,
-# `Token` keywords), checked against componentize-py 0.25.1: each is refused as a plain identifier.
+# The keywords of wit-parser's lexer (wasm-tools crates/wit-parser/src/ast/lex.rs, `Token`), current and
+# earlier: componentize-py 0.25.1 refuses all but float32, float64, union, handle, expected, unit and
+# implements (keywords of earlier versions) as plain identifiers. `%` before a word that is no
+# keyword is harmless, so the older ones are escaped too.
 KEYWORDS = frozenset({
     "use", "type", "func", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "float32",
     "float64", "char", "resource", "own", "borrow", "record", "flags", "variant", "enum", "union", "bool",
