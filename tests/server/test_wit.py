@@ -5,7 +5,9 @@ WIT" code lens, and invalid arguments."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,7 +26,8 @@ API = """(typename $fd (handle))
     (param $fd $fd)
     (result $error (expected (error $errno)))))
 """
-GENERATED = tempfile.mkdtemp(prefix="witx-lsp-generated-")
+GENERATED = tempfile.mkdtemp(prefix="witx-lsp-views-")
+atexit.register(shutil.rmtree, GENERATED, True)
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND,
