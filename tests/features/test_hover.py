@@ -11,8 +11,7 @@ import pytest
 
 from tests.conftest import PREVIEW1, needs_corpus
 from witx_lsp.base.vfs import MemoryProvider
-from witx_lsp.features import hover as hover_mod
-from witx_lsp.features.hover import FuncContext, HoverResult, hover
+from witx_lsp.features.hover import HoverResult, hover
 from witx_lsp.features.hover_types import HoverOptions
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import analyze
@@ -178,7 +177,8 @@ def test_union_with_enum_tag_and_case_reference() -> None:
     # The payload offset is common to all cases: max(align_to(1, 4), align_to(1, 8)) = 8.
     assert "payload `$size` at offset 8, size 4, align 4" in case
     # The variant's cases follow the tag enum's order, not the source order.
-    assert "| 0 | `clock` | `u64` | 8 | 8 |\n| 1 | `fd_read` | `$size` | 8 | 4 |" in hover_types("(typename $$0v").markdown
+    v = hover_types("(typename $$0v").markdown
+    assert "| 0 | `clock` | `u64` | 8 | 8 |\n| 1 | `fd_read` | `$size` | 8 | 4 |" in v
 
 
 def test_list_pointer_and_string_wiggle_forms() -> None:
@@ -324,7 +324,7 @@ def hover_lines(md: str) -> int:
 
 
 def test_every_fixture_hover_fits_on_a_screen() -> None:
-    for text, root in ((TYPES, "/p/types.witx"), (MODULE, "/p/api.witx")):
+    for root in ("/p/types.witx", "/p/api.witx"):
         snap = Snapshot(root, analyze([root], MemoryProvider({"/p/types.witx": TYPES, "/p/api.witx": MODULE})))
         for d in snap.analysis.symbols.definitions.values():
             if d.name_span.path != root:
@@ -373,7 +373,8 @@ def test_every_preview1_typename_and_function_hovers() -> None:
             first = md.split("\n", 1)[0]
             assert f"size {size}, align {align}" in first, (d.key.name, first)
             for member, offset in offsets.items():
-                assert re.search(rf"^\| {offset} \| \d+ \| `{re.escape(member)}` \|", md, re.M), (d.key.name, member, md)
+                row = rf"^\| {offset} \| \d+ \| `{re.escape(member)}` \|"
+                assert re.search(row, md, re.M), (d.key.name, member, md)
             seen_types += 1
         elif d.key.kind is SymbolKind.FUNC:
             assert "```wasm\n(func $" in md and "(@interface func" not in md

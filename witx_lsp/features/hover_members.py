@@ -172,8 +172,10 @@ def import_hover(analysis: Analysis, module: str, name: str) -> str | None:
     d = analysis.symbols.definitions.get(SymbolKey(SymbolKind.IMPORT, (module, name)))
     if d is None:
         return None
-    return _join([f"**import** {code(name)}: " + f"the linear memory of module {code('$' + module)}: every pointer, list and string offset of its "
-                  "functions points into it. wiggle's linker glue looks up the instance's `memory` export.", d.docs.strip() or None], "\n\n")
+    what = (f"**import** {code(name)}: the linear memory of module {code('$' + module)}: every pointer, list and "
+            "string offset of its functions points into it. wiggle's linker glue looks up the instance's `memory` "
+            "export.")
+    return _join([what, d.docs.strip() or None], "\n\n")
 
 
 def const_hover(analysis: Analysis, ty: str, name: str, options: HoverOptions | None = None) -> str | None:
