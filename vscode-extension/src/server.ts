@@ -5,17 +5,13 @@ import { LanguageClient, type LanguageClientOptions, RevealOutputChannelOn, type
 import {
   bundledLibs, checkPython, describeLaunch, pythonProblemMessage, resolveLaunch, serverEnvironment, type ServerLaunch, SERVER_MODULE,
 } from "./launch";
+import { CLIENT_ID, CLIENT_NAME } from "./clientId";
 import { runProbe } from "./probe";
 import { activeInterpreter } from "./pythonExtension";
 import { readLaunchSettings, serverSettings } from "./settings";
 import { WorkspaceCheck } from "./workspaceCheck";
 
-export const CLIENT_ID = "witx";
-/**
- * The client's name, which vscode-languageclient puts into its own messages: "The witx server
- * crashed 5 times…", "witx client: couldn't create connection to server" (11.0.0 lib/common/client.js).
- */
-export const CLIENT_NAME = "witx";
+export { CLIENT_ID, CLIENT_NAME };
 
 export class ServerManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
