@@ -25,7 +25,8 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.wiggle.codegen import DEFAULT_CONFIG, DEFAULT_PROFILE, Config, names, typeref
+from witx_lsp.wiggle import names
+from witx_lsp.wiggle.codegen import DEFAULT_CONFIG, DEFAULT_PROFILE, Config, typeref
 from witx_lsp.wiggle.codegen.typeref import GenPanic
 
 # How many enum cases or flags a type's hover names before "… and N more" (hover a member for its value).

@@ -18,7 +18,7 @@ from witx_lsp.features.hover_types import HoverOptions
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
 from witx_lsp.features.preview import preview_lenses, read_config
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.render import DocsError
+from witx_lsp.printers import DocsError
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
 
