@@ -310,7 +310,10 @@ try {
     await sleep(4000);
     await command("witx: Restart Server");
     await sleep(4000);
-    const toasts = await text(".notifications-toasts .notification-toast");
+    // The notifications (the palette's Escape hides toasts; the notification center keeps them).
+    await command("Notifications: Show Notifications");
+    await sleep(800);
+    const toasts = await text(".notifications-center");
     await shot("restart-toasts");
     log(`toasts: ${toasts.replace(/\n/g, " | ")}`);
     const logText = await outputText();
