@@ -38,8 +38,8 @@ if ! [ -f "$RG_ARCHIVE" ]; then
 fi
 log "npm install code-server@$CODE_SERVER_VERSION puppeteer-core@$PUPPETEER_VERSION into $DIR (about a minute)"
 # --unsafe-perm: the postinstall must run as root too; npm_config_yes: node-pty runs `npx node-gyp`.
-if ! (cd "$DIR" && [ -f package.json ] || echo '{"private":true}' >package.json) ||
-   ! npm_config_yes=true PUPPETEER_SKIP_DOWNLOAD=1 timeout 900 npm install --prefix "$DIR" --unsafe-perm --no-audit --no-fund \
+[ -f "$DIR/package.json" ] || echo '{"private":true}' >"$DIR/package.json"
+if ! npm_config_yes=true PUPPETEER_SKIP_DOWNLOAD=1 timeout 900 npm install --prefix "$DIR" --unsafe-perm --no-audit --no-fund \
         --loglevel=error "code-server@$CODE_SERVER_VERSION" "puppeteer-core@$PUPPETEER_VERSION" >"$CACHE/install.log" 2>&1; then
     tail -n 30 "$CACHE/install.log" >&2
     log "code-server cannot be installed (log: $CACHE/install.log)"

@@ -250,6 +250,24 @@ try {
     assert.ok(!hover.includes("(typename $stat"), "the definition is echoed");
     assert.ok(hover.trim().split("\n").length <= 25, `${hover.trim().split("\n").length} lines`);
     await page.keyboard.press("Escape");
+    if (preview1 && existsSync(preview1)) {
+      // The issue's case: `$filestat` in WASI preview1 (typenames.witx is `use`d by the module file).
+      const file = "wasi_snapshot_preview1.witx";
+      const source = readFileSync(path.join(preview1, file), "utf8");
+      await openFile(`preview1/${file}`);
+      const ref = position(source, "(expected $filestat", 11);
+      await goTo(ref.line, ref.col);
+      await command("Show or Focus Hover");
+      await page.waitForSelector(".monaco-hover:not(.hidden) .hover-contents", { visible: true, timeout: 10_000 });
+      await sleep(500);
+      const rows = await page.$$eval(".monaco-hover:not(.hidden) .hover-row", (els) => els.map((e) => e.innerText.replace(/\u00a0/g, " ")));
+      const filestat = rows.find((p) => p.includes("size 64")) ?? rows.join("\n");
+      log(`hover on $filestat:\n${filestat}`);
+      await shot("hover-filestat");
+      assert.match(filestat.trim().split("\n")[0], /^record · size 64, align 8 · 7 bytes of padding$/);
+      assert.ok(filestat.trim().split("\n").length <= 25);
+      await page.keyboard.press("Escape");
+    }
   });
 
   await check("the layout view at half of a 1600-pixel window shows every name in full", async () => {
