@@ -9,7 +9,7 @@ import { CLIENT_ID, CLIENT_NAME } from "./clientId";
 import { runProbe } from "./probe";
 import { activeInterpreter } from "./pythonExtension";
 import { readLaunchSettings, serverSettings } from "./settings";
-import { WorkspaceCheck } from "./workspaceCheck";
+import { pullsOnly, WorkspaceCheck } from "./workspaceCheck";
 
 export { CLIENT_ID, CLIENT_NAME };
 
@@ -18,7 +18,7 @@ export class ServerManager implements vscode.Disposable {
   /** Where the interpreter of the last start came from. */
   lastSource: ServerLaunch["source"] | undefined;
   private starting: Promise<void> | undefined;
-  readonly check = new WorkspaceCheck();
+  readonly check = new WorkspaceCheck(() => pullsOnly(this.client?.initializeResult?.capabilities, CLIENT_ID));
   readonly onDidStart = new vscode.EventEmitter<void>();
   /**
    * What to do when VS Code runs one of the server's commands (a code lens, say): show its result
@@ -112,7 +112,9 @@ export class ServerManager implements vscode.Disposable {
       initializationOptions: serverSettings(),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      diagnosticPullOptions: { onChange: false, onSave: false, onTabs: false, onFocus: false },
+      // Pull on open (always) and on every change, when the server serves this client by pull (the
+      // middleware keeps an older server that also pushes on its push results).
+      diagnosticPullOptions: { onChange: true, onSave: false, onTabs: false, onFocus: false },
       middleware: {
         ...this.check.middleware,
         executeCommand: (command, args: unknown[], next) => {
