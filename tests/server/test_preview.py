@@ -41,7 +41,7 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=pytest_lsp.client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
-        initialization_options={"diagnostics": {"debounceMs": 10},
+        initialization_options={"diagnostics": {"debounceMs": 10}, "hover": {"rust": True},
                                 "preview": {"config": "{ errors: { errno => trappable ErrnoT } }"}}))
     yield
     await lsp_client.shutdown_session()

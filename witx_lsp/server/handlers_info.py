@@ -4,6 +4,7 @@ witx_lsp.features.{hover, inlay_hints, code_lens, commands}."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -13,8 +14,9 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from witx_lsp.features import commands
 from witx_lsp.features.code_lens import LensOptions, code_lenses
 from witx_lsp.features.hover import hover
+from witx_lsp.features.hover_types import HoverOptions
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
-from witx_lsp.features.preview import preview_lenses
+from witx_lsp.features.preview import preview_lenses, read_config
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.wit_view import LENS_TITLE as WIT_LENS_TITLE
 from witx_lsp.features.wit_view import SHOW_WIT, wit_lenses
@@ -58,6 +60,13 @@ def _position_offset(ls: WitxServer, snap: Snapshot, value: Any) -> int:
     return convert.offset(snap.lines, types.Position(line=max(0, line), character=max(0, character)), ls.encoding)
 
 
+@functools.lru_cache(maxsize=4)
+def hover_options(rust: bool, preview_config: str) -> HoverOptions:
+    """The hover options of the settings `witx.hover.rust` and `witx.preview.config` (an invalid
+    configuration is reported once by the preview handlers and read as the defaults)."""
+    return HoverOptions(rust=rust, config=read_config(preview_config or None)[0])
+
+
 def register(server: WitxServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: WitxServer, params: types.HoverParams) -> types.Hover | None:
@@ -66,7 +75,8 @@ def register(server: WitxServer) -> None:
             return None
         lines, enc = snap.lines, ls.encoding
         try:
-            result = hover(snap, convert.offset(lines, params.position, enc))
+            options = hover_options(ls.settings.hover_rust, ls.settings.preview_config)
+            result = hover(snap, convert.offset(lines, params.position, enc), options)
         except Exception:  # a hover is never worth an error popup
             log.exception("hover failed")
             return None

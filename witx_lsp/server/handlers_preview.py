@@ -23,7 +23,6 @@ from witx_lsp.features.preview import (
     PREVIEW_HOST_SIGNATURES,
     preview_rust,
     read_config,
-    set_hover_config,
 )
 from witx_lsp.server.app import WitxServer
 from witx_lsp.server.options import Settings
@@ -60,7 +59,7 @@ def _args(ls: WitxServer, args: tuple[Any, ...]) -> tuple[str, str | None, int]:
 
 def register(server: WitxServer) -> None:
     def on_settings(settings: Settings) -> None:
-        error = set_hover_config(settings.preview_config or None)
+        _, error = read_config(settings.preview_config or None)
         if error is not None:
             log.warning("witx.preview.config: %s; hovers use the default configuration", error)
 
