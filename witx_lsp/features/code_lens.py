@@ -1,5 +1,6 @@
 """Code lenses: "size N, align M" over each typename (it opens the layout view)
-and the core wasm signature over each function (witx-language.md §6, §7.2)."""
+and the core wasm signature over each function (WebAssembly/WASI
+tools/witx/src/layout.rs and abi.rs `wasm_signature`, witx 0.9.1)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ enum that tags a `variant`, and snippets for `typename`, `record`, `variant`,
 `module` and `@interface func`.
 
 Names defined after the cursor are not offered: witx has no forward
-references (witx-language.md §3.2: "Definition before use"; reference
-WebAssembly/WASI tools/witx/src/validate.rs), so any of them would be an
+references (definition before use: WebAssembly/WASI tools/witx/src/validate.rs,
+witx 0.9.1), so any of them would be an
 "Unknown name" error where it is inserted. Names come in load order: the
 typenames of files `use`d earlier (and, for a file analysed in an includer's
 context, everything the includer loaded before it) count.

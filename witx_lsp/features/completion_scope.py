@@ -1,6 +1,6 @@
 """Names in scope at a position: the typenames and modules that witx has
-introduced before it, in load order (witx-language.md §3.2: one namespace,
-definition before use; WebAssembly/WASI tools/witx/src/toplevel.rs and
+introduced before it, in load order (one namespace, definition before use:
+WebAssembly/WASI tools/witx/src/toplevel.rs and
 validate.rs at 0.9.1). Used by completion and by the "did you mean" fix."""
 
 from __future__ import annotations

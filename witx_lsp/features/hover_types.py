@@ -256,7 +256,8 @@ def carried_as(tref: TypeRef, spell: bool = True, profile: int = DEFAULT_PROFILE
 
 
 def wiggle_definition(named: NamedType, profile: int = DEFAULT_PROFILE) -> str:
-    """The item wiggle generates for a typename (wiggle.md §5.5), on one line."""
+    """The item wiggle generates for a typename (wasmtime
+    crates/wiggle/generate/src/types/mod.rs), on one line."""
     name = rust_camel(named.name)
     lt = "<'a>" if needs_lifetime(named) else ""
     t = resolve(named)
