@@ -54,6 +54,9 @@ class WitxServer(LanguageServer):
         # Called with the new settings after every change (features that keep their own configuration).
         self.settings_listeners: list[Callable[[Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
+        # Diagnostics by pull (with refresh requests) or by push: one channel per client (channel.py).
+        self.pull_diagnostics = False
+        self._refresh_pending = False
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
@@ -141,6 +144,8 @@ class WitxServer(LanguageServer):
     async def _publish_later(self, uri: str) -> None:
         try:
             await asyncio.sleep(self.settings.debounce_ms / 1000)
+            # A file is never judged before its includers are known (see wait_indexed).
+            await self.wait_indexed()
         except asyncio.CancelledError:
             return
         if self.pending.get(uri) is asyncio.current_task():
@@ -148,7 +153,12 @@ class WitxServer(LanguageServer):
         self.publish(uri)
 
     def publish(self, uri: str) -> None:
+        """Deliver the current diagnostics of an open document on the client's channel:
+        pushed, or (pull clients) a refresh request that makes the client pull them."""
         if not self.is_open(uri):
+            return
+        if self.pull_diagnostics:
+            self.request_diagnostic_refresh()
             return
         version = self.version_of(uri)
         snap = self.snapshot(uri)
@@ -163,6 +173,21 @@ class WitxServer(LanguageServer):
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)
+
+    def request_diagnostic_refresh(self) -> None:
+        """`workspace/diagnostic/refresh`, once for all the publications of one turn of the loop."""
+        if not self.pull_diagnostics or self._refresh_pending:
+            return
+        self._refresh_pending = True
+        asyncio.get_running_loop().create_task(self._send_refresh())
+
+    async def _send_refresh(self) -> None:
+        await asyncio.sleep(0)
+        self._refresh_pending = False
+        try:
+            await self.workspace_diagnostic_refresh_async(None)
+        except Exception:  # a client may refuse it; its next pull is still right
+            log.info("the client refused workspace/diagnostic/refresh", exc_info=True)
 
     def _run_idle_tasks(self) -> None:
         tasks, self.idle_tasks, self.idle_handle = self.idle_tasks, [], None
@@ -211,7 +236,9 @@ class WitxServer(LanguageServer):
         return self._indexed
 
     async def wait_indexed(self, timeout: float = 30) -> None:
-        """Workspace-wide answers wait for the initial index (bounded, in case it never ran)."""
+        """Diagnostics and workspace-wide answers wait for the initial index (bounded, in
+        case it never ran): before it, a file's includers are unknown, and a file judged
+        on its own reports every name its includer defines as unknown."""
         try:
             await asyncio.wait_for(self.indexing_done().wait(), timeout)
         except asyncio.TimeoutError:
