@@ -23,7 +23,7 @@ from witx_lsp.features.preview import read_config
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis
-from witx_lsp.server import convert
+from witx_lsp.server import convert, log_noise
 from witx_lsp.server.options import Settings, parse_settings
 
 log = logging.getLogger("witx_lsp.server")
@@ -64,6 +64,9 @@ class WitxServer(LanguageServer):
     # --- errors go to the log, not to message boxes ------------------------------------------
 
     def report_server_error(self, error: Exception, source: Any) -> None:
+        if log_noise.is_user_error(error):  # answered as an error response: the user's, not ours
+            log.debug("answered with an error (%s): %s", getattr(source, "__name__", source), error)
+            return
         log.exception("internal error (%s): %s", getattr(source, "__name__", source), error, exc_info=error)
 
     # --- documents and snapshots -------------------------------------------------------------
@@ -302,3 +305,4 @@ def configure_logging(level: str = "WARNING") -> None:
     root.setLevel(level)
     for name in ("pygls", "pygls.protocol", "pygls.server", "pygls.feature_manager"):
         logging.getLogger(name).setLevel("WARNING")
+    log_noise.install()
