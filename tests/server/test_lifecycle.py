@@ -128,3 +128,24 @@ async def test_creating_a_missing_used_file_clears_the_error(client: LanguageCli
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=(tmp_path / "later.witx").as_uri(), type=types.FileChangeType.Created)]))
     await until(client, uri, lambda ds: len(ds) == 0)
+
+
+async def test_file_changed_on_disk_is_seen_without_file_watching(client: LanguageClient, tmp_path: Path) -> None:
+    # Neovim on Linux registers no file watchers: no didChangeWatchedFiles ever comes. The change
+    # is seen when the analysis is next used (here: a hover, then the publication it causes).
+    api = (tmp_path / "api.witx").as_uri()
+    await open_and_wait(client, api, '(use "types.witx")\n(typename $len $size)\n')
+    await until(client, api, lambda ds: len(ds) == 0)
+    (tmp_path / "types.witx").write_text("(typename $other u32)\n")
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=api), position=types.Position(line=1, character=17)))
+    assert hover is None or "u32" not in str(hover.contents)  # `$size` is no longer defined
+    await until(client, api, lambda ds: [d.message for d in ds] == ["Unknown name `size`"])
+    # A used file that did not exist, created on disk: the error goes.
+    uri = (tmp_path / "needs.witx").as_uri()
+    await open_and_wait(client, uri, '(use "later.witx")\n(typename $x $later)\n')
+    await until(client, uri, lambda ds: any(d.code == "E0401" for d in ds))
+    (tmp_path / "later.witx").write_text("(typename $later u8)\n")
+    await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=1, character=13)))
+    await until(client, uri, lambda ds: len(ds) == 0)

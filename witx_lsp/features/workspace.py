@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
+from witx_lsp.features.disk_stamps import DiskStamps
 from witx_lsp.model.analysis import Analysis, SourceFile, analyze
 from witx_lsp.model.load import ParseCache
 from witx_lsp.syntax.scanner import decode_string
@@ -41,6 +42,7 @@ class AnalysisHost:
         self._analyses: dict[str, Analysis] = {}  # root -> analysis
         self._users: dict[str, set[str]] | None = None  # file -> files that use it (derived from `uses`)
         self.cache = ParseCache()
+        self.stamps = DiskStamps()  # of the files analyses read from disk (disk_stamps.py)
 
     # --- inputs ------------------------------------------------------------------------------
 
@@ -147,7 +149,29 @@ class AnalysisHost:
         if a is None:
             a = analyze([root], self.provider, self.cache)
             self._analyses[root] = a
+            self.stamps.record(self._read_from_disk(a))
         return a
+
+    def _read_from_disk(self, a: Analysis) -> list[str]:
+        """The files an analysis read from disk, and those it tried to `use` that are missing."""
+        tried = {p for f in a.files.values() for p in f.uses} | set(a.files)
+        return sorted(p for p in tried if p not in self.provider.overlay)
+
+    def refresh_from_disk(self, path: str) -> set[str]:
+        """Re-read the files that changed on disk since the cached analyses serving `path`
+        read them (clients without file watching); the files whose diagnostics may change."""
+        c = self.canonical(path)
+        paths: set[str] = set()
+        for root in self.roots_of(c) + [c]:
+            a = self._analyses.get(root)
+            if a is not None:
+                paths.update(a.files)
+                paths.update(p for f in a.files.values() for p in f.uses)
+        affected: set[str] = set()
+        for changed in self.stamps.changed(sorted(paths)):
+            if changed not in self.provider.overlay:
+                affected |= self.file_changed_on_disk(changed)
+        return affected
 
     # --- navigation across roots -------------------------------------------------------------
 

@@ -5,6 +5,7 @@ each a thin adapter over one feature of witx_lsp.features."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import os
@@ -104,8 +105,18 @@ class WitxServer(LanguageServer):
                 self.host.add_files([path])
         except (OSError, ValueError):
             return None
+        self.reread_changed_files(path)
         snap = Snapshot(path, self.host.analysis_for(path))
         return snap if snap.file is not None else None
+
+    def reread_changed_files(self, path: str) -> None:
+        """Files changed on disk since an analysis read them are seen when it is next used,
+        with or without file watching; the open documents they affect get new diagnostics."""
+        affected = self.host.refresh_from_disk(path)
+        if affected:
+            log.info("changed on disk: %s", ", ".join(sorted(affected)))
+            with contextlib.suppress(RuntimeError):  # no running loop: nothing to schedule
+                self.schedule_diagnostics(self.open_uris(affected))
 
     def require_snapshot(self, uri: str) -> Snapshot:
         """`snapshot` for commands that cannot answer without the document: an unknown one
