@@ -25,7 +25,8 @@ from tests.server.conftest import SERVER_COMMAND
 CONFIG_DELAY_S = 0.6
 BASE = "(typename $size u32)\n"
 MAIN = '(use "base.witx")\n(use "inc.witx")\n(typename $count $len)\n'
-INC = "(typename $len $size)\n(typename $span (record (field $at $size) (field $len $len)))\n"  # only valid after base.witx
+# Only valid after base.witx:
+INC = "(typename $len $size)\n(typename $span (record (field $at $size) (field $len $len)))\n"
 
 
 def _workspace(root: Path) -> None:

@@ -83,7 +83,7 @@ def filter_and_rank(items: Sequence[CompletionItem], typed: Sequence[str]) -> tu
     replace range (`typed[i]` for `items[i]`), best first, with `sort_text` set to
     that rank; and whether the list was cut (isIncomplete)."""
     scored: list[tuple[int, str, int, CompletionItem]] = []
-    for index, (item, prefix) in enumerate(zip(items, typed)):
+    for index, (item, prefix) in enumerate(zip(items, typed, strict=True)):
         score = fuzzy_score(prefix, item.filter_text or item.label)
         if score is not None:
             scored.append((-score, item.sort_text or item.label, index, item))

@@ -162,7 +162,7 @@ class AnalysisHost:
         read them (clients without file watching); the files whose diagnostics may change."""
         c = self.canonical(path)
         paths: set[str] = set()
-        for root in self.roots_of(c) + [c]:
+        for root in [*self.roots_of(c), c]:
             a = self._analyses.get(root)
             if a is not None:
                 paths.update(a.files)
