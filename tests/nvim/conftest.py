@@ -77,14 +77,16 @@ def server_command() -> list[str]:
 
 
 def readme_config(command: list[str]) -> str:
-    """The README's Neovim 0.11 block, with `cmd` pointing at this environment's server."""
+    """The README's Neovim 0.11 configuration (every ```lua block of its Neovim section but the
+    Neovim 0.10 alternative), with `cmd` pointing at this environment's server."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Neovim"):]
-    block = re.search(r"```lua\n(.*?)```", section, re.S)
-    assert block is not None, "README: no ```lua block under ### Neovim"
-    lua = block[1]
+    start = readme.index("### Neovim")
+    section = readme[start:readme.index("\n### ", start + 1)]
+    blocks = [b for b in re.findall(r"```lua\n(.*?)```", section, re.S) if "vim.lsp.start(" not in b]
+    assert len(blocks) >= 2, "README: expected the configuration and the LspAttach block under ### Neovim"
+    lua = "\n".join(blocks)
     wanted = 'cmd = { "witx-lsp" }'
-    assert wanted in lua, f"README's Neovim block no longer says {wanted}"
+    assert lua.count(wanted) == 1, f"README's Neovim block no longer says {wanted}"
     return lua.replace(wanted, "cmd = " + "{ " + ", ".join(json.dumps(c) for c in command) + " }")
 
 

@@ -217,9 +217,17 @@ def test_code_lenses_do_something_visible_and_the_log_stays_clean(nvim: Nvim) ->
     found = nvim.run("""
       local bufnr, client = t.open(WORKSPACE .. "/preview1/wasi_snapshot_preview1.witx")
       t.settled_diagnostics(bufnr)
-      -- The README's recipe: vim.lsp.codelens.refresh(), then run the lens on the cursor's line.
-      vim.lsp.codelens.refresh({ bufnr = bufnr })
+      -- The README's LspAttach block: inlay hints, folding by the server's ranges, code lenses.
       t.wait(10000, function() return #vim.lsp.codelens.get(bufnr) > 0 end, "code lenses")
+      t.wait(10000, function()
+        return #vim.lsp.inlay_hint.get({ bufnr = bufnr }) > 0
+      end, "inlay hints")
+      local args_get = nil
+      for i, line in ipairs(t.lines(bufnr)) do
+        if line:find('"args_get"', 1, true) then args_get = i break end
+      end
+      t.wait(10000, function() return vim.fn.foldlevel(args_get + 1) > 0 end, "folds from vim.lsp.foldexpr()")
+      t.findings.foldexpr = vim.wo.foldexpr
       local opened = {}
       for _, title in ipairs({ "Preview host signature", "(func $args_get" }) do
         local lens
@@ -237,7 +245,7 @@ def test_code_lenses_do_something_visible_and_the_log_stays_clean(nvim: Nvim) ->
           end
           on_choice(nil, nil)
         end
-        vim.lsp.codelens.run()
+        vim.cmd("normal grl")  -- the README's key for vim.lsp.codelens.run()
         t.wait(10000, function() return vim.api.nvim_get_current_buf() ~= bufnr end, "the lens' view to open")
         table.insert(opened, { name = vim.api.nvim_buf_get_name(0), first = t.lines(0)[1] })
       end
@@ -263,6 +271,7 @@ def test_code_lenses_do_something_visible_and_the_log_stays_clean(nvim: Nvim) ->
     assert abi["name"].startswith(str(views)) and abi["name"].endswith(".abi.txt")
     assert abi["first"].startswith("(func $args_get (param i32 i32) (result i32))")
     assert "not a valid" in (found["rename_error"] or "")
+    assert found["foldexpr"] == "v:lua.vim.lsp.foldexpr()"
     log = nvim.server_log()
     stderr = [line for line in log.splitlines() if "stderr" in line]
     assert not stderr, "\n".join(stderr)

@@ -192,3 +192,41 @@ async def test_workspace_pull_diagnostics_cover_files_not_open(vscode: LanguageC
     again = await vscode.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[
         types.PreviousResultId(uri=broken.uri, value=broken.result_id or "")]))
     assert isinstance({r.uri: r for r in again.items}[broken.uri], types.WorkspaceUnchangedDocumentDiagnosticReport)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def no_root(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    # Neovim with no root marker found: no workspace folder, no root URI.
+    _workspace(tmp_path)
+    await _start_without_root(lsp_client)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _start_without_root(client: LanguageClient) -> None:
+    for method in (types.WORKSPACE_CONFIGURATION, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS):
+        client.protocol.fm.features.pop(method, None)
+    client.pushed = []  # type: ignore[attr-defined]
+
+    @client.feature(types.WORKSPACE_CONFIGURATION)
+    def configuration(params: types.ConfigurationParams) -> list[Any]:
+        return [{"diagnostics": {"debounceMs": 5}} for _ in params.items]
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def published(params: types.PublishDiagnosticsParams) -> None:
+        client.pushed.append((params.uri, [d.message for d in params.diagnostics]))  # type: ignore[attr-defined]
+
+    await client.initialize_session(types.InitializeParams(
+        capabilities=pytest_lsp.client_capabilities("neovim"), root_uri=None, workspace_folders=None))
+
+
+async def test_without_a_workspace_the_includer_beside_the_file_is_found(no_root: LanguageClient,
+                                                                         tmp_path: Path) -> None:
+    uri = _open(no_root, tmp_path / "inc.witx")
+    for _ in range(300):
+        if any(u == uri for u, _ in no_root.pushed):  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.3)
+    pushed = [m for u, m in no_root.pushed if u == uri]  # type: ignore[attr-defined]
+    assert pushed and all(m == [] for m in pushed), pushed

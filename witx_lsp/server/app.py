@@ -38,6 +38,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "witx_lsp.server.handlers_values",
 )
 MAX_INDEXED_FILES = 5000
+MAX_NEIGHBOURS = 200  # .witx files read beside an opened file (index_neighbours)
 IDLE_DELAY_S = 0.5
 _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
@@ -57,6 +58,7 @@ class WitxServer(LanguageServer):
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
         # Diagnostics by pull (with refresh requests) or by push: one channel per client (channel.py).
         self.pull_diagnostics = False
+        self._scanned_dirs: set[str] = set()
         self._refresh_pending = False
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
@@ -243,6 +245,22 @@ class WitxServer(LanguageServer):
                         if len(found) >= MAX_INDEXED_FILES:
                             return found
         return found
+
+    def index_neighbours(self, path: str) -> None:
+        """Add the `.witx` files beside an opened file (once per directory): its includers
+        are usually there, also when the client names no workspace folder (a file opened
+        outside any project), so it is never judged on its own when one of them uses it."""
+        directory = os.path.dirname(path)
+        if directory in self._scanned_dirs:
+            return
+        self._scanned_dirs.add(directory)
+        try:
+            names = sorted(n for n in os.listdir(directory) if n.endswith(".witx"))[:MAX_NEIGHBOURS]
+        except OSError:
+            return
+        fresh = [p for p in (os.path.join(directory, n) for n in names)
+                 if self.host.canonical(p) not in self.host.known and os.path.isfile(p)]
+        self.host.add_files(fresh)
 
     def indexing_done(self) -> asyncio.Event:
         if self._indexed is None:

@@ -72,6 +72,7 @@ def register(server: WitxServer) -> None:
     def did_open(ls: WitxServer, params: types.DidOpenTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
         ls.uri_of[path] = params.text_document.uri
+        ls.index_neighbours(path)
         ls.schedule_diagnostics(ls.open_uris(ls.host.set_text(path, params.text_document.text)))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
