@@ -44,7 +44,8 @@ def fuzzy_score(pattern: str, word: str) -> int | None:
     if not pattern:
         return 0
     p, w = pattern.lower(), word.lower()
-    if len(p) > len(w):
+    rest = iter(w)
+    if not all(ch in rest for ch in p):  # not even in order: most items end here, cheaply
         return None
     best: int | None = None
     for start in range(len(w) - len(p) + 1):
