@@ -51,6 +51,14 @@ async def _start(client: LanguageClient, root: Path, caps: types.ClientCapabilit
     def register(params: types.RegistrationParams) -> None:
         return None
 
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def lens_refresh(params: None) -> None:
+        return None
+
+    @client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def hint_refresh(params: None) -> None:
+        return None
+
     @client.feature(types.WORKSPACE_DIAGNOSTIC_REFRESH)
     def refresh(params: None) -> None:
         client.refreshes += 1  # type: ignore[attr-defined]
@@ -230,3 +238,18 @@ async def test_without_a_workspace_the_includer_beside_the_file_is_found(no_root
     await asyncio.sleep(0.3)
     pushed = [m for u, m in no_root.pushed if u == uri]  # type: ignore[attr-defined]
     assert pushed and all(m == [] for m in pushed), pushed
+
+
+async def test_new_settings_ask_a_pull_client_to_pull_again(vscode: LanguageClient, tmp_path: Path) -> None:
+    for _ in range(300):  # the refresh at the end of the index
+        if vscode.refreshes >= 1:  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.02)
+    before = vscode.refreshes  # type: ignore[attr-defined]
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"witx": {"diagnostics": {"severity": {"W0501": "off"}}}}))
+    for _ in range(300):
+        if vscode.refreshes > before:  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.02)
+    assert vscode.refreshes > before  # type: ignore[attr-defined]

@@ -58,6 +58,7 @@ def register(server: WitxServer) -> None:
                 log.warning("workspace/configuration failed", exc_info=True)
         ls.apply_settings(settings)
         ls.schedule_diagnostics(list(ls.workspace.text_documents))
+        ls.request_diagnostic_refresh()  # pull clients: every file's severities may have changed
         # Hints and lenses depend on settings: ask the client to re-request them.
         refreshes = ((("workspace", "inlay_hint", "refresh_support"), ls.workspace_inlay_hint_refresh_async),
                      (("workspace", "code_lens", "refresh_support"), ls.workspace_code_lens_refresh_async))
