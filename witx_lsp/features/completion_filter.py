@@ -24,7 +24,6 @@ at MAX_ITEMS.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from witx_lsp.features.completion import CompletionItem
 
@@ -81,14 +80,18 @@ def _score_from(pattern: str, p: str, word: str, w: str, start: int) -> int | No
 
 def filter_and_rank(items: Sequence[CompletionItem], typed: Sequence[str]) -> tuple[list[CompletionItem], bool]:
     """The items whose filter text matches what is typed before the cursor in their
-    replace range (`typed[i]` for `items[i]`), best first, with `sort_text` set to
-    that rank; and whether the list was cut (isIncomplete)."""
+    replace range (`typed[i]` for `items[i]`), best first; and whether the list was cut
+    (isIncomplete). The server sends each item's rank as its sortText (`rank_texts`)."""
     scored: list[tuple[int, str, int, CompletionItem]] = []
     for index, (item, prefix) in enumerate(zip(items, typed, strict=True)):
         score = fuzzy_score(prefix, item.filter_text or item.label)
         if score is not None:
             scored.append((-score, item.sort_text or item.label, index, item))
     scored.sort(key=lambda s: s[:3])
-    width = len(str(max(1, len(scored))))
-    ranked = [replace(item, sort_text=str(rank).zfill(width)) for rank, (_, _, _, item) in enumerate(scored)]
-    return ranked[:MAX_ITEMS], len(ranked) > MAX_ITEMS
+    return [s[3] for s in scored[:MAX_ITEMS]], len(scored) > MAX_ITEMS
+
+
+def rank_texts(count: int) -> list[str]:
+    """sortText values that keep `count` items in the given order (clients sort by them)."""
+    width = len(str(max(1, count)))
+    return [str(rank).zfill(width) for rank in range(count)]

@@ -160,11 +160,10 @@ class AnalysisHost:
     def refresh_from_disk(self, path: str) -> set[str]:
         """Re-read the files that changed on disk since the cached analyses serving `path`
         read them (clients without file watching); the files whose diagnostics may change."""
-        c = self.canonical(path)
+        c = path if path in self.known else self.canonical(path)  # (the server passes canonical paths)
         paths: set[str] = set()
-        for root in [*self.roots_of(c), c]:
-            a = self._analyses.get(root)
-            if a is not None:
+        for root, a in self._analyses.items():
+            if root == c or c in a.files:
                 paths.update(a.files)
                 paths.update(p for f in a.files.values() for p in f.uses)
         affected: set[str] = set()

@@ -18,7 +18,7 @@ from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
 from witx_lsp.features import code_actions as actions_feature
 from witx_lsp.features.completion import CompletionItem, complete
-from witx_lsp.features.completion_filter import filter_and_rank
+from witx_lsp.features.completion_filter import filter_and_rank, rank_texts
 from witx_lsp.features.format_options import FormatOptions
 from witx_lsp.features.formatting import format_document, format_range
 from witx_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, delta, semantic_tokens
@@ -105,8 +105,9 @@ def register(server: WitxServer) -> None:
         shared = len(spans) == 1 and "editRange" in (defaults or ())
         ranges = {span: convert.span_range(snap.lines, span, ls.encoding) for span in spans}
         items = []
-        for index, item in enumerate(found):
+        for index, (item, rank) in enumerate(zip(found, rank_texts(len(found)), strict=True)):
             lsp = _completion_item(item, snippets, None if shared else ranges[item.replace], with_docs=not lazy)
+            lsp.sort_text = rank  # the server's ranking (completion_filter)
             if lazy and item.documentation:
                 lsp.data = index  # resolved from `last_completion`: the items are small on the wire
             items.append(lsp)
