@@ -221,17 +221,19 @@ async def test_code_lens_and_its_command(client: LanguageClient) -> None:
     api = await asyncio.wait_for(client.text_document_code_lens_async(types.CodeLensParams(
         text_document=types.TextDocumentIdentifier(uri=uri(client, "api.witx")))), 10)
     assert api is not None and [lens.command.title for lens in api if lens.command] == [
-        "(func $read (param i32 i32 i32) (result i32))", "Preview host signature"]
-    for n, lens in enumerate(api, start=2):  # the core signature and the Rust preview lenses too
+        "Show as WIT", "(func $read (param i32 i32 i32) (result i32))", "Preview host signature"]
+    # The WIT, core signature and Rust preview lenses too: each view in its own file.
+    expected = {"witx.showWit": "read: func(", "witx.previewHostSignatures": "fn read(",
+                "witx.showAbi": "(func $read (param i32 i32 i32) (result i32))\n  ;; call_wasm:"}
+    for n, lens in enumerate(api, start=2):
         assert lens.command is not None and lens.command.arguments is not None
         await command(client, lens.command.command, *lens.command.arguments)
         text = Path(from_uri((await _shown(client, n))[-1].uri)).read_text()
-        assert ("(func $read (param i32 i32 i32) (result i32))\n  ;; call_wasm:" in text if n == 2
-                else "fn read(" in text)
+        assert expected[lens.command.command] in text, text
     # Without "open" (the VS Code views ask for the data only): nothing is shown.
     await command(client, "witx.showAbi", uri(client, "api.witx"))
     await asyncio.sleep(0.2)
-    assert len(client.shown_documents) == 3
+    assert len(client.shown_documents) == 4
 
 
 async def test_show_layout_argument_forms(client: LanguageClient) -> None:

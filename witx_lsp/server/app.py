@@ -36,6 +36,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "witx_lsp.server.handlers_info",
     "witx_lsp.server.handlers_preview",
     "witx_lsp.server.handlers_values",
+    "witx_lsp.server.handlers_wit",
 )
 MAX_INDEXED_FILES = 5000
 MAX_NEIGHBOURS = 200  # .witx files read beside an opened file (index_neighbours)
@@ -62,6 +63,8 @@ class WitxServer(LanguageServer):
         self._refresh_pending = False
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
+        # Called after each publication with the document's URI and snapshot (views that follow it).
+        self.publish_listeners: list[Callable[[str, Snapshot], None]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
 
     # --- errors go to the log, not to message boxes ------------------------------------------
@@ -186,6 +189,8 @@ class WitxServer(LanguageServer):
         self.published[uri] = version
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+        for listener in self.publish_listeners:
+            listener(uri, snap)
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)

@@ -20,6 +20,8 @@ from witx_lsp.features.hover import hover
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
 from witx_lsp.features.preview import preview_lenses
 from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.features.wit_view import LENS_TITLE as WIT_LENS_TITLE
+from witx_lsp.features.wit_view import SHOW_WIT, wit_lenses
 from witx_lsp.printers import DocsError
 from witx_lsp.server import convert, views
 from witx_lsp.server.app import WitxServer
@@ -109,6 +111,10 @@ def register(server: WitxServer) -> None:
             for p in preview_lenses(snap):
                 out.append(types.CodeLens(range=convert.span_range(lines, p.span, enc), command=types.Command(
                     title=p.title, command=p.command, arguments=[shown])))
+        if s.lens_wit:
+            out += [types.CodeLens(range=convert.span_range(lines, span, enc), command=types.Command(
+                title=WIT_LENS_TITLE, command=SHOW_WIT, arguments=[shown]))
+                for span in wit_lenses(snap)]
         out.sort(key=lambda lens: (lens.range.start.line, lens.range.start.character))
         return out
 
