@@ -102,6 +102,21 @@ async def command(client: LanguageClient, name: str, *args: Any) -> Any:
         types.ExecuteCommandParams(command=name, arguments=list(args))), 10)
 
 
+def from_uri(file_uri: str) -> str:
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(file_uri).path)
+
+
+async def _shown(client: LanguageClient, count: int) -> list[types.ShowDocumentParams]:
+    for _ in range(250):
+        if len(client.shown_documents) >= count:
+            break
+        await asyncio.sleep(0.02)
+    assert len(client.shown_documents) == count
+    return list(client.shown_documents)
+
+
 async def test_capabilities_are_advertised(client: LanguageClient) -> None:
     caps = client.init_result.capabilities  # type: ignore[attr-defined]
     assert caps.hover_provider and caps.inlay_hint_provider and caps.code_lens_provider
@@ -198,13 +213,28 @@ async def test_code_lens_and_its_command(client: LanguageClient) -> None:
     cmd = lenses[2].command
     assert cmd is not None and cmd.command == "witx.showLayout"
     assert cmd.arguments is not None
-    assert list(cmd.arguments) == [uri(client, "types.witx"), "iovec"]
+    assert list(cmd.arguments) == [{"uri": uri(client, "types.witx"), "open": True}, "iovec"]
     view = await command(client, cmd.command, *cmd.arguments)
     assert view["json"]["types"]["iovec"]["size"] == 8 and view["svg"].startswith("<svg")
+    # Any client sees the lens do something: the layout is written to a file the client is asked to show.
+    shown = await _shown(client, 1)
+    assert Path(from_uri(shown[-1].uri)).read_text() == view["text"]
     api = await asyncio.wait_for(client.text_document_code_lens_async(types.CodeLensParams(
         text_document=types.TextDocumentIdentifier(uri=uri(client, "api.witx")))), 10)
     assert api is not None and [lens.command.title for lens in api if lens.command] == [
         "Show as WIT", "(func $read (param i32 i32 i32) (result i32))", "Preview host signature"]
+    # The WIT, core signature and Rust preview lenses too: each view in its own file.
+    expected = {"witx.showWit": "read: func(", "witx.previewHostSignatures": "fn read(",
+                "witx.showAbi": "(func $read (param i32 i32 i32) (result i32))\n  ;; call_wasm:"}
+    for n, lens in enumerate(api, start=2):
+        assert lens.command is not None and lens.command.arguments is not None
+        await command(client, lens.command.command, *lens.command.arguments)
+        text = Path(from_uri((await _shown(client, n))[-1].uri)).read_text()
+        assert expected[lens.command.command] in text, text
+    # Without "open" (the VS Code views ask for the data only): nothing is shown.
+    await command(client, "witx.showAbi", uri(client, "api.witx"))
+    await asyncio.sleep(0.2)
+    assert len(client.shown_documents) == 4
 
 
 async def test_show_layout_argument_forms(client: LanguageClient) -> None:

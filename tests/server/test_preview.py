@@ -92,7 +92,8 @@ async def test_code_lens_over_each_function(client: LanguageClient, tmp_path: Pa
     preview = [lens for lens in lenses if lens.command and lens.command.command == "witx.previewHostSignatures"]
     assert [lens.command.title for lens in preview if lens.command] == ["Preview host signature"] * 2
     assert [lens.range.start.line for lens in preview] == [6, 10]
-    assert [list(lens.command.arguments or []) for lens in preview if lens.command] == [[uri]] * 2
+    shown = {"uri": uri, "open": True}  # the lens asks for the Rust to be shown (server/views.py)
+    assert [list(lens.command.arguments or []) for lens in preview if lens.command] == [[shown]] * 2
     # The other lenses (layout, core signature) are still there.
     assert len(lenses) > len(preview)
 

@@ -98,6 +98,23 @@ def _before(item: Node, following: Node | None, offset: int) -> bool:
     return item.end <= offset
 
 
+def typename_kind(named: NamedType) -> str:
+    """What kind of type a typename names: alias, record, tuple, flags, enum, variant
+    (variant, union, expected), handle, list, string or pointer."""
+    if isinstance(named.tref, (NamedType, Builtin)):
+        return "alias"
+    t = resolve(named)
+    if isinstance(t, RecordType):
+        return {RecordKind.BITFLAGS: "flags", RecordKind.TUPLE: "tuple"}.get(t.kind, "record")
+    if isinstance(t, VariantType):
+        return "enum" if t.form == "enum" or (t.is_enum() and t.form not in ("bool", "expected")) else "variant"
+    if isinstance(t, HandleType):
+        return "handle"
+    if isinstance(t, ListType):
+        return "string" if t == STRING else "list"
+    return "pointer"
+
+
 def describe(named: NamedType) -> str:
     """A one-line description of a typename's type."""
     t = resolve(named)
