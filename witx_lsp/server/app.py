@@ -25,6 +25,7 @@ from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.server import convert
 from witx_lsp.server.options import Settings, parse_settings
+from witx_lsp.server.protocol import WitxProtocol
 
 log = logging.getLogger("witx_lsp.server")
 
@@ -43,7 +44,7 @@ _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
 class WitxServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("witx-lsp", __version__)
+        super().__init__("witx-lsp", __version__, protocol_cls=WitxProtocol)
         self.host = AnalysisHost()
         self.settings = Settings()
         self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
@@ -57,6 +58,11 @@ class WitxServer(LanguageServer):
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
+
+    @property
+    def witx_protocol(self) -> WitxProtocol:
+        assert isinstance(self.protocol, WitxProtocol)
+        return self.protocol
 
     # --- errors go to the log, not to message boxes ------------------------------------------
 

@@ -67,35 +67,7 @@ def _at(ls: WitxServer, params: Any) -> tuple[Snapshot, int] | None:
     return snap, convert.offset(snap.lines, params.position, ls.encoding)
 
 
-class _Answered:
-    """What a request that was already answered structures to: pygls' handle_message
-    ignores a message whose `jsonrpc` is not "2.0"."""
-
-    jsonrpc = "answered"
-
-
-def answer_malformed_requests(server: WitxServer) -> None:
-    """pygls structures each message inside its read loop; a request whose params do
-    not fit its method's type raises there, is logged, and is never answered, so the
-    client waits forever. Answer it with the JSON-RPC error instead (InvalidParams)."""
-    protocol = server.protocol
-    structure = protocol.structure_message
-
-    def structure_or_answer(data: dict[str, Any]) -> Any:
-        try:
-            return structure(data)
-        except JsonRpcException as error:
-            if "jsonrpc" in data and "method" in data and isinstance(data.get("id"), (int, str)):
-                protocol._send_response(data["id"], None, error.to_response_error())
-                return _Answered()
-            raise
-
-    protocol.structure_message = structure_or_answer  # type: ignore[method-assign]
-
-
 def register(server: WitxServer) -> None:
-    answer_malformed_requests(server)
-
     def locations(ls: WitxServer, params: Any, find: Any) -> list[types.Location] | None:
         at = _at(ls, params)
         if at is None:
