@@ -8,6 +8,7 @@ import asyncio
 import importlib
 import logging
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -45,13 +46,15 @@ _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 class WitxServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("witx-lsp", __version__, protocol_cls=WitxProtocol)
-        self.host = AnalysisHost()
+        self._host = AnalysisHost()
+        self._edited: dict[str, None] = {}  # URIs whose editor text the host does not have yet
+        self._flushing = False
         self.settings = Settings()
         self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, int | None] = {}  # uri -> version last published
         # Diagnostics of recent analyses (one analysis serves every file it reads).
-        self._collected: dict[int, tuple[Analysis, list[Diagnostic]]] = {}
+        self._collected: dict[int, tuple[weakref.ref[Analysis], list[Diagnostic]]] = {}
         # Called with the new settings after every change (features that keep their own configuration).
         self.settings_listeners: list[Callable[[Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
@@ -72,6 +75,33 @@ class WitxServer(LanguageServer):
     # --- documents and snapshots -------------------------------------------------------------
 
     @property
+    def host(self) -> AnalysisHost:
+        """The analysis host, with the latest text of every edited document."""
+        self.flush_edits()
+        return self._host
+
+    def document_edited(self, uri: str) -> None:
+        """didChange: the text is taken (and parsed) when something needs it, so a burst
+        of edits is analysed once, at its latest text."""
+        self._edited[uri] = None
+        self.schedule_diagnostics([uri])
+
+    def flush_edits(self) -> None:
+        if self._flushing or not self._edited:
+            return
+        self._flushing = True
+        try:
+            while self._edited:
+                uri, _ = self._edited.popitem()
+                doc = self.workspace.text_documents.get(uri)
+                if doc is None:
+                    continue
+                affected = self._host.set_text(self.path_of(uri), doc.source)
+                self.schedule_diagnostics([u for u in self.open_uris(affected) if u != uri])
+        finally:
+            self._flushing = False
+
+    @property
     def encoding(self) -> PositionEncoding:
         try:
             return convert.encoding_of(self.workspace.position_encoding)
@@ -79,7 +109,7 @@ class WitxServer(LanguageServer):
             return PositionEncoding.UTF16
 
     def path_of(self, uri: str) -> str:
-        path = self.host.canonical(convert.uri_to_path(uri))
+        path = self._host.canonical(convert.uri_to_path(uri))
         self.uri_of.setdefault(path, uri)
         return path
 
@@ -129,12 +159,14 @@ class WitxServer(LanguageServer):
 
     def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
         hit = self._collected.get(id(analysis))
-        if hit is not None and hit[0] is analysis:
+        if hit is not None and hit[0]() is analysis:
             return hit[1]
         diags = collect(analysis, self.settings.severity, read_config(self.settings.preview_config or None)[0])
         if len(self._collected) >= 16:
             self._collected.clear()
-        self._collected[id(analysis)] = (analysis, diags)
+        # Held weakly: the diagnostics go when the host drops their analysis (an edit, a close).
+        self._collected[id(analysis)] = (weakref.ref(analysis), diags)
+        weakref.finalize(analysis, self._collected.pop, id(analysis), None)
         return diags
 
     def schedule_diagnostics(self, uris: list[str]) -> None:

@@ -70,12 +70,7 @@ def register(server: WitxServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: WitxServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        doc = ls.workspace.text_documents.get(uri)
-        if doc is None:
-            return
-        path = ls.path_of(uri)
-        ls.schedule_diagnostics(ls.open_uris(ls.host.set_text(path, doc.source)))
+        ls.document_edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: WitxServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -23,6 +23,7 @@ Text documents are kept by `witx_lsp.server.documents` (LSP line rules).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections.abc import Callable, Generator
@@ -35,7 +36,6 @@ from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcRequ
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage, MsgId
 
-from witx_lsp.base.text import LineIndex
 from witx_lsp.server import documents
 from witx_lsp.server.framing import BadFrame, FrameReader, Message, Read
 
@@ -67,7 +67,7 @@ class WitxProtocol(LanguageServerProtocol):
         self.initialize_seen = False
         self.exit_code: int | None = None  # set by `exit`: the connection ends
         self.connection_lost = False
-        self.line_indexes: dict[str, LineIndex] = {}  # open document (unquoted URI) -> its current lines
+        self.line_indexes: dict[str, documents.EditableLines] = {}  # open document (unquoted URI) -> its current lines
         # Called with the raw `initialize` params before they are used; a string refuses
         # the client (`serve --tcp` checks its token here).
         self.admit: Callable[[dict[str, Any]], str | None] | None = None
@@ -122,7 +122,13 @@ class WitxProtocol(LanguageServerProtocol):
             return
         if method == types.INITIALIZE:
             self.initialize_seen = True
-        self.handle_message(structured)
+        # What pygls' handle_message does once the kind is known (its isinstance checks
+        # against runtime Protocols cost more than a whole didChange).
+        ctx = contextvars.copy_context()
+        if is_request:
+            ctx.run(self._handle_request, structured.id, method, structured.params)
+        else:
+            ctx.run(self._handle_notification, method, structured.params)
 
     def _lifecycle_refusal(self, method: str, is_request: bool) -> tuple[int, str] | None:
         if method == types.EXIT:
