@@ -19,7 +19,7 @@ from pygls.lsp.server import LanguageServer
 from witx_lsp import __version__
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.text import LineIndex, PositionEncoding
-from witx_lsp.features.diagnostics import collect
+from witx_lsp.features.diagnostics import cap_per_file, collect
 from witx_lsp.features.preview import read_config
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.workspace import AnalysisHost
@@ -129,7 +129,8 @@ class WitxServer(LanguageServer):
         try:
             path = self.path_of(uri)
             if not self.is_open(uri) and path not in self.host.known:
-                if not os.path.isfile(path):
+                # Trust: from disk, only files under the workspace folders (never /etc/shadow).
+                if not os.path.isfile(path) or not self.in_workspace(path):
                     return None
                 self.host.add_files([path])
         except (OSError, ValueError):
@@ -154,8 +155,8 @@ class WitxServer(LanguageServer):
         lines = self.lines_of(snap)
         related = bool(self._client_flag("text_document", "publish_diagnostics", "related_information",
                                          default=True))
-        return [convert.diagnostic(d, lines, self.encoding, related) for d in self.diagnostics_of(snap.analysis)
-                if d.path == snap.path]
+        own = cap_per_file([d for d in self.diagnostics_of(snap.analysis) if d.path == snap.path])
+        return [convert.diagnostic(d, lines, self.encoding, related) for d in own]
 
     def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
         hit = self._collected.get(id(analysis))
@@ -224,7 +225,8 @@ class WitxServer(LanguageServer):
                 return default
         return node
 
-    def workspace_files(self) -> list[str]:
+    def workspace_roots(self) -> list[str]:
+        """The workspace folders (else the root path) that exist."""
         roots = []
         for folder in (self.workspace.folders or {}).values():
             p = convert.uri_to_path(folder.uri)
@@ -232,6 +234,18 @@ class WitxServer(LanguageServer):
                 roots.append(p)
         if not roots and self.workspace.root_path and os.path.isdir(self.workspace.root_path):
             roots.append(self.workspace.root_path)
+        return roots
+
+    def in_workspace(self, path: str) -> bool:
+        """Whether a canonical path is under a workspace folder (after symlinks)."""
+        for root in self.workspace_roots():
+            top = self._host.canonical(root)
+            if path == top or path.startswith(top.rstrip(os.sep) + os.sep):
+                return True
+        return False
+
+    def workspace_files(self) -> list[str]:
+        roots = self.workspace_roots()
         found: list[str] = []
         for root in roots:
             for dirpath, dirnames, filenames in os.walk(root):

@@ -136,5 +136,5 @@ def register(server: WitxServer) -> None:
 def _result_id(items: list[types.Diagnostic]) -> str:
     h = hashlib.sha1()
     for d in items:
-        h.update(f"{d.range}{d.code}{d.severity}{d.message}".encode())
+        h.update(f"{d.range}{d.code}{d.severity}{d.message}".encode("utf-8", "surrogatepass"))  # lone surrogates
     return h.hexdigest()[:16]

@@ -10,6 +10,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
+from witx_lsp.base.text import Position
 from witx_lsp.features import commands
 from witx_lsp.features.code_lens import LensOptions, code_lenses
 from witx_lsp.features.hover import hover
@@ -53,7 +54,8 @@ def _position_offset(ls: WitxServer, snap: Snapshot, value: Any) -> int:
     line, character = (value.get("line"), value.get("character")) if isinstance(value, dict) else (None, None)
     if not (isinstance(line, int) and isinstance(character, int)) or isinstance(line, bool):
         raise JsonRpcInvalidParams("expected a position {\"line\": int, \"character\": int}")
-    return convert.offset(snap.lines, types.Position(line=max(0, line), character=max(0, character)), ls.encoding)
+    # Any integer is a position (clamped to the text): no uinteger check of lsprotocol's Position.
+    return snap.lines.offset(Position(line, character), ls.encoding)
 
 
 def register(server: WitxServer) -> None:
