@@ -37,6 +37,7 @@ class WireClient:
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.notifications: list[dict[str, Any]] = []
         self.answers: dict[Any, dict[str, Any]] = {}
+        self.null_id_answers: list[dict[str, Any]] = []  # errors about messages without a usable id
         self.stderr_lines: list[str] = []
         self.framing_errors: list[str] = []
         self._next_id = 0
@@ -82,6 +83,8 @@ class WireClient:
             self.notifications.append(msg)
         else:
             self.answers[msg.get("id")] = msg
+            if msg.get("id") is None:
+                self.null_id_answers.append(msg)
         return msg
 
     def wait_for(self, msg_id: Any, timeout: float = 30) -> dict[str, Any]:

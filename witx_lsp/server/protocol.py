@@ -205,7 +205,10 @@ class WitxProtocol(LanguageServerProtocol):
     # --- outgoing ----------------------------------------------------------------------------
 
     def send_error(self, msg_id: MsgId | None, code: int, message: str) -> None:
-        self._send_response(msg_id, None, types.ResponseError(code=code, message=message))  # type: ignore[arg-type]
+        if msg_id is None:  # JSON-RPC: `"id": null`, which pygls' serialisation would leave out
+            self._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": short(message)}})
+            return
+        self._send_response(msg_id, None, types.ResponseError(code=code, message=message))
 
     def _send_response(self, msg_id: MsgId, result: Any | None = None,
                        error: types.ResponseError | None = None) -> None:
