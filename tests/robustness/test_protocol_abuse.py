@@ -30,7 +30,7 @@ def advertised() -> tuple[list[str], list[str]]:
 
     server = create_server()
     requests = sorted(m for m in server.protocol.fm.features
-                      if m != types.INITIALIZE and types.METHOD_TO_TYPES.get(m, (None, None))[1] is not None
+                      if (m != types.INITIALIZE and types.METHOD_TO_TYPES.get(m, (None, None))[1] is not None)
                       or m in (types.TEXT_DOCUMENT_DIAGNOSTIC, types.WORKSPACE_DIAGNOSTIC))
     return requests, sorted(server.protocol.fm.commands)
 
