@@ -158,6 +158,18 @@ class WitxServer(LanguageServer):
         own = cap_per_file([d for d in self.diagnostics_of(snap.analysis) if d.path == snap.path])
         return [convert.diagnostic(d, lines, self.encoding, related) for d in own]
 
+    def document_diagnostics(self, uri: str) -> list[types.Diagnostic] | None:
+        """The diagnostics of a document, also of an open one that is not analysed (over
+        the size limit: E0404); None for an unknown document."""
+        snap = self.snapshot(uri)
+        if snap is not None:
+            return self.lsp_diagnostics(snap)
+        if not self.is_open(uri):
+            return None
+        path = self.path_of(uri)
+        own = cap_per_file([d for d in self.diagnostics_of(self.host.analysis_for(path)) if d.path == path])
+        return [convert.diagnostic(d, {}, self.encoding, False) for d in own]
+
     def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
         hit = self._collected.get(id(analysis))
         if hit is not None and hit[0]() is analysis:
@@ -190,10 +202,9 @@ class WitxServer(LanguageServer):
         if not self.is_open(uri):
             return
         version = self.version_of(uri)
-        snap = self.snapshot(uri)
-        if snap is None:
+        items = self.document_diagnostics(uri)
+        if items is None:
             return
-        items = self.lsp_diagnostics(snap)
         if self.version_of(uri) != version:
             return  # an edit arrived meanwhile: its own publication follows
         self.published[uri] = version

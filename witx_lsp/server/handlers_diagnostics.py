@@ -103,8 +103,7 @@ def register(server: WitxServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
         identifier="witx", inter_file_dependencies=True, workspace_diagnostics=True))
     def pull_document(ls: WitxServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-        snap = ls.snapshot(params.text_document.uri)
-        items = ls.lsp_diagnostics(snap) if snap is not None else []
+        items = ls.document_diagnostics(params.text_document.uri) or []
         result_id = _result_id(items)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
