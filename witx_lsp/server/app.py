@@ -247,9 +247,9 @@ class WitxServer(LanguageServer):
             roots.append(self.workspace.root_path)
         return roots
 
-    def in_workspace(self, path: str) -> bool:
+    def in_workspace(self, path: str, roots: list[str] | None = None) -> bool:
         """Whether a canonical path is under a workspace folder (after symlinks)."""
-        for root in self.workspace_roots():
+        for root in roots if roots is not None else self.workspace_roots():
             top = self._host.canonical(root)
             if path == top or path.startswith(top.rstrip(os.sep) + os.sep):
                 return True
@@ -262,7 +262,9 @@ class WitxServer(LanguageServer):
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
                 for name in sorted(filenames):
-                    if name.endswith(".witx"):
+                    # Not a symlink out of the workspace (the trust rule of `snapshot`).
+                    if name.endswith(".witx") and self.in_workspace(
+                            self._host.canonical(os.path.join(dirpath, name)), roots):
                         found.append(os.path.join(dirpath, name))
                         if len(found) >= MAX_INDEXED_FILES:
                             return found
