@@ -84,19 +84,33 @@ def test_burst_of_edits_is_applied_and_analysed_once(server: tuple[WireClient, P
     assert symbols[0]["location"]["range"]["start"] == {"line": 501, "character": 0}
 
 
-def test_a_million_diagnostics_are_capped(server: tuple[WireClient, Path]) -> None:
+def test_diagnostics_are_capped_per_file(server: tuple[WireClient, Path]) -> None:
+    client, root = server
+    uri = (root / "unknown.witx").as_uri()
+    count = MAX_PER_FILE + 1500
+    client.open(uri, "".join(f"(typename $t{i} $nope)\n" for i in range(count)))
+    items = pull(client, uri, timeout=120)
+    assert len(items) == MAX_PER_FILE + 1
+    assert [i["code"] for i in items[:MAX_PER_FILE]] == ["E0301"] * MAX_PER_FILE
+    assert items[-1]["code"] == "E0409" and items[-1]["severity"] == 1
+    assert items[-1]["message"].startswith(f"{count - MAX_PER_FILE} more diagnostics")  # type: ignore[union-attr]
+    # At `$nope` of the first line left out, `(typename $t1000 $nope)`.
+    assert items[-1]["range"]["start"] == {"line": MAX_PER_FILE, "character": 17}  # type: ignore[index]
+    published = client.wait_notification(lambda n: n["method"] == "textDocument/publishDiagnostics"
+                                         and n["params"]["uri"] == uri, timeout=120)
+    assert len(published["params"]["diagnostics"]) == MAX_PER_FILE + 1
+
+
+def test_a_megabyte_of_closing_parentheses(server: tuple[WireClient, Path]) -> None:
     client, root = server
     uri = (root / "parens.witx").as_uri()
     client.open(uri, ")" * 1_048_576)
     items = pull(client, uri, timeout=120)
-    assert len(items) == MAX_PER_FILE + 1
-    assert [i["code"] for i in items[:MAX_PER_FILE]] == ["E0006"] * MAX_PER_FILE
-    assert items[-1]["code"] == "E0409"
-    assert items[-1]["message"].startswith(f"{1_048_576 - MAX_PER_FILE} more diagnostics")  # type: ignore[union-attr]
-    assert items[-1]["range"]["start"] == {"line": 0, "character": MAX_PER_FILE}  # type: ignore[index]
-    published = client.wait_notification(lambda n: n["method"] == "textDocument/publishDiagnostics"
-                                         and n["params"]["uri"] == uri, timeout=120)
-    assert len(published["params"]["diagnostics"]) == MAX_PER_FILE + 1
+    assert [i["code"] for i in items] == ["E0006"] * 101
+    assert items[-1]["message"] == f"{1_048_576 - 100} more unexpected `)`"
+    small = (root / "small.witx").as_uri()
+    client.open(small, "(typename $size u32)\n(typename $len $size)\n")
+    assert "u32" in client.hover(small, 1, 17)["result"]["contents"]["value"]
 
 
 @pytest.mark.parametrize("opening, closing", [("(", ""), ("(record (field $f ", "))")])

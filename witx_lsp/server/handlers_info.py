@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInvalidParams
 
 from witx_lsp.base.text import Position
 from witx_lsp.features import commands
@@ -20,6 +20,7 @@ from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.render import DocsError
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.protocol import RequestFailed
 
 log = logging.getLogger("witx_lsp.server")
 
@@ -136,8 +137,8 @@ def register(server: WitxServer) -> None:
             return None
         try:
             return commands.render_docs_markdown(snap.analysis)
-        except DocsError as e:  # where the reference's renderer panics
-            raise JsonRpcInternalError(f"cannot render docs: {e}") from e
+        except DocsError as e:  # where the reference's renderer panics: a refusal, not a server fault
+            raise RequestFailed(f"cannot render docs: {e}") from e
 
     @server.command(commands.SHOW_SYNTAX_TREE)
     def show_syntax_tree(ls: WitxServer, *args: Any) -> str | None:

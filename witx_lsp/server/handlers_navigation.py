@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
 
 from witx_lsp.base.span import FileSpan
 from witx_lsp.base.text import LineIndex
@@ -16,14 +15,7 @@ from witx_lsp.features import folding, links, navigation, selection, symbols
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
-
-
-class RequestFailed(JsonRpcException):
-    """LSP `RequestFailed` (-32803): a well-formed request the server refuses (a
-    rename to an invalid name); editors show the message."""
-
-    CODE = -32803
-
+from witx_lsp.server.protocol import RequestFailed
 
 _SYMBOL_KIND = {
     symbols.Kind.STRUCT: types.SymbolKind.Struct,

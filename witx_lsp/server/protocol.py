@@ -53,6 +53,13 @@ MAX_ERROR_MESSAGE = 500
 _PASS_THROUGH = frozenset({types.CANCEL_REQUEST})
 
 
+class RequestFailed(JsonRpcException):
+    """LSP `RequestFailed` (-32803): a well-formed request the server refuses (a rename to
+    an invalid name, docs the reference cannot render); editors show the message."""
+
+    CODE = REQUEST_FAILED
+
+
 def short(text: str, limit: int = MAX_ERROR_MESSAGE) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
