@@ -185,9 +185,9 @@ def test_file_example_reports_at_the_use_string(code: str, tmp_path: Path) -> No
         pytest.skip("no FIFOs on this platform")
     root = build_tree(first_example(code)[1], tmp_path)
     analysis = analyze([str(root)], DiskProvider())
-    for d in analysis.diagnostics:
-        if d.code != code:
-            continue
+    found = [d for d in analysis.diagnostics if d.code == code]
+    assert found, f"the example of {code}.md no longer reports {code}"
+    for d in found:
         text = analysis.files[d.path].text
         assert text[d.span.start] == '"' and text[d.span.end - 1] == '"', (code, text[d.span.start:d.span.end])
         assert text[:d.span.start].rstrip().endswith("(use")

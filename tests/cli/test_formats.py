@@ -14,7 +14,7 @@ from tests.cli.util import write
 from witx_lsp.base import codes
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
-from witx_lsp.cli import render
+from witx_lsp.cli import diagnostic_output as output
 from witx_lsp.cli.cmd_check import use_color
 
 # The unknown name comes after a block comment holding a BMP character (ü), a wide
@@ -145,8 +145,8 @@ def test_sarif_absolute_paths_are_file_uris(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_github_escaping_rules() -> None:
-    assert render.github_escape_data("100% done\r\nnext, a: b") == "100%25 done%0D%0Anext, a: b"
-    assert render.github_escape_property("a,b:c%d\ne") == "a%2Cb%3Ac%25d%0Ae"
+    assert output.github_escape_data("100% done\r\nnext, a: b") == "100%25 done%0D%0Anext, a: b"
+    assert output.github_escape_property("a,b:c%d\ne") == "a%2Cb%3Ac%25d%0Ae"
 
 
 def test_github_format(cli: Cli, tmp_path: Path) -> None:
@@ -163,8 +163,8 @@ def test_github_format(cli: Cli, tmp_path: Path) -> None:
 # --- rendering synthetic diagnostics (every severity, multi-line ranges, hostile text) --------
 
 
-def _report(text: str, *diags: Diagnostic) -> render.Report:
-    return render.Report(list(diags), {"/w/f.witx": text}, lambda p: p.removeprefix("/w/"), 1, (), "/w")
+def _report(text: str, *diags: Diagnostic) -> output.Report:
+    return output.Report(list(diags), {"/w/f.witx": text}, lambda p: p.removeprefix("/w/"), 1, (), "/w")
 
 
 def _diag(sev: Severity, start: int, end: int, code: str = "X0001", message: str = "m",
@@ -174,15 +174,15 @@ def _diag(sev: Severity, start: int, end: int, code: str = "X0001", message: str
 
 def test_multi_line_range_is_underlined_to_the_end_of_its_first_line() -> None:
     text = "(typename $a\n  (record (field $x u8)))\n"
-    out = render.render_text(_report(text, _diag(Severity.ERROR, 10, 30)), color=False).splitlines()
+    out = output.render_text(_report(text, _diag(Severity.ERROR, 10, 30)), color=False).splitlines()
     assert out[1:3] == [" 1 | (typename $a", "   |           ^^"]
-    gh = render.render_github(_report(text, _diag(Severity.ERROR, 10, 30))).splitlines()[0]
+    gh = output.render_github(_report(text, _diag(Severity.ERROR, 10, 30))).splitlines()[0]
     assert gh == "::error file=f.witx,line=1,endLine=2,title=X0001::m"  # no columns across lines
 
 
 def test_empty_range_and_range_at_end_of_file() -> None:
     text = "(typename $a u32"
-    out = render.render_text(_report(text, _diag(Severity.ERROR, 16, 16)), color=False).splitlines()
+    out = output.render_text(_report(text, _diag(Severity.ERROR, 16, 16)), color=False).splitlines()
     assert out[0].startswith("f.witx:1:17:")
     assert out[2] == "   | " + " " * 16 + "^"
 
@@ -190,18 +190,18 @@ def test_empty_range_and_range_at_end_of_file() -> None:
 def test_every_severity_in_every_format() -> None:
     text = "abc\n"
     report = _report(text, *(_diag(sev, 0, 1, code=f"X000{int(sev)}") for sev in Severity))
-    assert [d["severity"] for d in json.loads(render.render_json(report))["diagnostics"]] == [
+    assert [d["severity"] for d in json.loads(output.render_json(report))["diagnostics"]] == [
         "error", "warning", "information", "hint"]
-    sarif = json.loads(render.render_sarif(report))
+    sarif = json.loads(output.render_sarif(report))
     assert [x["level"] for x in sarif["runs"][0]["results"]] == ["error", "warning", "note", "note"]
-    gh = [line.split(" ", 1)[0] for line in render.render_github(report).splitlines()[:4]]
+    gh = [line.split(" ", 1)[0] for line in output.render_github(report).splitlines()[:4]]
     assert gh == ["::error", "::warning", "::notice", "::notice"]
-    assert render.summary(report) == "1 error, 1 warning, 1 note, 1 hint in 1 file"
+    assert output.summary(report) == "1 error, 1 warning, 1 note, 1 hint in 1 file"
 
 
 def test_control_and_bidi_characters_never_reach_the_terminal() -> None:
     text = "(typename $a u32) ;; \x1b[2J\u202e evil\n"
-    out = render.render_text(_report(text, _diag(Severity.ERROR, 10, 12, message="bad \x1b]0;title\x07")),
+    out = output.render_text(_report(text, _diag(Severity.ERROR, 10, 12, message="bad \x1b]0;title\x07")),
                              color=False)
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert out.splitlines()[2] == "   |           ^^"
@@ -209,7 +209,7 @@ def test_control_and_bidi_characters_never_reach_the_terminal() -> None:
 
 def test_tabs_keep_the_caret_aligned() -> None:
     text = "\t(typename\t$a u32)\n"
-    out = render.render_text(_report(text, _diag(Severity.ERROR, 11, 13)), color=False).splitlines()
+    out = output.render_text(_report(text, _diag(Severity.ERROR, 11, 13)), color=False).splitlines()
     assert out[1] == " 1 | \t(typename\t$a u32)"
     assert out[2] == "   | \t         \t^^"
 
@@ -217,26 +217,26 @@ def test_tabs_keep_the_caret_aligned() -> None:
 def test_long_lines_are_shown_as_a_window() -> None:
     text = "(typename $a u32)" + " " * 5000 + "$x" + " " * 5000 + "\n"
     start = text.index("$x")
-    out = render.render_text(_report(text, _diag(Severity.ERROR, start, start + 2)), color=False).splitlines()
-    assert len(out[1]) < render.SNIPPET_WIDTH + 20
+    out = output.render_text(_report(text, _diag(Severity.ERROR, start, start + 2)), color=False).splitlines()
+    assert len(out[1]) < output.SNIPPET_WIDTH + 20
     source, carets = out[1][len(" 1 | "):], out[2][len("   | "):]
     assert source.startswith("…") and source.endswith("…")
     assert source[carets.index("^"):].startswith("$x")
 
 
 def test_diagnostic_in_a_file_without_text_has_no_snippet() -> None:
-    report = render.Report([_diag(Severity.ERROR, 0, 0)], {}, lambda p: p, 1)
-    assert render.render_text(report, color=False).splitlines() == ["/w/f.witx:1:1: error[X0001]: m",
+    report = output.Report([_diag(Severity.ERROR, 0, 0)], {}, lambda p: p, 1)
+    assert output.render_text(report, color=False).splitlines() == ["/w/f.witx:1:1: error[X0001]: m",
                                                                     "1 error, 0 warnings in 1 file"]
-    [d] = json.loads(render.render_json(report))["diagnostics"]
+    [d] = json.loads(output.render_json(report))["diagnostics"]
     assert d["range"] == {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
 
 
 def test_undecodable_file_names_do_not_break_any_format() -> None:
     name = "/w/bad\udcff.witx"
-    report = render.Report([Diagnostic("E0401", Severity.ERROR, f"IO error with file {name}", name, Span(0, 0))],
+    report = output.Report([Diagnostic("E0401", Severity.ERROR, f"IO error with file {name}", name, Span(0, 0))],
                            {}, lambda p: p, 1)
-    for fmt in render.FORMATS:
-        out = render.render(fmt, report)
+    for fmt in output.FORMATS:
+        out = output.render(fmt, report)
         out.encode("utf-8")  # no lone surrogate survives
         assert "bad\ufffd.witx" in out

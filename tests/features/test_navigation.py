@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fakes import FixedAnalyses
 from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.base.vfs import MemoryProvider
 from witx_lsp.features import navigation as nav
@@ -125,7 +126,7 @@ def test_references_across_roots_of_the_workspace() -> None:
     b = analyze(["/w/other.witx"], MemoryProvider(clean))
     unrelated = analyze(["/x/solo.witx"], MemoryProvider({"/x/solo.witx": "(typename $fd u8)\n(typename $y $fd)"}))
     snap = Snapshot("/w/types.witx", a)
-    refs = nav.references(snap, marks["/w/types.witx"], nav.FixedAnalyses([a, b, unrelated]))
+    refs = nav.references(snap, marks["/w/types.witx"], FixedAnalyses([a, b, unrelated]))
     assert sorted({fs.path for fs in refs}) == ["/w/api.witx", "/w/other.witx", "/w/types.witx"]
     assert len(refs) == 3
 
@@ -235,9 +236,9 @@ def test_rename_collision_seen_in_another_root() -> None:
     two = analyze(["/w/two.witx"], MemoryProvider(files))
     snap = Snapshot("/w/types.witx", one)
     assert isinstance(nav.rename(snap, 11, "taken"), dict)  # root one alone does not see it
-    got = nav.rename(snap, 11, "taken", nav.FixedAnalyses([one, two]))
+    got = nav.rename(snap, 11, "taken", FixedAnalyses([one, two]))
     assert isinstance(got, nav.Refusal) and "`taken` is already defined" in got.message
-    edits = nav.rename(snap, 11, "b", nav.FixedAnalyses([one, two]))
+    edits = nav.rename(snap, 11, "b", FixedAnalyses([one, two]))
     assert isinstance(edits, dict) and sorted(edits) == ["/w/one.witx", "/w/two.witx", "/w/types.witx"]
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from tests.support.fakes import apply_delta
 from witx_lsp.base.text import LineIndex, PositionEncoding
 from witx_lsp.features.semantic_tokens import (
     TOKEN_MODIFIERS,
     TOKEN_TYPES,
-    apply_delta,
     classify,
     delta,
     encode,

@@ -140,22 +140,40 @@ async def test_semantic_tokens_full_then_delta(client: LanguageClient) -> None:
 
 
 async def test_formatting_and_range_formatting(client: LanguageClient) -> None:
-    text = "(typename   $a u32)\n(typename $e (enum $x $y))\n(typename   $b u8)\n"
+    text = "(typename   $a u32)\n(typename $e\n   (enum $x\n  $y))\n(typename   $b u8)\n"
     uri = open_doc(client, "format.witx", text)
     options = types.FormattingOptions(tab_size=4, insert_spaces=True)
     edits = await client.text_document_formatting_async(types.DocumentFormattingParams(
         text_document=doc(uri), options=options))
     assert edits is not None
-    assert apply(text, edits) == ("(typename $a u32)\n\n(typename $e\n  (enum\n    $x\n    $y\n  )\n)\n\n"
-                                  "(typename $b u8)\n")
+    assert apply(text, edits) == "(typename $a u32)\n(typename $e\n    (enum $x\n        $y))\n(typename $b u8)\n"
     edits = await client.text_document_range_formatting_async(types.DocumentRangeFormattingParams(
         text_document=doc(uri), options=options,
-        range=types.Range(start=types.Position(line=2, character=0), end=types.Position(line=2, character=5))))
+        range=types.Range(start=types.Position(line=4, character=0), end=types.Position(line=4, character=5))))
     assert edits is not None
-    assert apply(text, edits) == "(typename   $a u32)\n(typename $e (enum $x $y))\n(typename $b u8)\n"
+    assert apply(text, edits) == "(typename   $a u32)\n(typename $e\n   (enum $x\n  $y))\n(typename $b u8)\n"
     broken = open_doc(client, "broken.witx", "(typename $a u32\n")
     assert await client.text_document_formatting_async(types.DocumentFormattingParams(
         text_document=doc(broken), options=options)) is None
+
+
+async def test_formatting_honours_every_option_and_answers_utf16_positions(client: LanguageClient) -> None:
+    text = "(typename $s\n  (; ü 😀 ;) (record   (field $x u8))) \n\n\n"
+    uri = open_doc(client, "options.witx", text)
+    tabs = types.FormattingOptions(tab_size=8, insert_spaces=False, trim_trailing_whitespace=True,
+                                   trim_final_newlines=True)
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(
+        text_document=doc(uri), options=tabs))
+    assert edits is not None
+    assert apply(text, edits) == "(typename $s\n\t(; ü 😀 ;) (record (field $x u8)))\n"
+    plain = types.FormattingOptions(tab_size=2, insert_spaces=True)
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(
+        text_document=doc(uri), options=plain))
+    assert edits is not None and apply(text, edits) == text.replace("(record   (", "(record (")
+    # One edit, inside line 1; columns after the emoji count it as two UTF-16 units.
+    [edit] = edits
+    assert (edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character,
+            edit.new_text) == (1, 21, 1, 23, "")
 
 
 async def test_code_action_migrates_a_legacy_file(client: LanguageClient) -> None:

@@ -4,7 +4,7 @@ aliases; and blocks."""
 
 from __future__ import annotations
 
-from witx_lsp.wiggle.codegen.render.format import FnSig, RustWriter, match_arm, single_child_chain
+from witx_lsp.wiggle.codegen.rust_writer import FnSig, RustWriter, match_arm, single_child_chain
 
 
 def lines(level: int, sig: FnSig, body: list[str] | None = None) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 
 
 @pytest.mark.parametrize(("witx", "camel"), [

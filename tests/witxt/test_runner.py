@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import WITXT_DIR, needs_corpus
+from tests.support.fakes import run_files
 from witx_lsp.cli import cmd_witxt
-from witx_lsp.witxt.runner import Failure, WitxtReport, run_file, run_files, run_text
+from witx_lsp.witxt.runner import Failure, WitxtReport, run_file, run_text
 
 ABI_HEAD = '(assert_abi (witx (module $x (@interface func (export "f") (param $p u8))))'
 W = "(wasm (param i32))"

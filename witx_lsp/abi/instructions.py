@@ -1,6 +1,6 @@
 """The instruction vocabulary of the Preview1 ABI adapter streams
 (WebAssembly/WASI tools/witx/src/abi.rs `Instruction` plus the three `Bindgen`
-callbacks; spellings as in tools/witx/tests/witxt.rs; witx-language.md §7.3)."""
+callbacks; spellings as in tools/witx/tests/witxt.rs, witx 0.9.1)."""
 
 from __future__ import annotations
 

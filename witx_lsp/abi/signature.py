@@ -1,5 +1,5 @@
 """Core wasm signatures of interface functions under the Preview1 ABI
-(WebAssembly/WASI tools/witx/src/abi.rs `wasm_signature`; witx-language.md §7.2)."""
+(WebAssembly/WASI tools/witx/src/abi.rs `wasm_signature`, witx 0.9.1)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
     resolve,
+    tuple_members,
 )
 
 I32, I64, F32, F64 = "i32", "i64", "f32", "f64"
@@ -97,11 +98,8 @@ def _variant_result(v: VariantType, params: list[str]) -> str:
         return core
     ok = v.cases[0].tref
     if ok is not None:
-        ok_t = resolve(ok)
-        if isinstance(ok_t, RecordType) and ok_t.kind is RecordKind.TUPLE:
-            params.extend(I32 for _ in ok_t.members)  # one out-pointer per tuple member
-        else:
-            params.append(I32)
+        members = tuple_members(ok)
+        params.extend(I32 for _ in (members if members is not None else (ok,)))  # one out-pointer per member
     return core
 
 

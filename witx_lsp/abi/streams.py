@@ -1,6 +1,6 @@
 """The `call_wasm` and `call_interface` adapter instruction streams of the
-Preview1 ABI (WebAssembly/WASI tools/witx/src/abi.rs `Generator`;
-witx-language.md §7.4).
+Preview1 ABI (WebAssembly/WASI tools/witx/src/abi.rs `Generator`,
+witx 0.9.1).
 
 Where the reference reaches `unreachable!()` (an inline type that needs a
 typename, such as a `bool` or `tuple` param), fails an assertion or unwraps
@@ -28,7 +28,9 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
     resolve,
+    tuple_members,
     type_kind,
+    visit,
 )
 
 _LOWER_BUILTIN = {
@@ -73,36 +75,7 @@ class _Generator:
 
     # -- interface value -> core values (abi.rs `lower`)
     def lower(self, tref: TypeRef, retptr: int | None) -> None:
-        t = resolve(tref)
-        if isinstance(t, Builtin):
-            if t.kind is BuiltinKind.U8 and t.lang_c_char:
-                self.emit(Op.I32_FROM_CHAR8)
-            elif t.kind is BuiltinKind.U32 and t.lang_ptr_size:
-                self.emit(Op.I32_FROM_USIZE)
-            else:
-                self.emit(_LOWER_BUILTIN[t.kind])
-        elif isinstance(t, PointerType):
-            self.emit(Op.I32_FROM_POINTER)
-        elif isinstance(t, ConstPointerType):
-            self.emit(Op.I32_FROM_CONST_POINTER)
-        elif isinstance(t, HandleType):
-            self.emit(Op.I32_FROM_HANDLE, ty=self.named(tref, "lowered"))
-        elif isinstance(t, RecordType):
-            name = self.named(tref, "lowered")
-            if t.kind is RecordKind.BITFLAGS:
-                wide = t.repr is IntRepr.U64
-                self.emit(Op.I64_FROM_BITFLAGS if wide else Op.I32_FROM_BITFLAGS, ty=name)
-            else:
-                self.emit(Op.ADDR_OF)
-        elif isinstance(t, VariantType):
-            if t.is_enum():
-                self.emit(Op.ENUM_LOWER, ty=self.named(tref, "lowered"))
-            elif retptr is None:
-                self.emit(Op.ADDR_OF)
-            else:
-                self.lower_result(t, retptr)
-        else:
-            self.emit(Op.LIST_POINTER_LENGTH)
+        visit(resolve(tref), _Lower(self, tref, retptr))
 
     def lower_result(self, v: VariantType, retptr: int) -> None:
         pair = v.as_expected()
@@ -112,13 +85,13 @@ class _Generator:
         self.emit(Op.BLOCK_PUSH)
         if ok is not None:
             self.emit(Op.VARIANT_PAYLOAD)
-            ok_t = resolve(ok)
-            if isinstance(ok_t, RecordType) and ok_t.kind is RecordKind.TUPLE:
-                self.emit(Op.TUPLE_LOWER, n=len(ok_t.members))
+            members = tuple_members(ok)
+            if members is not None:
+                self.emit(Op.TUPLE_LOWER, n=len(members))
                 # The last member is on top of the stack, so it is stored first.
-                for i in reversed(range(len(ok_t.members))):
+                for i in reversed(range(len(members))):
                     self.emit(Op.GET_ARG, n=retptr + i)
-                    self.emit(Op.STORE, ty=self.named(ok_t.members[i].tref, "stored"))
+                    self.emit(Op.STORE, ty=self.named(members[i], "stored"))
             else:
                 self.emit(Op.GET_ARG, n=retptr)
                 self.emit(Op.STORE, ty=self.named(ok, "stored"))
@@ -132,36 +105,7 @@ class _Generator:
 
     # -- core values -> interface value (abi.rs `lift`)
     def lift(self, tref: TypeRef, is_return: bool) -> None:
-        t = resolve(tref)
-        if isinstance(t, Builtin):
-            if t.kind is BuiltinKind.U8 and t.lang_c_char:
-                self.emit(Op.CHAR8_FROM_I32)
-            elif t.kind is BuiltinKind.U32 and t.lang_ptr_size:
-                self.emit(Op.USIZE_FROM_I32)
-            else:
-                self.emit(_LIFT_BUILTIN[t.kind])
-        elif isinstance(t, PointerType):
-            self.emit(Op.POINTER_FROM_I32)
-        elif isinstance(t, ConstPointerType):
-            self.emit(Op.CONST_POINTER_FROM_I32)
-        elif isinstance(t, HandleType):
-            self.emit(Op.HANDLE_FROM_I32, ty=self.named(tref, "lifted"))
-        elif isinstance(t, VariantType):
-            if t.is_enum():
-                self.emit(Op.ENUM_LIFT, ty=self.named(tref, "lifted"))
-            elif not is_return:
-                self.emit(Op.LOAD, ty=self.named(tref, "loaded"))
-            else:
-                self.lift_result(t)
-        elif isinstance(t, RecordType):
-            name = self.named(tref, "lifted")
-            if t.kind is RecordKind.BITFLAGS:
-                wide = t.repr is IntRepr.U64
-                self.emit(Op.BITFLAGS_FROM_I64 if wide else Op.BITFLAGS_FROM_I32, ty=name)
-            else:
-                self.emit(Op.LOAD, ty=name)
-        else:
-            self.emit(Op.LIST_FROM_POINTER_LENGTH)
+        visit(resolve(tref), _Lift(self, tref, is_return))
 
     def lift_result(self, v: VariantType) -> None:
         pair = v.as_expected()
@@ -170,12 +114,12 @@ class _Generator:
         ok, err = pair
         self.emit(Op.BLOCK_PUSH)
         if ok is not None:
-            ok_t = resolve(ok)
-            if isinstance(ok_t, RecordType) and ok_t.kind is RecordKind.TUPLE:
-                for n, m in enumerate(ok_t.members):
+            members = tuple_members(ok)
+            if members is not None:
+                for n, m in enumerate(members):
                     self.emit(Op.RETURN_POINTER_GET, n=n)
-                    self.emit(Op.LOAD, ty=self.named(m.tref, "loaded"))
-                self.emit(Op.TUPLE_LIFT, n=len(ok_t.members))
+                    self.emit(Op.LOAD, ty=self.named(m, "loaded"))
+                self.emit(Op.TUPLE_LIFT, n=len(members))
             else:
                 self.emit(Op.RETURN_POINTER_GET, n=0)
                 self.emit(Op.LOAD, ty=self.named(ok, "loaded"))
@@ -197,10 +141,8 @@ class _Generator:
         ok = t.cases[0].tref
         if ok is None:
             return
-        ok_t = resolve(ok)
-        slots = [m.tref for m in ok_t.members] if isinstance(ok_t, RecordType) and ok_t.kind is RecordKind.TUPLE \
-            else [ok]
-        for n, slot in enumerate(slots):
+        members = tuple_members(ok)
+        for n, slot in enumerate(members if members is not None else (ok,)):
             self.emit(Op.ALLOCATE_SPACE, n=n, ty=self.named(slot, "given return space"))
             self.emit(Op.RETURN_POINTER_GET, n=n)
 
@@ -242,6 +184,90 @@ class _Generator:
         if isinstance(sig, AbiError):
             raise _Unreachable(sig.message)
         self.emit(Op.RETURN, n=len(sig.results))
+
+
+class _Lower:
+    """abi.rs `lower` of one value of type `tref` (`retptr`: where a result's ok payload goes)."""
+
+    def __init__(self, g: _Generator, tref: TypeRef, retptr: int | None) -> None:
+        self.g, self.tref, self.retptr = g, tref, retptr
+
+    def on_builtin(self, t: Builtin) -> None:
+        if t.kind is BuiltinKind.U8 and t.lang_c_char:
+            self.g.emit(Op.I32_FROM_CHAR8)
+        elif t.kind is BuiltinKind.U32 and t.lang_ptr_size:
+            self.g.emit(Op.I32_FROM_USIZE)
+        else:
+            self.g.emit(_LOWER_BUILTIN[t.kind])
+
+    def on_list(self, t: ListType) -> None:
+        self.g.emit(Op.LIST_POINTER_LENGTH)
+
+    def on_pointer(self, t: PointerType) -> None:
+        self.g.emit(Op.I32_FROM_POINTER)
+
+    def on_const_pointer(self, t: ConstPointerType) -> None:
+        self.g.emit(Op.I32_FROM_CONST_POINTER)
+
+    def on_handle(self, t: HandleType) -> None:
+        self.g.emit(Op.I32_FROM_HANDLE, ty=self.g.named(self.tref, "lowered"))
+
+    def on_record(self, t: RecordType) -> None:
+        name = self.g.named(self.tref, "lowered")
+        if t.kind is RecordKind.BITFLAGS:
+            self.g.emit(Op.I64_FROM_BITFLAGS if t.repr is IntRepr.U64 else Op.I32_FROM_BITFLAGS, ty=name)
+        else:
+            self.g.emit(Op.ADDR_OF)
+
+    def on_variant(self, t: VariantType) -> None:
+        if t.is_enum():
+            self.g.emit(Op.ENUM_LOWER, ty=self.g.named(self.tref, "lowered"))
+        elif self.retptr is None:
+            self.g.emit(Op.ADDR_OF)
+        else:
+            self.g.lower_result(t, self.retptr)
+
+
+class _Lift:
+    """abi.rs `lift` of one value of type `tref` (`is_return`: the function's result)."""
+
+    def __init__(self, g: _Generator, tref: TypeRef, is_return: bool) -> None:
+        self.g, self.tref, self.is_return = g, tref, is_return
+
+    def on_builtin(self, t: Builtin) -> None:
+        if t.kind is BuiltinKind.U8 and t.lang_c_char:
+            self.g.emit(Op.CHAR8_FROM_I32)
+        elif t.kind is BuiltinKind.U32 and t.lang_ptr_size:
+            self.g.emit(Op.USIZE_FROM_I32)
+        else:
+            self.g.emit(_LIFT_BUILTIN[t.kind])
+
+    def on_list(self, t: ListType) -> None:
+        self.g.emit(Op.LIST_FROM_POINTER_LENGTH)
+
+    def on_pointer(self, t: PointerType) -> None:
+        self.g.emit(Op.POINTER_FROM_I32)
+
+    def on_const_pointer(self, t: ConstPointerType) -> None:
+        self.g.emit(Op.CONST_POINTER_FROM_I32)
+
+    def on_handle(self, t: HandleType) -> None:
+        self.g.emit(Op.HANDLE_FROM_I32, ty=self.g.named(self.tref, "lifted"))
+
+    def on_record(self, t: RecordType) -> None:
+        name = self.g.named(self.tref, "lifted")
+        if t.kind is RecordKind.BITFLAGS:
+            self.g.emit(Op.BITFLAGS_FROM_I64 if t.repr is IntRepr.U64 else Op.BITFLAGS_FROM_I32, ty=name)
+        else:
+            self.g.emit(Op.LOAD, ty=name)
+
+    def on_variant(self, t: VariantType) -> None:
+        if t.is_enum():
+            self.g.emit(Op.ENUM_LIFT, ty=self.g.named(self.tref, "lifted"))
+        elif not self.is_return:
+            self.g.emit(Op.LOAD, ty=self.g.named(self.tref, "loaded"))
+        else:
+            self.g.lift_result(t)
 
 
 def _run(func: InterfaceFunc, module: str, which: str) -> tuple[Instruction, ...] | AbiError:

@@ -23,6 +23,13 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
+# The words a user may give for a severity (`witx-lsp check --severity CODE=LEVEL`, the server's
+# `witx.diagnostics.severity` setting); `off` drops the code.
+SEVERITY_LEVELS: dict[str, Severity | None] = {
+    "error": Severity.ERROR, "warning": Severity.WARNING, "information": Severity.INFORMATION,
+    "info": Severity.INFORMATION, "hint": Severity.HINT, "off": None}
+
+
 class Tag(IntEnum):
     UNNECESSARY = 1
     DEPRECATED = 2

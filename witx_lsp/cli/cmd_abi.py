@@ -19,7 +19,7 @@ from typing import Any
 
 from witx_lsp.abi import AbiError, call_interface, call_wasm, wasm_signature, witxt_names
 from witx_lsp.abi.instructions import Instruction
-from witx_lsp.cli import render
+from witx_lsp.cli.diagnostic_output import report_errors
 from witx_lsp.model.analysis import analyze
 from witx_lsp.model.types import InterfaceFunc
 
@@ -38,7 +38,7 @@ def _stream_text(label: str, got: tuple[Instruction, ...] | AbiError) -> str:
 
 def run(args: argparse.Namespace) -> int:
     analysis = analyze(list(args.paths))
-    failed = render.report_errors(analysis)
+    failed = report_errors(analysis)
     modules = analysis.document.modules
     data: dict[str, dict[str, object]] = {}
     lines: list[str] = []

@@ -29,7 +29,7 @@ from typing import Any, TextIO
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.vfs import DiskProvider
-from witx_lsp.cli import render
+from witx_lsp.cli.diagnostic_output import FORMATS, Report, render, terminal_safe
 from witx_lsp.features.diagnostics import apply_overrides, collect, parse_override
 from witx_lsp.model.analysis import analyze
 
@@ -232,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
     provider = DiskProvider()
     inputs = expand(args.paths, provider)
     for directory in inputs.empty:
-        _write(sys.stderr, f"witx-lsp: no {WITX_SUFFIX} files in {render.terminal_safe(directory)}\n")
+        _write(sys.stderr, f"witx-lsp: no {WITX_SUFFIX} files in {terminal_safe(directory)}\n")
     if args.together:
         results = [check_roots(tuple(inputs.files))] if inputs.files else []
     else:
@@ -252,10 +252,10 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in results if r.error is not None]
     for r in failed:
         names = ", ".join(display(p) for p in r.roots)
-        _write(sys.stderr, f"witx-lsp: internal error while checking {render.terminal_safe(names)}:\n{r.error}")
+        _write(sys.stderr, f"witx-lsp: internal error while checking {terminal_safe(names)}:\n{r.error}")
 
-    report = render.Report(diagnostics, texts, display, len(files), [display(p) for r in failed for p in r.roots])
-    _write(sys.stdout, render.render(args.format, report, use_color(args.color, sys.stdout)))
+    report = Report(diagnostics, texts, display, len(files), [display(p) for r in failed for p in r.roots])
+    _write(sys.stdout, render(args.format, report, use_color(args.color, sys.stdout)))
 
     severities = {d.severity for d in diagnostics}
     if failed or Severity.ERROR in severities or (args.werror and Severity.WARNING in severities):
@@ -287,7 +287,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
                     "for every *.witx file below it; a file that another given file uses is checked in that "
                     "file's context. Exit status: 0 no errors, 1 errors, 2 usage error.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="witx files and directories")
-    p.add_argument("--format", choices=render.FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour text output (default: auto, when stdout is a terminal and NO_COLOR is unset)")
     p.add_argument("--werror", action="store_true", help="exit with status 1 on warnings too")

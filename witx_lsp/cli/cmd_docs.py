@@ -1,6 +1,6 @@
 """`witx-lsp docs [-o OUT [--check]] PATH...`: the Markdown documentation of
 witx files loaded together into one document, byte for byte as the reference
-`witx docs` writes it (witx-language.md §10).
+`witx docs` writes it (WebAssembly/WASI tools/witx/src/docs/, witx 0.9.1).
 
 The Markdown goes to stdout, or to OUT with `-o`. `--check` writes nothing and
 instead fails when OUT differs from what would be written (as the reference's
@@ -17,9 +17,9 @@ import sys
 from typing import Any
 
 from witx_lsp.base.vfs import DiskProvider
-from witx_lsp.cli import render
+from witx_lsp.cli.diagnostic_output import report_errors, terminal_safe
 from witx_lsp.model.analysis import analyze
-from witx_lsp.render import DocsError, render_docs
+from witx_lsp.printers import DocsError, render_docs
 
 
 def _write_stdout(text: str) -> None:
@@ -38,16 +38,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("witx-lsp docs: --check needs -o/--output (the file to compare with)\n")
         return 2
     analysis = analyze(list(args.paths))
-    failed = render.report_errors(analysis)
+    failed = report_errors(analysis)
     try:
         text = render_docs(analysis.document)
     except DocsError as e:
-        sys.stderr.write(f"witx-lsp docs: cannot render the documentation: {render.terminal_safe(str(e))}\n")
+        sys.stderr.write(f"witx-lsp docs: cannot render the documentation: {terminal_safe(str(e))}\n")
         return 1
     if args.check:
         # Read as witx files are: only a regular file of bounded size (a FIFO must not hang us).
         if DiskProvider().read(args.output) != text:
-            sys.stderr.write(f"witx-lsp docs: {render.terminal_safe(args.output)} is not up to date\n")
+            sys.stderr.write(f"witx-lsp docs: {terminal_safe(args.output)} is not up to date\n")
             return 1
         return 1 if failed else 0
     if args.output is not None:
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             with open(args.output, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
         except OSError as e:
-            sys.stderr.write(f"witx-lsp docs: cannot write {render.terminal_safe(args.output)}: {e.strerror}\n")
+            sys.stderr.write(f"witx-lsp docs: cannot write {terminal_safe(args.output)}: {e.strerror}\n")
             return 1
     else:
         _write_stdout(text)

@@ -21,7 +21,7 @@ import sys
 from typing import Any
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
-from witx_lsp.cli import render
+from witx_lsp.cli.diagnostic_output import report_errors, terminal_safe
 from witx_lsp.features.values import ValueProblem, decode_value, encode_value, legend_text, parse_hex
 from witx_lsp.model.analysis import analyze
 
@@ -42,7 +42,7 @@ def _argument(text: str) -> str:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"witx-lsp: {render.terminal_safe(message)}\n")
+    sys.stderr.write(f"witx-lsp: {terminal_safe(message)}\n")
     return 1
 
 
@@ -54,7 +54,7 @@ def run_encode(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _fail(f"VALUE_JSON is not JSON: {e}")
     analysis = analyze(list(args.paths))
-    failed = render.report_errors(analysis)
+    failed = report_errors(analysis)
     try:
         enc = encode_value(analysis.document, args.type, value)
     except ValueProblem as e:
@@ -74,7 +74,7 @@ def run_decode(args: argparse.Namespace) -> int:
     except (OSError, ValueProblem) as e:
         return _fail(str(e))
     analysis = analyze(list(args.paths))
-    failed = render.report_errors(analysis)
+    failed = report_errors(analysis)
     try:
         dec = decode_value(analysis.document, args.type, data)
     except ValueProblem as e:

@@ -17,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from witx_lsp.cli import render
+from witx_lsp.cli.diagnostic_output import report_errors, terminal_safe
 from witx_lsp.layout import Layout, document_layouts
 from witx_lsp.layout.report import layout_json, layout_text
 from witx_lsp.layout.svg import render_svg
@@ -30,12 +30,12 @@ SVG_KINDS = {"record", "tuple", "variant"}
 
 def run(args: argparse.Namespace) -> int:
     analysis = analyze(list(args.paths))
-    failed = render.report_errors(analysis)
+    failed = report_errors(analysis)
     doc = analysis.document
     layouts = document_layouts(doc)
     if args.type is not None:
         if args.type not in layouts:
-            sys.stderr.write(f"witx-lsp: no typename `{render.terminal_safe(args.type)}` in the loaded files\n")
+            sys.stderr.write(f"witx-lsp: no typename `{terminal_safe(args.type)}` in the loaded files\n")
             return 1
         layouts = {args.type: layouts[args.type]}
     if args.format == "json":

@@ -24,7 +24,7 @@ import sys
 from typing import Any
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
-from witx_lsp.cli import render
+from witx_lsp.cli.diagnostic_output import report_errors, terminal_safe
 from witx_lsp.model.analysis import Analysis, analyze, analyze_text
 from witx_lsp.wiggle.codegen import DEFAULT_PROFILE, Config, ConfigError, generate, parse_config, witx_paths
 from witx_lsp.wiggle.codegen.config import MIN_PROFILE
@@ -34,7 +34,7 @@ EXIT_USAGE = 2
 
 def _config_error(where: str, text: str, e: ConfigError) -> int:
     line, col = e.location(text)
-    sys.stderr.write(f"{render.terminal_safe(where)}:{line}:{col}: error: {render.terminal_safe(e.message)}\n")
+    sys.stderr.write(f"{terminal_safe(where)}:{line}:{col}: error: {terminal_safe(e.message)}\n")
     return EXIT_USAGE
 
 
@@ -44,7 +44,7 @@ def _load(args: argparse.Namespace) -> tuple[Config, Analysis] | int:
         where = args.config
         got = DiskProvider().read(args.config)  # bounded, regular files only
         if isinstance(got, ReadFailure):
-            sys.stderr.write(f"witx-lsp: cannot read {render.terminal_safe(args.config)}: {got.message}\n")
+            sys.stderr.write(f"witx-lsp: cannot read {terminal_safe(args.config)}: {got.message}\n")
             return EXIT_USAGE
         text = got
         base = os.path.dirname(os.path.abspath(args.config))
@@ -66,7 +66,7 @@ def _load(args: argparse.Namespace) -> tuple[Config, Analysis] | int:
     try:
         paths = witx_paths(config, base)
     except ConfigError as e:
-        sys.stderr.write(f"{render.terminal_safe(where)}: error: {render.terminal_safe(e.message)}\n")
+        sys.stderr.write(f"{terminal_safe(where)}: error: {terminal_safe(e.message)}\n")
         return EXIT_USAGE
     return config, analyze(paths)
 
@@ -79,10 +79,10 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     config, analysis = loaded
-    failed = render.report_errors(analysis)
+    failed = report_errors(analysis)
     preview = generate(analysis.document, config)
     for msg in preview.panics:
-        sys.stderr.write(f"warning: {render.terminal_safe(msg)}\n")
+        sys.stderr.write(f"warning: {terminal_safe(msg)}\n")
     if args.format == "json":
         out: Any = preview.to_json()
         sys.stdout.write(json.dumps(out, indent=2) + "\n")

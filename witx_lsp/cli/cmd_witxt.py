@@ -1,4 +1,5 @@
-"""`witx-lsp witxt FILE...`: run reference `.witxt` test files (witx-language.md §9).
+"""`witx-lsp witxt FILE...`: run reference `.witxt` test files (WebAssembly/WASI
+tools/witx/tests/witxt.rs).
 
 Prints one line `FAIL path:line: reason` per failing directive, then a last line
 exactly `N passed, M failed`, counted as the reference harness counts (a `witx`
@@ -14,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from witx_lsp.cli import render
+from witx_lsp.cli.diagnostic_output import terminal_safe
 from witx_lsp.witxt.runner import WitxtReport, run_file
 
 
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     for path in expand(list(args.files)):
         report = run_file(path)
         for failure in report.failures:
-            sys.stdout.write(render.terminal_safe(str(failure)) + "\n")
+            sys.stdout.write(terminal_safe(str(failure)) + "\n")
         total.passed += report.passed
         total.failed += report.failed
     sys.stdout.write(total.summary() + "\n")

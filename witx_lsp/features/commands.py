@@ -72,7 +72,7 @@ def show_layout(snapshot: Snapshot, type_name: str | None = None, offset: int | 
 
 def render_docs_markdown(analysis: Analysis) -> str:
     """docs.md of the analysis' document (raises render.DocsError where the reference panics)."""
-    from witx_lsp.render import render_docs
+    from witx_lsp.printers import render_docs
 
     return render_docs(analysis.document, engine_for(analysis.document))
 

@@ -16,16 +16,16 @@ parsed.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from witx_lsp.base.span import Span
+from witx_lsp.syntax.grammar import idchar_class
 from witx_lsp.syntax.parser import parse
 from witx_lsp.syntax.tree import Atom, Node, SList, SourceTree, TokenKind
 
-_WORD = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*\Z")
-_WORD_TAIL = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]*")
 _SLOTS: dict[str, tuple[str, ...]] = {
     # head: slots of items 1, 2, 3, … (the last one repeats)
     "typename": ("name", "type:named", "none"), "module": ("name", "moduleitem"), "use": ("usepath", "none"),
@@ -72,11 +72,19 @@ def slot_of(lst: SList | None, i: int, outer: str) -> str:
     return slots[min(i, len(slots)) - 1]
 
 
+@functools.cache
+def _word_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The idchars before the cursor (up to it) and after it."""
+    idchars = idchar_class()
+    return re.compile(idchars + "*\\Z"), re.compile(idchars + "*")
+
+
 def word_at(text: str, offset: int) -> Span:
     """The word around `offset` (what a completion item replaces)."""
     line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-    m = _WORD.search(text, line_start, offset)
-    tail = _WORD_TAIL.match(text, offset)
+    word, tail_pattern = _word_patterns()
+    m = word.search(text, line_start, offset)
+    tail = tail_pattern.match(text, offset)
     return Span(m.start() if m is not None else offset, tail.end() if tail is not None else offset)
 
 
@@ -86,7 +94,7 @@ def context(tree: SourceTree, text: str, offset: int) -> Context:
     word_start = word.start
     if word_start > 0 and text.startswith("(;", word_start - 1):
         # A `(;` cut after its `(`: the text before the word ends with a `(` (rare).
-        chain = parsed_chain(tree, text, word_start)
+        chain = parsed_chain(text, word_start)
         full = list_at(tree, chain[-1].start) if chain else None
     else:
         chain, full = _open_forms(tree, text, word_start)
@@ -171,14 +179,12 @@ def _open_at(lst: SList, at: int) -> bool:
     return not lst.closed or at < lst.end
 
 
-def parsed_chain(tree: SourceTree, text: str, at: int) -> list[SList]:
+def parsed_chain(text: str, at: int) -> list[SList]:
     """The open forms of the text before `at`, parsed on its own (the definition that
-    `_open_forms` reads off the full tree instead)."""
-    # Only the top-level form under `at` matters: the forms that end before it read the
-    # same in the prefix as in the whole file, so they are blanked out (offsets are kept).
-    start = next((n.start for n in tree.items if n.end > at or (isinstance(n, SList) and not n.closed)), at)
-    start = min(start, at)
-    prefix = parse(" " * start + text[start:at])
+    `_open_forms` reads off the full tree instead). Used only when a `(;` is cut after its `(`:
+    the whole prefix is parsed, since the full tree may hold that `(` in a comment, a string or
+    nothing at all (an unterminated comment)."""
+    prefix = parse(text[:at])
     chain: list[SList] = []
     items = prefix.items
     while items and isinstance(items[-1], SList) and not items[-1].closed:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from witx_lsp.base.diagnostic import Diagnostic, Severity
+from witx_lsp.base.diagnostic import SEVERITY_LEVELS, Diagnostic, Severity
 from witx_lsp.layout.diagnostics import layout_diagnostics
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.wiggle.codegen import DEFAULT_CONFIG, Config, hazard_diagnostics
@@ -42,11 +42,9 @@ def apply_overrides(diags: list[Diagnostic], overrides: SeverityOverrides | None
 def parse_override(text: str) -> tuple[str, Severity | None]:
     """`CODE=LEVEL` (LEVEL: error, warning, information, hint or off) -> (code, severity)."""
     code, sep, level = text.partition("=")
-    levels = {"error": Severity.ERROR, "warning": Severity.WARNING, "information": Severity.INFORMATION,
-              "info": Severity.INFORMATION, "hint": Severity.HINT, "off": None}
-    if not sep or not code.strip() or level.strip().lower() not in levels:
+    if not sep or not code.strip() or level.strip().lower() not in SEVERITY_LEVELS:
         raise ValueError(f"expected CODE=LEVEL with LEVEL one of error, warning, information, hint, off; got {text!r}")
-    return code.strip(), levels[level.strip().lower()]
+    return code.strip(), SEVERITY_LEVELS[level.strip().lower()]
 
 
 MAX_PER_FILE = 1000

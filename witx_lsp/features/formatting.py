@@ -1,132 +1,321 @@
-"""Document and range formatting: one canonical layout of witx text.
+"""Document and range formatting that respects the author's layout.
 
-The layout (the style of the WASI preview1 witx files, WebAssembly/WASI
-preview1/witx/*.witx):
+The formatter works on the source's own lines and changes only what is wrong:
 
-* Only whitespace between tokens changes. Every token and every comment keeps
-  its text and its order, so the tree, the documentation (docs attach to the
-  comments before an item, witx-language.md §2), the model and the diagnostics
-  stay the same. Multi-line block comments are copied verbatim (their inner
-  lines keep their indentation: it is part of the comment's text).
-* Top-level forms are separated by exactly one blank line and start in column 0.
-* A form is printed on one line when it holds no comment, is not a block form
-  and fits in 100 columns; otherwise it is broken: its header stays on the
-  line of its `(` (`typename $name`, `field $name`, `enum (@witx tag u8)`,
-  `@interface func (export "f")`, …, each header item only if it fits), every
-  other member goes on its own line indented by 2 more, and the `)` goes on a
-  line of its own at the form's indentation.
-* Block forms are always broken: the `record`/`variant`/`enum`/`flags`/`union`
-  body of a `typename` (when it has members), a `module` with items, and an
-  `@interface func` with params, results or `noreturn`.
-* Comments stay where they are relative to the tokens: a comment that follows
-  a token on the same source line stays at the end of that line; any other
-  comment goes on its own line above the next item, at that item's
-  indentation. Blank lines between members are kept, at most one; a doc
-  comment sits directly above its item (blank lines after the last doc comment
-  of an item are dropped).
-* The file ends with one newline; the line ending is the file's first one
-  (`\\r\\n` or `\\n`).
+* Line breaks are the author's: lines are never joined or split. Every token
+  keeps its text and order (checked: the token stream of the result equals the
+  source's, or nothing is changed). Comments and strings are copied byte for
+  byte (only `trim_trailing_whitespace` may drop spaces at the end of a line).
+* Spacing inside a line: no space after `(` or before `)`, one space where
+  other tokens are apart (`( typename  $a u32 )` -> `(typename $a u32)`; tokens
+  that touch, as in fastly's `func(export "close")`, stay touching). The
+  whitespace next to a comment is the author's (aligned comments stay aligned).
+* Indentation is changed only where it contradicts the nesting. A line's
+  indentation is accepted when it follows any consistent style, with `u` the
+  indentation unit (FormattingOptions.tabSize), `d` the number of lists open
+  at the line's first token and `P` the line that opened the innermost of them:
+    - a line at the top level: column 0;
+    - any other line: `d*u` (the nesting depth, the WASI and fastly style),
+      `indent(P)+u` (one unit beyond the opening line), the column after the
+      list's `(` (Lisp: aligned with the head) or the column of the list's
+      second item when that item is on `P` (aligned with the first argument);
+    - a line starting with `)`: `indent(P)`, the `(`'s column, `(d-1)*u`, or the
+      contents' indentation (`indent(P)+u`, `d*u`: a closing paren under the
+      last member);
+    - a comment line: as a line at its place, or as the line after it (a comment
+      above a `)` may sit at the `)`'s indentation).
+  The styles relative to P are checked against where the line lands when it
+  moves along with P (should P have been re-indented, its block keeps its
+  shape); `d*u` is checked against the line as it is. An accepted line only has
+  its whitespace rewritten in the configured characters (tabs, or tabs up to
+  P's indentation and spaces for alignment past it; or spaces); any other line
+  moves to `indent(P)+u` (a `)` line: to `indent(P)`), `indent(P)` being P's
+  indentation after formatting. A line that starts with a block comment running
+  over several lines keeps its indentation (the comment's other lines could not
+  follow it).
+  How the upstream files indent (measured on ../shared/corpus): WASI preview1
+  (2 spaces) and fastly's compute-at-edge ABI (4 spaces) follow `d*u` on every
+  line, with a `)` line at `(d-1)*u`, doc comments at their item's depth and
+  continuation lines one level deeper than the line they continue; no file of
+  the corpus aligns Lisp-style, but that style is consistent too.
+* Blank lines are kept; only runs longer than `max_blank_lines` are shortened.
+  `trim_trailing_whitespace`, `insert_final_newline` and `trim_final_newlines`
+  are applied when asked for, as LSP FormattingOptions define them.
+* The result is idempotent; edits cover only the lines that change.
 
-Formatting is refused (no edits) when the file has syntax errors
-(`tree.errors`), when it is nested more deeply than the printer handles, or
-when re-parsing the output does not give exactly the same tokens and comments
-(a safety net: formatting must never change meaning).
+Formatting is refused (None: no edits) when the file has syntax errors.
+
+With the defaults (unit 2, spaces) the WASI preview1 files are unchanged; with
+unit 4 so are fastly's compute-at-edge files (`tests/features/test_formatting_corpus.py`).
+`format_options.infer_options` finds a file's own unit (what `witx-lsp format` uses).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from witx_lsp.base.span import Span
+from witx_lsp.features.format_options import FormatOptions, Line, display_width, leading_blanks, split_lines
 from witx_lsp.syntax.parser import parse
-from witx_lsp.syntax.tree import Atom, Comment, Node, SList, SourceTree, TokenKind
-
-MAX_WIDTH = 100
-INDENT = 2
-MAX_DEPTH = 200  # deeper trees are refused rather than risking the recursion limit
-_STRUCT_FORMS = frozenset({"record", "variant", "enum", "flags", "union"})
-# How many items (the keyword included) stay on the line of the `(` when a form is broken.
-_HEADER = {"typename": 3, "module": 2, "field": 3, "case": 3, "param": 3, "result": 3, "import": 3, "use": 2,
-           "@witx": 2, "list": 2, "expected": 1, "tuple": 1, "record": 1, "error": 2}
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+from witx_lsp.syntax.scanner import Token, tokens
+from witx_lsp.syntax.tree import Atom, Comment, Node, SourceTree, TokenKind
 
 Edit = tuple[Span, str]
+# Plain module constants: looking enum members up on their class costs more, per token.
+_LPAR, _RPAR = TokenKind.LPAR, TokenKind.RPAR
+_COMMENTS = frozenset((TokenKind.LINE_COMMENT, TokenKind.BLOCK_COMMENT))
+_TRAILING = re.compile(r"[ \t]+(?=\r\n|\r|\n|$)")
 
 
-@dataclass(frozen=True, slots=True)
-class Formatted:
-    """The canonical text and, per top-level item, its span in the source and
-    in the output (from its first own-line comment to its `)`)."""
+@dataclass(slots=True)
+class _Open:
+    """A list open at some point: where its `(` is (line, column after formatting)."""
+
+    line: int
+    col: int
+    children: int = 0
+    align: int | None = None  # column of its second item when that is on the `(`'s line
+
+
+@dataclass(slots=True)
+class _Layout:
+    """One pass over the lines: their new contents (None: deleted)."""
 
     text: str
-    regions: tuple[tuple[Span, Span], ...]
+    opts: FormatOptions
+    toks: list[Token]
+    lines: list[Line]
+    new: list[str | None] = field(default_factory=list)
+    indent: list[int] = field(default_factory=list)  # width of each line's indentation after formatting
+    old_indent: list[int] = field(default_factory=list)  # and before
+    blank: list[bool] = field(default_factory=list)
+    stack: list[_Open] = field(default_factory=list)
+    unit: int = 1
+
+    def run(self) -> None:
+        self.unit = self.opts.unit
+        ti = 0
+        covered_to = 0  # a token that started on an earlier line runs to here
+        for li, line in enumerate(self.lines):
+            first = ti
+            while ti < len(self.toks) and self.toks[ti].start < line.end:
+                ti += 1
+            content, covered_to = self.line(li, line, first, ti, covered_to)
+            if self.opts.trim_trailing_whitespace:
+                content = content.rstrip(" \t")
+            self.new.append(content)
+            self.blank.append(line.start >= covered_to and first == ti and not content.strip(" \t"))
+        self.blank_lines()
+
+    def line(self, li: int, line: Line, first: int, last: int, covered_to: int) -> tuple[str, int]:
+        """The new content of one line (tokens first..last start on it) and how far the
+        last of them runs."""
+        text = self.text
+        if first == last:  # no token starts here: blank, or inside a block comment
+            content = text[line.start:line.end]
+            self.indent.append(display_width(leading_blanks(content), self.unit))
+            self.old_indent.append(self.indent[-1])
+            return content, covered_to
+        toks = self.toks[first:last]
+        lead = text[line.start:toks[0].start]
+        # Inside or starting a multi-line comment, the indentation is the author's.
+        verbatim = line.start < covered_to or toks[0].end > line.end
+        indentation = lead if verbatim else self.indentation(lead, first)
+        self.indent.append(display_width(indentation, self.unit))
+        self.old_indent.append(display_width(lead, self.unit))
+        parts = [indentation]
+        cols = []
+        width = len(indentation)
+        for k, t in enumerate(toks):
+            if k:
+                gap = self.gap(toks[k - 1], t)
+                parts.append(gap)
+                width += len(gap)
+            cols.append(width)
+            piece = text[t.start:t.end] if t.end <= line.end else text[t.start:line.end]
+            parts.append(piece)
+            width += len(piece)
+        end = toks[-1].end
+        if end >= line.end:
+            covered_to = end
+        else:
+            parts.append(text[end:line.end])
+        content = "".join(parts)
+        self.track(li, toks, [display_width(content[:c], self.unit) for c in cols] if "\t" in content else cols)
+        return content, covered_to
+
+    def gap(self, a: Token, b: Token) -> str:
+        if a.kind in _COMMENTS or b.kind in _COMMENTS:
+            return self.text[a.end:b.start]
+        if a.kind is _LPAR or b.kind is _RPAR or a.end == b.start:
+            return ""  # `( x )` -> `(x)`; `func(export` and `)(` are the author's
+        return " "
+
+    def track(self, li: int, toks: list[Token], cols: list[int]) -> None:
+        """Follow the lists opened and closed by a line's tokens."""
+        stack = self.stack
+        for t, col in zip(toks, cols, strict=True):
+            if t.kind in _COMMENTS:
+                continue
+            if t.kind is _RPAR:
+                if stack:
+                    stack.pop()
+                continue
+            if stack:
+                parent = stack[-1]
+                parent.children += 1
+                if parent.children == 2 and parent.line == li:
+                    parent.align = col
+            if t.kind is _LPAR:
+                stack.append(_Open(li, col))
+
+    def accepted(self, closing: bool) -> tuple[int, set[int], set[int]]:
+        """The indentation a line gets when its own contradicts the nesting, and the
+        ones that do not: relative to the opening line (to compare with the line's
+        position after its parent moved) and by the depth alone."""
+        if not self.stack:
+            return 0, {0}, {0}
+        u = self.unit
+        d = len(self.stack)
+        top = self.stack[-1]
+        base = self.indent[top.line]
+        if closing:
+            return base, {base, base + u, top.col}, {(d - 1) * u, d * u}
+        relative = {base + u, top.col + 1}
+        if top.align is not None:
+            relative.add(top.align)
+        return base + u, relative, {d * u}
+
+    def indentation(self, lead: str, ti: int) -> str:
+        tok = self.toks[ti]
+        target, relative, absolute = self.accepted(tok.kind is _RPAR)
+        if tok.kind in _COMMENTS:
+            j = ti + 1
+            while j < len(self.toks) and self.toks[j].kind in _COMMENTS:
+                j += 1
+            if j < len(self.toks) and self.toks[j].kind is _RPAR:
+                _, more_relative, more_absolute = self.accepted(True)
+                relative |= more_relative
+                absolute |= more_absolute
+        w = display_width(lead, self.unit)
+        if not self.stack:
+            return self.opts.indentation(0)
+        top = self.stack[-1].line
+        moved = w + self.indent[top] - self.old_indent[top]  # the line where its moved parent takes it
+        ok = relative | absolute
+        width = moved if moved in ok else w if w in absolute else target
+        # With tabs, a line aligned past its parent may be the parent's tabs and then spaces.
+        base = self.indent[top]
+        if width >= base and lead == self.opts.indentation(base) + " " * (width - base):
+            return lead
+        return self.opts.indentation(width)
+
+    def blank_lines(self) -> None:
+        """Shorten long runs of blank lines; trim blank lines at the end when asked."""
+        run = 0
+        for i, b in enumerate(self.blank):
+            run = run + 1 if b else 0
+            if run > self.opts.max_blank_lines:
+                self.new[i] = None
+        if self.opts.trim_final_newlines and not all(self.blank):
+            i = len(self.blank) - 1
+            while self.blank[i]:
+                self.new[i] = None
+                i -= 1
+
+    def segments(self) -> list[str]:
+        """Each line's new text with its terminator ('' when deleted)."""
+        out = [c + line.term if c is not None else "" for c, line in zip(self.new, self.lines, strict=True)]
+        if self.opts.insert_final_newline:
+            last = max((i for i, c in enumerate(self.new) if c is not None), default=-1)
+            if last >= 0 and self.lines[last].term == "" and self.new[last]:
+                out[last] += self.lines[0].term or "\n"
+        return out
 
 
-def format_text(text: str, tree: SourceTree | None = None) -> Formatted | None:
-    """The canonical layout of `text`, or None when it must not be formatted."""
+def _comparable(text: str, toks: list[Token]) -> list[tuple[TokenKind | None, str]]:
+    """The tokens formatting must preserve (comments without trailing blanks on their lines)."""
+    return [(t.kind, _TRAILING.sub("", text[t.start:t.end]) if t.kind in _COMMENTS else text[t.start:t.end])
+            for t in toks]
+
+
+def _layout(text: str, options: FormatOptions, tree: SourceTree | None) -> tuple[_Layout, list[str]] | None:
     if tree is None:
         tree = parse(text)
-    if tree.errors or _depth(tree) > MAX_DEPTH:
+    if tree.errors:
         return None
-    m = _NEWLINE.search(text)
-    newline = "\r\n" if m is not None and m.group() == "\r\n" else "\n"
-    printer = _Printer(text, newline)
-    printer.top_level(tree)
-    out = printer.result()
-    if token_stream(parse(out)) != token_stream(tree):
+    toks = list(tokens(text))
+    if any(t.kind is None for t in toks):
+        return None
+    layout = _Layout(text, options, toks, split_lines(text))
+    layout.run()
+    segments = layout.segments()
+    out = "".join(segments)
+    if out != text and _comparable(out, list(tokens(out))) != _comparable(text, toks):
         return None  # never change meaning: refuse instead
-    return Formatted(out, tuple(printer.regions))
+    return layout, segments
 
 
-def format_document(text: str, tree: SourceTree | None = None) -> list[Edit] | None:
-    """Edits that turn `text` into its canonical layout: [] when it already is,
-    None when it cannot be formatted safely (syntax errors)."""
-    f = format_text(text, tree)
-    if f is None:
+def format_text(text: str, options: FormatOptions | None = None, tree: SourceTree | None = None) -> str | None:
+    """The formatted text, or None when `text` must not be formatted."""
+    done = _layout(text, options or FormatOptions(), tree)
+    return "".join(done[1]) if done is not None else None
+
+
+def format_document(text: str, options: FormatOptions | None = None,
+                    tree: SourceTree | None = None) -> list[Edit] | None:
+    """Edits that format `text`: [] when nothing is wrong, None when it cannot be
+    formatted safely (syntax errors)."""
+    done = _layout(text, options or FormatOptions(), tree)
+    if done is None:
         return None
-    return _minimal_edit(text, f.text, 0, len(text))
+    return _edits(text, done[0].lines, done[1], lambda _: True)
 
 
-def format_range(text: str, span: Span, tree: SourceTree | None = None) -> list[Edit] | None:
-    """Edits that format the top-level forms intersecting `span`."""
-    f = format_text(text, tree)
-    if f is None:
+def format_range(text: str, span: Span, options: FormatOptions | None = None,
+                 tree: SourceTree | None = None) -> list[Edit] | None:
+    """Edits that format the lines intersecting `span`."""
+    done = _layout(text, options or FormatOptions(), tree)
+    if done is None:
         return None
+    lines = done[0].lines
+    # A selection of whole lines ends at the start of the next line, which it does not select.
+    end = span.end - 1 if span.end > span.start and any(line.start == span.end for line in lines) else span.end
+    return _edits(text, lines, done[1], lambda i: lines[i].start <= end and span.start <= lines[i].end)
+
+
+def _edits(text: str, lines: list[Line], segments: list[str], wanted: Callable[[int], bool]) -> list[Edit]:
+    """One edit per run of changed lines, trimmed to what differs."""
     edits: list[Edit] = []
-    for src, out in f.regions:
-        if src.start <= span.end and span.start <= src.end:
-            edits.extend(_minimal_edit(text[src.start:src.end], f.text[out.start:out.end], src.start, src.end))
+    i = 0
+    n = len(lines)
+    while i < n:
+        if not wanted(i) or segments[i] == text[lines[i].start:lines[i].end + len(lines[i].term)]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and wanted(j + 1) and segments[j + 1] != text[lines[j + 1].start:
+                                                                        lines[j + 1].end + len(lines[j + 1].term)]:
+            j += 1
+        start, end = lines[i].start, lines[j].end + len(lines[j].term)
+        old, new = text[start:end], "".join(segments[i:j + 1])
+        p = 0
+        limit = min(len(old), len(new))
+        while p < limit and old[p] == new[p]:
+            p += 1
+        s = 0
+        while s < limit - p and old[len(old) - 1 - s] == new[len(new) - 1 - s]:
+            s += 1
+        edits.append((Span(start + p, end - s), new[p:len(new) - s]))
+        i = j + 1
     return edits
 
 
-def _minimal_edit(old: str, new: str, start: int, end: int) -> list[Edit]:
-    """One edit covering only what differs between `old` (at start..end) and `new`."""
-    if old == new:
-        return []
-    p = 0
-    limit = min(len(old), len(new))
-    while p < limit and old[p] == new[p]:
-        p += 1
-    s = 0
-    while s < limit - p and old[len(old) - 1 - s] == new[len(new) - 1 - s]:
-        s += 1
-    return [(Span(start + p, end - s), new[p:len(new) - s])]
-
-
-def _depth(tree: SourceTree) -> int:
-    deepest = 0
-    stack: list[tuple[Node, int]] = [(n, 1) for n in tree.items]
-    while stack:
-        node, d = stack.pop()
-        if isinstance(node, SList):
-            deepest = max(deepest, d)
-            stack.extend((c, d + 1) for c in node.items)
-    return deepest
-
-
 def token_stream(tree: SourceTree) -> list[str]:
-    """Tokens and comments in source order (what formatting must preserve)."""
+    """Tokens and comments of a parsed tree in source order (what an edit that only
+    moves whitespace must preserve; code actions check their rewrites with it)."""
     out: list[str] = []
 
     def comments(cs: list[Comment]) -> None:
@@ -148,237 +337,3 @@ def token_stream(tree: SourceTree) -> list[str]:
     comments(tree.trailing)
     out.extend("e" for e in tree.errors)
     return out
-
-
-def _members(lst: SList) -> int:
-    """Members of a struct form, after its keyword and optional tag/repr annotation."""
-    skip = 1
-    if len(lst.items) > 1:
-        first = lst.items[1]
-        if isinstance(first, SList) and first.head is not None and first.head.text == "@witx":
-            skip = 2
-    return len(lst.items) - skip
-
-
-def _is_block(node: SList, parent_head: str) -> bool:
-    head = node.head.text if node.head is not None else ""
-    if head in _STRUCT_FORMS:
-        return parent_head == "typename" and _members(node) > 0
-    if head == "module":
-        return len(node.items) > 2
-    if head == "@interface":
-        return len(node.items) > 3
-    return False
-
-
-def _header(node: SList) -> int:
-    head = node.head
-    if head is None:
-        return 1
-    if head.text in ("enum", "flags", "variant", "union"):
-        return len(node.items) - _members(node)
-    if head.text == "@interface":
-        return 3
-    return _HEADER.get(head.text, 1)
-
-
-class _Printer:
-    def __init__(self, text: str, newline: str) -> None:
-        self.text = text
-        self.newline = newline
-        self.lines: list[str] = []
-        self.line = ""
-        self.indent = 0
-        self.break_pending = False  # a line comment ended the current line
-        self.out_len = 0  # length of the completed lines, their newlines included
-        self.regions: list[tuple[Span, Span]] = []
-        self._flat: dict[int, str | None] = {}
-
-    # --- output ------------------------------------------------------------------------------
-
-    def result(self) -> str:
-        self.flush()
-        if not self.lines:
-            return ""
-        return self.newline.join(self.lines) + self.newline
-
-    def flush(self) -> None:
-        if self.line.strip():
-            self.out_len += len(self.line) + len(self.newline)
-            self.lines.append(self.line)
-        self.line = ""
-
-    def start_line(self, indent: int, blank: bool = False) -> None:
-        """Continue on a fresh line at `indent` (an optional blank line first)."""
-        self.flush()
-        if blank and self.lines and self.lines[-1] != "":
-            self.lines.append("")
-            self.out_len += len(self.newline)
-        self.indent = indent
-        self.line = " " * indent
-        self.break_pending = False
-
-    @property
-    def fresh(self) -> bool:
-        return not self.line.strip()
-
-    @property
-    def offset(self) -> int:
-        """Output offset of the next character put."""
-        return self.out_len + len(self.line)
-
-    @property
-    def column(self) -> int:
-        return len(_NEWLINE.split(self.line)[-1])
-
-    def put(self, s: str, comment: bool = False) -> None:
-        if self.break_pending:
-            self.start_line(self.indent)
-        if not self.fresh and (comment or not (self.line.endswith("(") or s.startswith(")"))):
-            self.line += " "
-        self.line += s
-
-    def put_comment(self, c: Comment) -> None:
-        if c.kind is TokenKind.LINE_COMMENT:
-            self.put(c.text[:-1] if c.text.endswith("\r") else c.text, comment=True)
-            self.break_pending = True
-        else:
-            self.put(c.text, comment=True)
-
-    # --- source facts ------------------------------------------------------------------------
-
-    def same_line(self, offset: int) -> bool:
-        """Whether something precedes `offset` on its source line."""
-        i = offset - 1
-        while i >= 0 and self.text[i] in " \t":
-            i -= 1
-        return i >= 0 and self.text[i] not in "\r\n"
-
-    def blank_before(self, offset: int) -> bool:
-        """Whether a blank line precedes `offset` in the source."""
-        i = offset - 1
-        newlines = 0
-        while i >= 0 and self.text[i] in " \t\r\n":
-            if self.text[i] == "\n" or (self.text[i] == "\r" and self.text[i + 1:i + 2] != "\n"):
-                newlines += 1
-            i -= 1
-        return newlines >= 2 and i >= 0
-
-    # --- layout ------------------------------------------------------------------------------
-
-    def flat(self, node: Node, parent_head: str) -> str | None:
-        """The one-line text of a node, or None when it must be broken."""
-        if isinstance(node, Atom):
-            return node.text
-        key = id(node)
-        if key in self._flat:
-            return self._flat[key]
-        result: str | None = None
-        if not node.trailing and not _is_block(node, parent_head):
-            head = node.head.text if node.head is not None else ""
-            parts: list[str] = []
-            for item in node.items:
-                f = None if item.leading else self.flat(item, head)
-                if f is None:
-                    break
-                parts.append(f)
-            else:
-                result = "(" + " ".join(parts) + ")"
-        self._flat[key] = result
-        return result
-
-    def fits(self, s: str) -> bool:
-        return self.column + (0 if self.fresh or self.line.endswith("(") else 1) + len(s) <= MAX_WIDTH
-
-    def comments(self, cs: list[Comment], indent: int, body_started: bool) -> tuple[bool, Comment | None]:
-        """Print the comments before an item. Returns whether any went on a line
-        of its own, and the last comment."""
-        own = False
-        last: Comment | None = None
-        for c in cs:
-            if not own and not self.fresh and self.same_line(c.start):
-                self.put_comment(c)
-            else:
-                self.start_line(indent, blank=(own or body_started) and self.blank_before(c.start))
-                self.put_comment(c)
-                own = True
-            last = c
-        return own, last
-
-    def node(self, node: Node, indent: int, parent_head: str) -> None:
-        if isinstance(node, Atom):
-            self.put(node.text)
-            return
-        f = self.flat(node, parent_head)
-        if f is not None and self.fits(f):
-            self.put(f)
-        else:
-            self.broken(node, indent)
-
-    def item_line(self, item: Node, indent: int, own: bool, last: Comment | None, body_started: bool) -> None:
-        """Start the line of a member that does not stay on the header line."""
-        if own:
-            blank = last is not None and not last.is_doc and self.blank_before(item.start)
-        else:
-            blank = body_started and self.blank_before(item.start)
-        self.start_line(indent, blank)
-
-    def broken(self, node: SList, indent: int) -> None:
-        self.put("(")
-        inner = indent + INDENT
-        head = node.head.text if node.head is not None else ""
-        header = _header(node)
-        on_header = True
-        body_started = False
-        for i, item in enumerate(node.items):
-            own, last = self.comments(item.leading, inner, body_started)
-            if own:
-                on_header = False
-                body_started = True
-            if on_header and not self.break_pending:
-                if i == 0:
-                    self.node(item, inner, head)
-                    continue
-                f = self.flat(item, head)
-                if i < header and f is not None and self.fits(f):
-                    self.put(f)
-                    continue
-            on_header = False
-            self.item_line(item, inner, own, last, body_started)
-            self.node(item, inner, head)
-            body_started = True
-        if on_header and not node.trailing and not self.break_pending:
-            self.put(")")  # everything fitted on the first line (a block comment forced the break)
-            return
-        self.comments(node.trailing, inner, body_started)
-        self.start_line(indent)
-        self.put(")")
-
-    def top_level(self, tree: SourceTree) -> None:
-        for i, item in enumerate(tree.items):
-            cs = item.leading
-            k = 0
-            if i > 0:  # comments that end the previous form's line
-                while k < len(cs) and not self.break_pending and self.same_line(cs[k].start):
-                    self.put_comment(cs[k])
-                    k += 1
-            src_start = cs[k].start if k < len(cs) else item.start
-            own = cs[k:]
-            self.start_line(0, blank=i > 0)
-            out_start = self.offset
-            for j, c in enumerate(own):
-                if j > 0:
-                    self.start_line(0, blank=self.blank_before(c.start))
-                self.put_comment(c)
-            if own:
-                self.start_line(0, blank=not own[-1].is_doc and self.blank_before(item.start))
-            self.node(item, 0, "")
-            self.regions.append((Span(src_start, item.end), Span(out_start, self.offset)))
-        trailing = tree.trailing
-        k = 0
-        while tree.items and k < len(trailing) and not self.break_pending and self.same_line(trailing[k].start):
-            self.put_comment(trailing[k])
-            k += 1
-        for j, c in enumerate(trailing[k:]):
-            self.start_line(0, blank=(j > 0 or bool(tree.items)) and self.blank_before(c.start))
-            self.put_comment(c)

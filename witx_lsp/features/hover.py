@@ -102,7 +102,7 @@ def _type_source(ctx: TypeContext) -> str | None:
     if node is not None:
         text = pretty(node, lambda n, parent: note_for(notes, n, parent))
     else:
-        from witx_lsp.render.sexpr import render_type
+        from witx_lsp.printers.sexpr import render_type
 
         text = f"(typename ${ctx.named.name} {render_type(ctx.named.tref)})"
     return join([witx_block(text), ctx.named.docs.strip() or None])

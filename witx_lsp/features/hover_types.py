@@ -23,7 +23,8 @@ from witx_lsp.model.types import (
     resolve,
 )
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
-from witx_lsp.wiggle.codegen import DEFAULT_PROFILE, names, typeref
+from witx_lsp.wiggle import names
+from witx_lsp.wiggle.codegen import DEFAULT_PROFILE, typeref
 from witx_lsp.wiggle.codegen.typeref import GenPanic
 
 _RUST_DEPTH = 6

@@ -20,8 +20,8 @@ Type definition, as defined here:
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,7 +29,7 @@ from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.features.selection import atom_at
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import Analysis
-from witx_lsp.model.lower_base import BUILTINS
+from witx_lsp.model.lower_base import BUILTIN_TYPE_WORDS
 from witx_lsp.model.symbols import Definition, SymbolKey, SymbolKind
 from witx_lsp.model.types import (
     ConstPointerType,
@@ -40,14 +40,16 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
 )
+from witx_lsp.syntax.grammar import idchar_class
 from witx_lsp.syntax.tree import TokenKind
 
-# wast 35 `idchar` (witx identifiers are `$` followed by these).
-_IDCHARS = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]+\Z")
-# Export and import names are strings: the same characters, without the escape `\`.
-_STRING_NAME = re.compile(r"[0-9A-Za-z!#$%&'*+\-./:<=>?@^_`|~]+\Z")
 
-BUILTIN_TYPES = frozenset(BUILTINS) | {"string", "bool", "usize", "char8"}
+@functools.cache
+def _name_pattern(string: bool) -> re.Pattern[str]:
+    """A whole new name: idchars (witx identifiers are `$` followed by them); export and import
+    names are strings, the same characters without the escape `\\`."""
+    return re.compile(idchar_class(backslash=not string) + "+\\Z")
+
 KEYWORDS = frozenset({
     "typename", "module", "use", "import", "memory", "func", "export", "param", "result", "noreturn", "const",
     "record", "struct", "field", "tuple", "enum", "flags", "bitflags", "variant", "union", "case", "expected",
@@ -73,16 +75,6 @@ class AnalysisSource(Protocol):
     """Where analyses other than the snapshot's come from (AnalysisHost in the server)."""
 
     def analyses_reading(self, path: str) -> list[Analysis]: ...
-
-
-class FixedAnalyses:
-    """A fixed set of analyses (tests, the CLI)."""
-
-    def __init__(self, analyses: Iterable[Analysis]) -> None:
-        self.analyses = list(analyses)
-
-    def analyses_reading(self, path: str) -> list[Analysis]:
-        return [a for a in self.analyses if path in a.files]
 
 
 @dataclass(frozen=True)
@@ -277,7 +269,7 @@ def _why_not(snap: Snapshot, offset: int) -> str:
     atom = atom_at(file.tree.items, offset) if file is not None else None
     if atom is None:
         return "There is no name here to rename: place the cursor on a `$name`."
-    if atom.kind is TokenKind.KEYWORD and atom.text in BUILTIN_TYPES:
+    if atom.kind is TokenKind.KEYWORD and atom.text in BUILTIN_TYPE_WORDS:
         return f"`{atom.text}` is a builtin type of witx; it cannot be renamed."
     if atom.kind in (TokenKind.KEYWORD, TokenKind.ANNOTATION):
         return f"`{atom.text}` is a witx keyword; it cannot be renamed."
@@ -309,16 +301,16 @@ def check_new_name(key: SymbolKey, new_name: str) -> str | Refusal:
     """The new name without its `$`, or why it is refused."""
     if key.kind in _STRING_KINDS:
         name = new_name[1:-1] if len(new_name) >= 2 and new_name[0] == new_name[-1] == '"' else new_name
-        if not _STRING_NAME.match(name):
+        if not _name_pattern(True).match(name):
             return Refusal(f"`{new_name}` is not a valid {key.kind.value} name: use letters, digits and "
                            "!#$%&'*+-./:<=>?@^_`|~ only.")
         return name
     name = new_name[1:] if new_name.startswith("$") else new_name
-    if not _IDCHARS.match(name):
+    if not _name_pattern(False).match(name):
         return Refusal(f"`{new_name}` is not a valid witx identifier: after the `$`, use letters, digits and "
                        "!#$%&'*+-./:<=>?@\\^_`|~ only.")
-    if name in BUILTIN_TYPES or name in KEYWORDS:
-        return Refusal(f"`{name}` is a witx {'builtin type' if name in BUILTIN_TYPES else 'keyword'}; "
+    if name in BUILTIN_TYPE_WORDS or name in KEYWORDS:
+        return Refusal(f"`{name}` is a witx {'builtin type' if name in BUILTIN_TYPE_WORDS else 'keyword'}; "
                        "choose another name.")
     return name
 

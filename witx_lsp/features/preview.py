@@ -29,7 +29,7 @@ from witx_lsp.wiggle.codegen import (
     type_forms,
 )
 from witx_lsp.wiggle.codegen.funcs import FuncGen
-from witx_lsp.wiggle.codegen.render.format import RustWriter
+from witx_lsp.wiggle.codegen.rust_writer import RustWriter
 
 PREVIEW_HOST_SIGNATURES = "witx.previewHostSignatures"
 LENS_TITLE = "Preview host signature"

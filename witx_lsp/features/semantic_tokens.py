@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from witx_lsp.base.text import LineIndex, PositionEncoding
 from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.model.lower_base import BUILTIN_TYPE_WORDS
 from witx_lsp.syntax.tree import Atom, SList, SourceTree, TokenKind
 
 TOKEN_TYPES: tuple[str, ...] = ("type", "enumMember", "property", "function", "namespace", "keyword", "decorator",
@@ -26,8 +27,6 @@ TOKEN_MODIFIERS: tuple[str, ...] = ("declaration", "documentation", "defaultLibr
 _TYPE_INDEX = {t: i for i, t in enumerate(TOKEN_TYPES)}
 _MOD_BIT = {m: 1 << i for i, m in enumerate(TOKEN_MODIFIERS)}
 
-BUILTIN_TYPES = frozenset({"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "string",
-                           "bool", "usize", "char8"})
 # `(head $name …)`: the token type of the name declared at index 1.
 _DECLARES = {"typename": "type", "module": "namespace", "field": "property", "case": "enumMember",
              "param": "parameter", "result": "parameter", "flag": "property", "empty": "enumMember"}
@@ -83,7 +82,7 @@ def _atom(out: list[SemanticToken], a: Atom, lst: SList | None, i: int, parent_h
     elif kind is TokenKind.KEYWORD:
         if head == "@witx" and i == 1:
             out.append(SemanticToken(a.start, a.end, "decorator"))
-        elif a.text in BUILTIN_TYPES and i > 0:
+        elif a.text in BUILTIN_TYPE_WORDS and i > 0:
             out.append(SemanticToken(a.start, a.end, "type", ("defaultLibrary",)))
         else:
             out.append(SemanticToken(a.start, a.end, "keyword"))
@@ -163,11 +162,3 @@ def delta(previous: list[int], current: list[int]) -> list[DeltaEdit]:
         s += 1
     s -= s % 5
     return [DeltaEdit(p, len(previous) - p - s, tuple(current[p:len(current) - s]))]
-
-
-def apply_delta(previous: list[int], edits: list[DeltaEdit]) -> list[int]:
-    """`previous` with the edits applied (what a client does with a delta)."""
-    out = list(previous)
-    for e in sorted(edits, key=lambda e: e.start, reverse=True):
-        out[e.start:e.start + e.delete_count] = list(e.data)
-    return out

@@ -1,4 +1,4 @@
-"""Memory layout of witx types (witx 0.9.1 rules, witx-language.md §6) and the
+"""Memory layout of witx types (WebAssembly/WASI tools/witx/src/layout.rs, witx 0.9.1) and the
 layout diagnostics built on it. Depends on witx_lsp.base and witx_lsp.model only."""
 
 from witx_lsp.layout.engine import (

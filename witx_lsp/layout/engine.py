@@ -1,5 +1,5 @@
 """Memory layout of witx types, exactly as witx 0.9.1 computes it
-(WebAssembly/WASI tools/witx/src/layout.rs; witx-language.md §6).
+(WebAssembly/WASI tools/witx/src/layout.rs, witx 0.9.1).
 
 Every type gets a `Layout`: size, alignment, record member offsets and padding
 runs, variant tag size, payload offset and per-case sizes, and flag bit order.
@@ -108,7 +108,7 @@ class Layout:
     @property
     def overflowing_cases(self) -> tuple[CaseLayout, ...]:
         """Cases whose payload, stored at `payload_offset`, extends past `size`
-        (the 0.9.1 "maximum of per-case sizes" quirk, witx-language.md §6.4)."""
+        (the 0.9.1 "maximum of per-case sizes" quirk of layout.rs `impl Layout for Variant`)."""
         out = []
         for c in self.cases:
             end = self.payload_end(c)
@@ -221,7 +221,7 @@ class LayoutEngine:
         return self._variant(node)
 
     def _record(self, rec: RecordType) -> Layout:
-        # C struct layout (layout.rs `member_layout_`, witx-language.md §6.3).
+        # C struct layout (layout.rs `member_layout_`, witx 0.9.1).
         kind = type_kind_name(rec)
         if not rec.members:
             return Layout(kind, 0, 0, error=NO_LAYOUT_EMPTY_TUPLE, cause=NO_LAYOUT_EMPTY_TUPLE)
@@ -245,7 +245,7 @@ class LayoutEngine:
         return Layout(kind, total, align, members=tuple(members), padding=tuple(padding))
 
     def _variant(self, var: VariantType) -> Layout:
-        # layout.rs `impl Layout for Variant` and `payload_offset` (witx-language.md §6.4):
+        # layout.rs `impl Layout for Variant` and `payload_offset` (witx 0.9.1):
         # the size is the largest per-case size, each case using its own payload offset.
         kind = type_kind_name(var)
         t, ta = self._scalar(var.tag_repr.size)

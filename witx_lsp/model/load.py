@@ -1,7 +1,7 @@
 """Loading: parse each file at most once, follow `(use "path")` depth-first at the
 point of use (relative to the including file), and validate every declaration in
-that order in one namespace (WebAssembly/WASI tools/witx/src/toplevel.rs, 0.9.1;
-witx-language.md §3.2). Iterative, so a long include chain cannot overflow the stack.
+that order in one namespace (WebAssembly/WASI tools/witx/src/toplevel.rs,
+witx 0.9.1). Iterative, so a long include chain cannot overflow the stack.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """S-expression tree -> typed witx syntax (`Decl`s), reporting in words what was
-expected. The grammar is witx-language.md §3 (reference: WebAssembly/WASI
-tools/witx/src/parser.rs at 0.9.1); legacy and unreleased dialects (§13, §14)
+expected. The grammar is WebAssembly/WASI tools/witx/src/parser.rs at witx 0.9.1;
+legacy and unreleased dialects (witx 0.8 at WASI commit 8deb71dd, and the never-released
+`use … from` (834679b8) and witx 0.10 (d31ad1bc) parsers)
 get errors that name them."""
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def _is_unknown_annotation(node: Node) -> bool:
 
 def _skip_unknown_annotations(items: list[Node], r: Reporter) -> list[Node]:
     """The items without annotations witx does not know, wherever they are: wast
-    reads an unregistered annotation as whitespace (witx-language.md §2). Each is
+    reads an unregistered annotation as whitespace (bytecodealliance/wasm-tools
+    crates/wast/src/parser.rs, wast 35, `register_annotation`). Each is
     reported once. The tree is shared (parse cache), so it is copied."""
     out: list[Node] = []
     work: list[tuple[list[Node], list[Node]]] = [(items, out)]
@@ -86,7 +88,8 @@ def _skip_unknown_annotations(items: list[Node], r: Reporter) -> list[Node]:
 def _drop_trailing_consts(decls: list[Decl], r: Reporter) -> list[ConstDecl]:
     """The reference skips `(@witx const …)` forms after the file's last other
     declaration: between declarations wast has not registered the `@witx`
-    annotation yet, so they read as whitespace (witx-language.md §2)."""
+    annotation yet, so they read as whitespace (wast 35 crates/wast/src/parser.rs
+    `register_annotation`, called by witx 0.9.1 tools/witx/src/parser.rs)."""
     dropped: list[ConstDecl] = []
     while decls and isinstance(decls[-1], ConstDecl):
         c = decls.pop()

@@ -12,6 +12,9 @@ from witx_lsp.model.types import Builtin, BuiltinKind
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
 
 BUILTINS: dict[str, BuiltinKind] = {k.value: k for k in BuiltinKind}
+# Every word that names a builtin type: the builtins, `string` and `bool`, and the `(@witx usize)` and
+# `(@witx char8)` words (tools/witx/src/parser.rs, witx 0.9.1, `BuiltinType` and `TypedefSyntax`).
+BUILTIN_TYPE_WORDS = frozenset(BUILTINS) | {"string", "bool", "usize", "char8"}
 MAX_TYPE_DEPTH = 100
 _WS = re.compile(r"\s+")
 _FIRST_FORM = re.compile(r"\(?[^\s()]{1,40}")  # `(typename`, or a word

@@ -1,5 +1,6 @@
-"""Lowering of type forms (`typedef` in witx-language.md §3) with the witx ≤0.8
-forms each reported with its 0.9 replacement (§13)."""
+"""Lowering of type forms (`TypedefSyntax` in WebAssembly/WASI tools/witx/src/parser.rs,
+witx 0.9.1) with the witx ≤0.8 forms (parser.rs at WASI commit 8deb71dd) each reported with its
+0.9 replacement."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Representation equality: can one type represent every value of another?
-Mirrors WebAssembly/WASI tools/witx/src/representation.rs (witx 0.9.1;
-witx-language.md §8), quirks included:
+Mirrors WebAssembly/WASI tools/witx/src/representation.rs (witx 0.9.1),
+quirks included:
 
 * builtins compare with their `usize` / `char8` hint bits, and the Superset
   table only widens unsigned integers, so `usize` vs `u32` is NotEq;

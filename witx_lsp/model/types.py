@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Generic, Protocol, TypeVar
 
 from witx_lsp.base.span import FileSpan
 
@@ -162,21 +163,122 @@ def resolve(tref: TypeRef) -> Type:
     return tref
 
 
+def tuple_members(tref: TypeRef) -> tuple[TypeRef, ...] | None:
+    """The member types when `tref` denotes a tuple, else None (in the Preview1 ABI each member
+    of a tuple ok payload gets its own out-pointer)."""
+    t = resolve(tref)
+    if isinstance(t, RecordType) and t.kind is RecordKind.TUPLE:
+        return tuple(m.tref for m in t.members)
+    return None
+
+
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class TypeVisitor(Protocol[R_co]):
+    """What to do with each kind of type: `visit(t, visitor)` calls the method for `t`'s kind.
+    The one place that dispatches over the `Type` union; every consumer (ABI streams,
+    generator hazards, hover, WIT) implements these seven methods instead of an
+    `isinstance` chain, so a new kind of type is a type error everywhere it is not handled."""
+
+    def on_builtin(self, t: Builtin) -> R_co: ...
+    def on_list(self, t: ListType) -> R_co: ...
+    def on_pointer(self, t: PointerType) -> R_co: ...
+    def on_const_pointer(self, t: ConstPointerType) -> R_co: ...
+    def on_record(self, t: RecordType) -> R_co: ...
+    def on_variant(self, t: VariantType) -> R_co: ...
+    def on_handle(self, t: HandleType) -> R_co: ...
+
+
+def visit(t: Type, visitor: TypeVisitor[R]) -> R:
+    match t:
+        case Builtin():
+            return visitor.on_builtin(t)
+        case ListType():
+            return visitor.on_list(t)
+        case PointerType():
+            return visitor.on_pointer(t)
+        case ConstPointerType():
+            return visitor.on_const_pointer(t)
+        case RecordType():
+            return visitor.on_record(t)
+        case VariantType():
+            return visitor.on_variant(t)
+        case HandleType():
+            return visitor.on_handle(t)
+
+
+class ByKind(Generic[R]):
+    """A visitor that answers one value per kind (tables such as the reference's kind names)."""
+
+    def __init__(self, builtin: R, list_: R, pointer: R, const_pointer: R, record: R, variant: R,
+                 handle: R) -> None:
+        self.values = (builtin, list_, pointer, const_pointer, record, variant, handle)
+
+    def on_builtin(self, t: Builtin) -> R:
+        return self.values[0]
+
+    def on_list(self, t: ListType) -> R:
+        return self.values[1]
+
+    def on_pointer(self, t: PointerType) -> R:
+        return self.values[2]
+
+    def on_const_pointer(self, t: ConstPointerType) -> R:
+        return self.values[3]
+
+    def on_record(self, t: RecordType) -> R:
+        return self.values[4]
+
+    def on_variant(self, t: VariantType) -> R:
+        return self.values[5]
+
+    def on_handle(self, t: HandleType) -> R:
+        return self.values[6]
+
+
+class _Inner:
+    """The type references written inside a type (flags have none: their members are names)."""
+
+    def on_builtin(self, t: Builtin) -> tuple[TypeRef, ...]:
+        return ()
+
+    def on_list(self, t: ListType) -> tuple[TypeRef, ...]:
+        return (t.element,)
+
+    def on_pointer(self, t: PointerType) -> tuple[TypeRef, ...]:
+        return (t.pointee,)
+
+    def on_const_pointer(self, t: ConstPointerType) -> tuple[TypeRef, ...]:
+        return (t.pointee,)
+
+    def on_record(self, t: RecordType) -> tuple[TypeRef, ...]:
+        return () if t.kind is RecordKind.BITFLAGS else tuple(m.tref for m in t.members)
+
+    def on_variant(self, t: VariantType) -> tuple[TypeRef, ...]:
+        return tuple(c.tref for c in t.cases if c.tref is not None)
+
+    def on_handle(self, t: HandleType) -> tuple[TypeRef, ...]:
+        return ()
+
+
+_INNER = _Inner()
+
+
+def inner_types(t: Type) -> tuple[TypeRef, ...]:
+    """The type references directly inside `t`, in order: a list's element, a pointee, record
+    members, variant payloads."""
+    return visit(t, _INNER)
+
+
+# `Type::kind()` of the reference (ast.rs), used in messages.
+_KIND_NAMES = ByKind("builtin", "list", "pointer", "constpointer", "record", "variant", "handle")
+
+
 def type_kind(t: Type) -> str:
     """`Type::kind()` of the reference (ast.rs), used in messages."""
-    if isinstance(t, RecordType):
-        return "record"
-    if isinstance(t, VariantType):
-        return "variant"
-    if isinstance(t, HandleType):
-        return "handle"
-    if isinstance(t, ListType):
-        return "list"
-    if isinstance(t, PointerType):
-        return "pointer"
-    if isinstance(t, ConstPointerType):
-        return "constpointer"
-    return "builtin"
+    return visit(t, _KIND_NAMES)
 
 
 BOOL = VariantType(IntRepr.U32, (Case("false", None), Case("true", None)), form="bool")

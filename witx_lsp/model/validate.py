@@ -1,7 +1,7 @@
 """Declaration-level validation: one global namespace per load, definitions
 before use, modules, functions, constants, and the Preview1 ABI checks of
 results (WebAssembly/WASI tools/witx/src/validate.rs and abi.rs `Abi::validate`,
-witx 0.9.1; witx-language.md §3.2, §4, §7.1)."""
+witx 0.9.1)."""
 
 from __future__ import annotations
 
@@ -166,7 +166,8 @@ class Validator(TypeValidator):
             self.diagnostics.append(Diagnostic(
                 "W0103", Severity.HINT, "this doc comment is discarded: witx 0.9.1 attaches comments before "
                 "`(@witx const …)` to nothing", self.path, d.span))
-        # The reference drops doc comments of constants (witx-language.md §2).
+        # The reference drops doc comments of constants (tools/witx/src/validate.rs, witx 0.9.1, builds
+        # `Constant` without `docs`).
         self.constants.append(Constant(d.type_name.text, d.name.text, d.value, "", self.fs(d.name.span)))
 
     def _const_range(self, d: ConstDecl, named: NamedType) -> None:

@@ -206,13 +206,3 @@ def _exec_for(cache: CodeCache, module_flags: int) -> Any:
 
     exec_in_module.code_cache = cache  # type: ignore[attr-defined]
     return exec_in_module
-
-
-def uninstall() -> None:
-    """Give the patched modules back the builtins."""
-    for name in (*COMPILING_MODULES, *EXECUTING_MODULES):
-        module = sys.modules.get(name)
-        for attr in ("compile", "exec"):
-            current = getattr(module, attr, None) if module is not None else None
-            if current is not None and hasattr(current, "code_cache"):
-                delattr(module, attr)

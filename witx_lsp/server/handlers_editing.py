@@ -18,6 +18,7 @@ from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
 from witx_lsp.features import code_actions as actions_feature
 from witx_lsp.features.completion import CompletionItem, complete
+from witx_lsp.features.format_options import FormatOptions
 from witx_lsp.features.formatting import format_document, format_range
 from witx_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, delta, semantic_tokens
 from witx_lsp.features.snapshot import Snapshot
@@ -134,7 +135,7 @@ def register(server: WitxServer) -> None:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None or snap.file is None:
             return None
-        edits = format_document(snap.text, snap.file.tree)
+        edits = format_document(snap.text, _format_options(params.options), snap.file.tree)
         return _text_edits(ls, snap, edits) if edits is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
@@ -143,7 +144,7 @@ def register(server: WitxServer) -> None:
         if snap is None or snap.file is None:
             return None
         span = convert.range_offsets(snap.lines, params.range, ls.encoding)
-        edits = format_range(snap.text, span, snap.file.tree)
+        edits = format_range(snap.text, span, _format_options(params.options), snap.file.tree)
         return _text_edits(ls, snap, edits) if edits is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[
@@ -176,6 +177,13 @@ def _completion_item(item: CompletionItem, snippets: bool, replace: types.Range 
         text_edit=types.TextEdit(range=replace, new_text=text) if replace is not None else None,
         text_edit_text=text if replace is None and text != item.label else None,
     )
+
+
+def _format_options(o: types.FormattingOptions) -> FormatOptions:
+    return FormatOptions(tab_size=o.tab_size, insert_spaces=o.insert_spaces,
+                         trim_trailing_whitespace=bool(o.trim_trailing_whitespace),
+                         insert_final_newline=bool(o.insert_final_newline),
+                         trim_final_newlines=bool(o.trim_final_newlines))
 
 
 def _text_edits(ls: WitxServer, snap: Snapshot, edits: list[tuple[Span, str]]) -> list[types.TextEdit]:

@@ -17,7 +17,7 @@ from witx_lsp.features.hover import hover
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
 from witx_lsp.features.preview import preview_lenses
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.render import DocsError
+from witx_lsp.printers import DocsError
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
 from witx_lsp.server.protocol import RequestFailed

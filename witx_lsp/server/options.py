@@ -7,10 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from witx_lsp.base.diagnostic import Severity
-
-_SEVERITIES = {"error": Severity.ERROR, "warning": Severity.WARNING, "information": Severity.INFORMATION,
-               "info": Severity.INFORMATION, "hint": Severity.HINT, "off": None}
+from witx_lsp.base.diagnostic import SEVERITY_LEVELS, Severity
 
 
 @dataclass
@@ -51,8 +48,8 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     sev = diags.get("severity", {})
     if isinstance(sev, dict):
         for code, value in sev.items():
-            if isinstance(value, str) and value.lower() in _SEVERITIES and isinstance(code, str):
-                s.severity[code] = _SEVERITIES[value.lower()]
+            if isinstance(value, str) and value.lower() in SEVERITY_LEVELS and isinstance(code, str):
+                s.severity[code] = SEVERITY_LEVELS[value.lower()]
             else:
                 problems.append(f"witx.diagnostics.severity.{code}: expected one of error, warning, information, "
                                 f"hint, off; got {value!r}")

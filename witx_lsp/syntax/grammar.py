@@ -40,5 +40,13 @@ def terminal_patterns() -> dict[str, str]:
     return {t.name: t.pattern.to_regexp() for t in lexer_only.terminals}
 
 
-def compiled(name: str) -> re.Pattern[str]:
-    return re.compile(terminal_patterns()[name])
+@functools.cache
+def idchar_class(*, backslash: bool = True) -> str:
+    """The character class of wast 35 `idchar` (the characters of an identifier after its `$`,
+    of a keyword and of a reserved word) as a regex `[...]`, read off the grammar's `ID`
+    terminal; without the `\\` when `backslash` is false (export and import names).
+    The one description of the identifier class: the scanner, navigation and completion use it."""
+    m = re.fullmatch(r"\\\$(\[.*\])\+", terminal_patterns()["ID"])
+    assert m is not None, "the ID terminal of grammar/witx.lark is `$` followed by idchars"
+    body = m.group(1)
+    return body if backslash else body.replace("\\\\", "")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from witx_lsp.syntax.grammar import terminal_patterns
+from witx_lsp.syntax.grammar import idchar_class, terminal_patterns
 from witx_lsp.syntax.tree import TokenKind
 
 # Order matters: the first alternative that matches wins.
@@ -17,12 +17,16 @@ _GRAMMAR_ORDER = (
     "WHITESPACE", "LINE_COMMENT", "BLOCK_COMMENT_OPEN", "LPAR", "RPAR", "STRING",
     "ID", "NUMBER", "ANNOTATION", "KEYWORD", "RESERVED",
 )
-# Recovery patterns (not part of the language): a string that is unterminated or
-# holds a forbidden character, a lone `$`, and runs of characters witx never uses.
-_RECOVERY = (
-    ("BAD_STRING", r'"(?:[^"\\\n]|\\[^\n])*\\?"?'),
-    ("BAD_CHARS", r"[^ \t\r\n()\";0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]+|;"),
-)
+
+
+def _recovery() -> tuple[tuple[str, str], ...]:
+    """Recovery patterns (not part of the language): a string that is unterminated or holds a
+    forbidden character, and runs of characters witx never uses (neither blanks, parentheses,
+    quotes, `;` nor idchars), or a lone `;`."""
+    idchars = idchar_class()[1:-1]
+    return (("BAD_STRING", r'"(?:[^"\\\n]|\\[^\n])*\\?"?'),
+            ("BAD_CHARS", f"[^ \\t\\r\\n()\";{idchars}]+|;"))
+
 
 KIND_OF = {
     "LPAR": TokenKind.LPAR, "RPAR": TokenKind.RPAR, "STRING": TokenKind.STRING, "ID": TokenKind.ID,
@@ -48,7 +52,7 @@ def fast_master() -> re.Pattern[str]:
     must not match a line end, or a string would run on to the next line."""
     pats = terminal_patterns()
     alts = [f"(?P<{n}>{pats[n]})" for n in _GRAMMAR_ORDER if n != "WHITESPACE"]
-    alts += [f"(?P<{n}>{p})" for n, p in _RECOVERY]
+    alts += [f"(?P<{n}>{p})" for n, p in _recovery()]
     return re.compile(f"(?:{pats['WHITESPACE']})?(?:" + "|".join(alts) + r"|(?P<EOF>\Z))")
 
 

@@ -1,4 +1,5 @@
-"""Reading `.witxt` files into directives (witx-language.md §9). The file is an
+"""Reading `.witxt` files into directives (WebAssembly/WASI
+tools/witx/tests/witxt.rs, witx 0.9.1). The file is an
 S-expression text, so it goes through the same syntax layer as witx."""
 
 from __future__ import annotations

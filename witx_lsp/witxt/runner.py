@@ -1,5 +1,5 @@
 """Running `.witxt` files as the reference test harness does
-(WebAssembly/WASI tools/witx/tests/witxt.rs, witx 0.9.1; witx-language.md §9).
+(WebAssembly/WASI tools/witx/tests/witxt.rs, witx 0.9.1).
 
 * `(witx …)` counts three tests: the document validates; it round-trips (the
   S-expression rendering, re-analysed from memory, gives an equal Document);
@@ -28,7 +28,7 @@ from witx_lsp.base.vfs import DiskProvider, MemoryProvider, ReadFailure
 from witx_lsp.model.analysis import Analysis, analyze
 from witx_lsp.model.representation import RepEquality, representable
 from witx_lsp.model.types import Document, InterfaceFunc, NamedType
-from witx_lsp.render import DocsError, render_docs, render_document
+from witx_lsp.printers import DocsError, render_docs, render_document
 from witx_lsp.syntax.tree import Atom, SList
 from witx_lsp.witxt.directives import Directive, WitxDoc, read_witxt
 from witx_lsp.witxt.load import analyze_doc
@@ -286,10 +286,3 @@ def run_file(path: str) -> WitxtReport:
     if isinstance(text, ReadFailure):
         return WitxtReport(failed=1, failures=[Failure(path, 0, f"cannot read the file: {text.message}")])
     return run_text(os.path.abspath(path), text)
-
-
-def run_files(paths: Iterable[str]) -> WitxtReport:
-    report = WitxtReport()
-    for p in paths:
-        report.extend(run_file(p))
-    return report

@@ -11,7 +11,8 @@ the syn parsing it uses: `lookahead1` errors ("expected one of: …"), "expected
 
 `profile` is not part of the macro: the wasmtime release whose generator the
 preview follows (5-21: the seed era; 22 and later: the memory parameter and
-lifetime-free `GuestPtr`; wiggle.md §1, §8).
+lifetime-free `GuestPtr`: bytecodealliance/wasmtime crates/wiggle/src/lib.rs at v21.0.0 and
+v22.0.0).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.macro_tokens import GROUP, IDENT, PUNCT, STRING, ConfigError, Token, tokenize
 
 DEFAULT_PROFILE = 19
@@ -28,12 +30,8 @@ MIN_PROFILE = 5
 DUMMY_EXECUTOR = "wiggle::run_in_dummy_executor"
 Asyncness = Literal["sync", "async", "blocking"]
 
-# syn's `accept_as_ident`: keywords that do not parse as `Ident`.
-_NOT_IDENT = frozenset((
-    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl", "in", "let", "loop", "macro", "match",
-    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "Self", "self", "static", "struct", "super",
-    "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield"))
+# syn's `accept_as_ident`: the Rust keywords (the same set names.rs escapes) and `_` do not parse as `Ident`.
+_NOT_IDENT = names.KEYWORDS | {"_"}
 _FIELDS = ("witx", "witx_literal", "errors", "async", "block_on", "wasmtime", "tracing", "mutable")
 
 

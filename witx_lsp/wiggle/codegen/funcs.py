@@ -4,7 +4,7 @@
 
 Mirrors bytecodealliance/wasmtime crates/wiggle/generate/src/module_trait.rs
 (`define_module_trait`), funcs.rs (`_define_func`), wasmtime.rs (`link_module`)
-and lib.rs (`generate`), with the per-release changes of wiggle.md §1.1 and §8.
+and lib.rs (`generate`), with the per-release changes between wasmtime v5.0.0 and v22.0.0.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
-from witx_lsp.wiggle.codegen.render.format import FnSig, RustWriter
+from witx_lsp.wiggle.codegen.rust_writer import FnSig, RustWriter
 from witx_lsp.wiggle.codegen.typeref import (
     ANON,
     LIFETIME,

@@ -16,10 +16,10 @@ from typing import Any
 
 from witx_lsp.layout import engine_for, typename_layout
 from witx_lsp.model.types import Document, NamedType
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config, validate_errors
 from witx_lsp.wiggle.codegen.funcs import ASYNC_TRAIT, FuncGen, Method
-from witx_lsp.wiggle.codegen.render.format import RustWriter
+from witx_lsp.wiggle.codegen.rust_writer import RustWriter
 from witx_lsp.wiggle.codegen.typeref import (
     LIFETIME,
     GenPanic,

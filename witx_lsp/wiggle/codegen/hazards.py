@@ -1,5 +1,6 @@
 """Generator hazards: witx that `wiggle::from_witx!` (wasmtime v5-v19) panics on,
-or turns into Rust that does not compile (wiggle.md §5, §6).
+or turns into Rust that does not compile (bytecodealliance/wasmtime crates/wiggle/generate/src,
+v19.0.2: `names.rs` `format_ident!`, `types/*.rs`, `funcs.rs`).
 
 W0601 anonymous `bool`            W0607 error type that is not an enum
 W0602 `char` value                W0608 anonymous list/string record member
@@ -36,9 +37,11 @@ from witx_lsp.model.types import (
     RecordType,
     TypeRef,
     VariantType,
+    inner_types,
     resolve,
+    visit,
 )
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config
 from witx_lsp.wiggle.codegen.funcs import lower_instruction
 from witx_lsp.wiggle.codegen.spans import form_span, keyword_span, type_span
@@ -66,14 +69,7 @@ def _anonymous(tref: TypeRef) -> Iterator[TypeRef]:
         if isinstance(t, NamedType):
             continue
         yield t
-        if isinstance(t, (PointerType, ConstPointerType)):
-            stack.append(t.pointee)
-        elif isinstance(t, ListType):
-            stack.append(t.element)
-        elif isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS:
-            stack.extend(m.tref for m in reversed(t.members))
-        elif isinstance(t, VariantType):
-            stack.extend(c.tref for c in reversed(t.cases) if c.tref is not None)
+        stack.extend(reversed(inner_types(t)))
 
 
 def _has_anonymous_bool(tref: TypeRef) -> bool:
@@ -106,45 +102,8 @@ class _Hazards:
     # --- types ----------------------------------------------------------------------------------------
 
     def typedef(self, named: NamedType) -> None:
-        t = named.tref
-        at = type_span(self.analysis, named.span)
-        if isinstance(t, NamedType):
-            return
-        if isinstance(t, RecordType) and t.kind is RecordKind.TUPLE:
-            self.add("W0603", f"named tuple `${named.name}`: wiggle-generate panics (“Ident cannot be a number; "
-                     "use Literal instead”) because the generated struct's fields would be named `0`, `1`, …; "
-                     "use a record with named fields, or write the tuple where it is used",
-                     at, {"typename": named.name, "panic": "Ident cannot be a number; use Literal instead"})
-            return
-        if isinstance(t, RecordType) and t.kind is RecordKind.OTHER:
-            for m in t.members:
-                self.member(named, m.name, m.tref, m.span)
-        elif isinstance(t, VariantType):
-            if t.cases and all(c.name.isdigit() for c in t.cases):
-                self.add("W0604", f"untagged union `${named.name}`: wiggle-generate panics (“Ident cannot be a "
-                         "number; use Literal instead”) because the generated enum's variants would be named `0`, "
-                         "`1`, …; use a `variant` with named cases, or tag the union with an enum "
-                         "(`(@witx tag $t)`)", at, {"typename": named.name,
-                                                    "panic": "Ident cannot be a number; use Literal instead"})
-                return
-            for c in t.cases:
-                if c.tref is None:
-                    continue
-                where = f"case `{c.name}` of `${named.name}`"
-                self.anonymous_bools(c.tref, where, c.span, named.span)
-                if _is_char(c.tref):
-                    self.char_in_memory(where, keyword_span(self.analysis, c.span, "char") or at)
-        elif isinstance(t, ListType):
-            if is_string(t):
-                self.add("W0605", f"named string `${named.name}`: wiggle defines it as "
-                         f"`wiggle::GuestPtr<'a, [char]>`, not `wiggle::GuestPtr<'a, str>` as it spells an "
-                         "anonymous `string`, and its glue builds a `GuestPtr<str>` for a parameter of this type, "
-                         f"so Rust that uses `${named.name}` does not compile; write `string` where you use it",
-                         at, {"typename": named.name, "rust": "wiggle::GuestPtr<'a, [char]>"})
-            else:
-                self.anonymous_bools(t.element, f"the element type of `${named.name}`", named.span, None)
-        elif isinstance(t, (PointerType, ConstPointerType)):
-            self.anonymous_bools(t.pointee, f"the pointee of `${named.name}`", named.span, None)
+        if not isinstance(named.tref, NamedType):  # an alias has the hazards of what it names
+            visit(named.tref, _TypedefHazards(self, named))
 
     def member(self, named: NamedType, name: str, tref: TypeRef, span: FileSpan | None) -> None:
         where = f"field `{name}` of `${named.name}`"
@@ -325,6 +284,65 @@ class _Hazards:
         self.naming()
         self.out.sort(key=lambda d: (d.path, d.span.start, d.code))
         return self.out
+
+
+class _TypedefHazards:
+    """The hazards of the type a typename defines (not of an alias: those are the named type's)."""
+
+    def __init__(self, h: _Hazards, named: NamedType) -> None:
+        self.h, self.named = h, named
+        self.at = type_span(h.analysis, named.span)
+
+    def on_builtin(self, t: Builtin) -> None:
+        pass
+
+    def on_handle(self, t: HandleType) -> None:
+        pass
+
+    def on_record(self, t: RecordType) -> None:
+        named = self.named
+        if t.kind is RecordKind.TUPLE:
+            self.h.add("W0603", f"named tuple `${named.name}`: wiggle-generate panics (“Ident cannot be a number; "
+                       "use Literal instead”) because the generated struct's fields would be named `0`, `1`, …; "
+                       "use a record with named fields, or write the tuple where it is used",
+                       self.at, {"typename": named.name, "panic": "Ident cannot be a number; use Literal instead"})
+        elif t.kind is RecordKind.OTHER:
+            for m in t.members:
+                self.h.member(named, m.name, m.tref, m.span)
+
+    def on_variant(self, t: VariantType) -> None:
+        named = self.named
+        if t.cases and all(c.name.isdigit() for c in t.cases):
+            self.h.add("W0604", f"untagged union `${named.name}`: wiggle-generate panics (“Ident cannot be a "
+                       "number; use Literal instead”) because the generated enum's variants would be named `0`, "
+                       "`1`, …; use a `variant` with named cases, or tag the union with an enum "
+                       "(`(@witx tag $t)`)", self.at, {"typename": named.name,
+                                                      "panic": "Ident cannot be a number; use Literal instead"})
+            return
+        for c in t.cases:
+            if c.tref is None:
+                continue
+            where = f"case `{c.name}` of `${named.name}`"
+            self.h.anonymous_bools(c.tref, where, c.span, named.span)
+            if _is_char(c.tref):
+                self.h.char_in_memory(where, keyword_span(self.h.analysis, c.span, "char") or self.at)
+
+    def on_list(self, t: ListType) -> None:
+        named = self.named
+        if is_string(t):
+            self.h.add("W0605", f"named string `${named.name}`: wiggle defines it as "
+                       f"`wiggle::GuestPtr<'a, [char]>`, not `wiggle::GuestPtr<'a, str>` as it spells an "
+                       "anonymous `string`, and its glue builds a `GuestPtr<str>` for a parameter of this type, "
+                       f"so Rust that uses `${named.name}` does not compile; write `string` where you use it",
+                       self.at, {"typename": named.name, "rust": "wiggle::GuestPtr<'a, [char]>"})
+        else:
+            self.h.anonymous_bools(t.element, f"the element type of `${named.name}`", named.span, None)
+
+    def on_pointer(self, t: PointerType) -> None:
+        self.h.anonymous_bools(t.pointee, f"the pointee of `${self.named.name}`", self.named.span, None)
+
+    def on_const_pointer(self, t: ConstPointerType) -> None:
+        self.h.anonymous_bools(t.pointee, f"the pointee of `${self.named.name}`", self.named.span, None)
 
 
 def hazard_diagnostics(analysis: Analysis, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:

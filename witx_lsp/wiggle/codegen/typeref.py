@@ -1,11 +1,12 @@
-"""How wiggle spells a witx type in Rust, and the rules around it (wiggle.md §5.4, §5.7).
+"""How wiggle spells a witx type in Rust, and the rules around it (bytecodealliance/wasmtime
+crates/wiggle/generate/src/names.rs `type_ref`, lifetimes.rs and module_trait.rs, v19.0.2).
 
 Mirrors bytecodealliance/wasmtime crates/wiggle/generate/src: `names.rs`
 (`type_ref`, `builtin_type`), `lifetimes.rs` (`needs_lifetime`) and
 `module_trait.rs` (`passed_by_reference`). Where the generator panics, `type_ref`
 raises `GenPanic` with the generator's message.
 
-Profiles (wiggle.md §8): up to 21 pointers are `wiggle::GuestPtr<'a, T>` and
+Profiles (the wiggle release the preview follows, see config.py): up to 21 pointers are `wiggle::GuestPtr<'a, T>` and
 named types that hold one are `Name<'a>`; from 22 `GuestPtr<T>` has no lifetime,
 named types never take one, and only records and payload variants are passed
 by reference.
@@ -18,7 +19,6 @@ from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
     ConstPointerType,
-    HandleType,
     IntRepr,
     ListType,
     NamedType,
@@ -30,7 +30,7 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 
 BUILTIN = {BuiltinKind.U8: "u8", BuiltinKind.U16: "u16", BuiltinKind.U32: "u32", BuiltinKind.U64: "u64",
            BuiltinKind.S8: "i8", BuiltinKind.S16: "i16", BuiltinKind.S32: "i32", BuiltinKind.S64: "i64",
@@ -129,10 +129,6 @@ def tuple_type(members: list[str]) -> str:
     if len(members) == 1:
         return f"({members[0]},)"
     return f"({', '.join(members)})"
-
-
-def is_handle(tref: TypeRef) -> bool:
-    return isinstance(resolve(tref), HandleType)
 
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""`pub mod types`: what wiggle defines for each witx typename (wiggle.md §5.5).
+"""`pub mod types`: what wiggle defines for each witx typename (bytecodealliance/wasmtime
+crates/wiggle/generate/src/types/mod.rs `define_datatype`, v19.0.2).
 
 Mirrors bytecodealliance/wasmtime crates/wiggle/generate/src/types/{mod,record,
 variant,flags,handle,error}.rs: aliases, builtin aliases, `GuestPtr` aliases,
@@ -25,9 +26,9 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
-from witx_lsp.wiggle.codegen.render.format import INDENT, FnSig, RustWriter, match_arm, single_child_chain
+from witx_lsp.wiggle.codegen.rust_writer import INDENT, FnSig, RustWriter, match_arm, single_child_chain
 from witx_lsp.wiggle.codegen.typeref import (
     BUILTIN,
     INT_REPR,

@@ -1,6 +1,6 @@
 """The wiggle runtime in Python: guest memory, pointers, borrows, typed access
 to witx values and host bindings on wasmtime-py (a port of wasmtime's
-crates/wiggle/src/lib.rs of the v5-v19 era; wiggle.md §2-§4).
+crates/wiggle/src/{lib,guest_type,error,region,borrow}.rs, v5.0.0-v19.0.2).
 
 Modules: `region`, `errors`, `borrow` (Region, GuestError, BorrowChecker);
 `memory` (GuestMemory, validate_size_align, BytearrayMemory, WasmtimeMemory);

@@ -3,7 +3,7 @@ typename (what `InvalidEnumValue` / `InvalidFlagValue` carry), and Python
 identifiers for implementation methods and the generated Protocol.
 
 Rust names come from the code generator's naming rules
-(`witx_lsp.wiggle.codegen.names`, as wasmtime crates/wiggle/generate/src/names.rs).
+(`witx_lsp.wiggle.names`, as wasmtime crates/wiggle/generate/src/names.rs).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 import re
 
-from witx_lsp.wiggle.codegen import names
+from witx_lsp.wiggle import names
 
 snake = names.snake
 

@@ -1,7 +1,10 @@
 """The ABI glue of one interface function: lift the core arguments, call the
 implementation, lower the result, as the code wiggle generates does
-(wasmtime crates/wiggle/generate/src/funcs.rs driving witx's `call_interface`;
-wiggle.md §5.8).
+(wasmtime crates/wiggle/generate/src/funcs.rs driving witx's `call_interface`,
+v19.0.2). The glue interprets the function's `call_interface` stream
+(`witx_lsp.abi.host_call`): each parameter's lift instruction picks its
+conversion, the ok block's stores give the out-pointers, the err block's
+`enum.lower` the error enum.
 
 * Params: u8/s8/u16/s16 (and char8) go through a checked conversion ("convert
   u8", TryFromIntError); u32/usize/handles reinterpret the i32; enums and flags
@@ -28,18 +31,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from witx_lsp.abi import AbiError, call_interface, wasm_signature
+from witx_lsp.abi import AbiError, Op, wasm_signature
+from witx_lsp.abi.host_call import ParamLift, ResultLowering, host_call
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
     ConstPointerType,
-    HandleType,
     InterfaceFunc,
     IntRepr,
     ListType,
     NamedType,
     PointerType,
-    RecordKind,
     RecordType,
     TypeRef,
     VariantType,
@@ -57,11 +59,16 @@ from witx_lsp.wiggle.runtime.witx_types import EnumGuestType, FlagsGuestType, Ty
 M32 = 0xFFFF_FFFF
 M64 = 0xFFFF_FFFF_FFFF_FFFF
 
-# Checked conversions of the narrow builtins: (Rust type, low, high).
+# What each lift instruction of the `call_interface` stream does to its core value(s), as the code
+# wiggle generates for it. Checked conversions of the narrow integers (`try_from`): (Rust type, low, high).
 _NARROW = {
-    BuiltinKind.U8: ("u8", 0, 0xFF), BuiltinKind.S8: ("i8", -0x80, 0x7F),
-    BuiltinKind.U16: ("u16", 0, 0xFFFF), BuiltinKind.S16: ("i16", -0x8000, 0x7FFF),
+    Op.U8_FROM_I32: ("u8", 0, 0xFF), Op.CHAR8_FROM_I32: ("u8", 0, 0xFF), Op.S8_FROM_I32: ("i8", -0x80, 0x7F),
+    Op.U16_FROM_I32: ("u16", 0, 0xFFFF), Op.S16_FROM_I32: ("i16", -0x8000, 0x7FFF),
 }
+# Reinterpreted as unsigned (`as u32` / `as u64`).
+_MASK = {Op.U32_FROM_I32: 0xFFFF_FFFF, Op.USIZE_FROM_I32: 0xFFFF_FFFF, Op.HANDLE_FROM_I32: 0xFFFF_FFFF,
+         Op.U64_FROM_I64: 0xFFFF_FFFF_FFFF_FFFF}
+_AS_IS = {Op.S32_FROM_I32, Op.S64_FROM_I64, Op.IF32_FROM_F32, Op.IF64_FROM_F64}
 _REPR_MAX = {IntRepr.U8: 0xFF, IntRepr.U16: 0xFFFF, IntRepr.U32: M32, IntRepr.U64: M64}
 
 Lift = Callable[[GuestMemory, tuple[Any, ...]], Any]
@@ -124,71 +131,92 @@ class _Builder:
     def in_func(self, location: str, err: GuestError) -> InFunc:
         return InFunc(self.module, self.func.name, location, err)
 
-    def lift(self, tref: TypeRef) -> tuple[int, Lift]:
-        """(number of core args, lift)."""
-        t = resolve(tref)
+    def lift(self, pl: ParamLift) -> Lift:
+        """The lift of one parameter, as its instruction in the stream says."""
+        op, tref = pl.lift.op, pl.param.tref
         in_func = self.in_func
-        if isinstance(t, Builtin):
-            if t.kind in _NARROW:
-                rust, lo, hi = _NARROW[t.kind]
-                where = f"convert {rust}"
+        if op in _NARROW:
+            rust, lo, hi = _NARROW[op]
+            where = f"convert {rust}"
 
-                def narrow(mem: GuestMemory, a: tuple[Any, ...]) -> int:
-                    v: int = a[0]
-                    if lo <= v <= hi:
-                        return v
-                    raise in_func(where, TryFromIntError())
-                return 1, narrow
-            if t.kind in (BuiltinKind.U32,):
-                return 1, lambda mem, a: a[0] & M32
-            if t.kind is BuiltinKind.U64:
-                return 1, lambda mem, a: a[0] & M64
-            if t.kind is BuiltinKind.CHAR:
-                raise self.fail("a `char` param has no ABI conversion (the generator panics: "
-                                "no implementation for CharFromI32)")
-            return 1, lambda mem, a: a[0]
-        if isinstance(t, HandleType):
-            return 1, lambda mem, a: a[0] & M32
-        if isinstance(t, (PointerType, ConstPointerType)):
+            def narrow(mem: GuestMemory, a: tuple[Any, ...]) -> int:
+                v: int = a[0]
+                if lo <= v <= hi:
+                    return v
+                raise in_func(where, TryFromIntError())
+            return narrow
+        if op in _MASK:
+            mask = _MASK[op]
+            return lambda mem, a: a[0] & mask
+        if op in _AS_IS:
+            return lambda mem, a: a[0]
+        if op is Op.CHAR_FROM_I32:
+            raise self.fail("a `char` param has no ABI conversion (the generator panics: "
+                            "no implementation for CharFromI32)")
+        t = resolve(tref)
+        if isinstance(t, (PointerType, ConstPointerType)):  # pointer.from_i32, const_pointer.from_i32
             pointee = self.types.of(t.pointee)
-            return 1, lambda mem, a: GuestPtr(mem, a[0] & M32, pointee)
-        if isinstance(t, ListType):
+            return lambda mem, a: GuestPtr(mem, a[0] & M32, pointee)
+        if isinstance(t, ListType):  # list.from_pointer_length
             el = resolve(t.element)
             if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR:
-                return 2, lambda mem, a: StrPtr(mem, a[0] & M32, a[1] & M32)
+                return lambda mem, a: StrPtr(mem, a[0] & M32, a[1] & M32)
             elem = self.types.of(t.element)
-            return 2, lambda mem, a: SlicePtr(mem, a[0] & M32, a[1] & M32, elem)
-        gt = self.types.of(tref)
-        if isinstance(gt, (EnumGuestType, FlagsGuestType)):
-            repr_ = t.tag_repr if isinstance(t, VariantType) else (t.repr or IntRepr.U32)
-            top = _REPR_MAX[repr_]
-            where = f"convert {_rust_name(tref)}"
-            check = gt.from_tag if isinstance(gt, EnumGuestType) else gt.from_bits
+            return lambda mem, a: SlicePtr(mem, a[0] & M32, a[1] & M32, elem)
+        if op in (Op.ENUM_LIFT, Op.BITFLAGS_FROM_I32, Op.BITFLAGS_FROM_I64):
+            return self.convert(tref, t)
+        return self.read(tref)  # load T: records and variants with payloads come by address
 
-            def convert(mem: GuestMemory, a: tuple[Any, ...]) -> Any:
-                v: int = a[0]
-                if not 0 <= v <= top:
-                    raise in_func(where, TryFromIntError())
-                try:
-                    return check(v)
-                except GuestError as e:
-                    raise in_func(where, e) from None
-            return 1, convert
-        # records and variants with payloads come by address
+    def convert(self, tref: TypeRef, t: object) -> Lift:
+        """An enum or flags value: the repr's range, then the value (InvalidEnumValue / InvalidFlagValue)."""
+        gt = self.types.of(tref)
+        assert isinstance(gt, (EnumGuestType, FlagsGuestType))
+        repr_ = t.tag_repr if isinstance(t, VariantType) else (t.repr if isinstance(t, RecordType) else None)
+        top = _REPR_MAX[repr_ or IntRepr.U32]
+        where = f"convert {_rust_name(tref)}"
+        check = gt.from_tag if isinstance(gt, EnumGuestType) else gt.from_bits
+        in_func = self.in_func
+
+        def convert(mem: GuestMemory, a: tuple[Any, ...]) -> Any:
+            v: int = a[0]
+            if not 0 <= v <= top:
+                raise in_func(where, TryFromIntError())
+            try:
+                return check(v)
+            except GuestError as e:
+                raise in_func(where, e) from None
+        return convert
+
+    def read(self, tref: TypeRef) -> Lift:
+        gt = self.types.of(tref)
         where = f"read {_type_name(tref)}"
+        in_func = self.in_func
 
         def read(mem: GuestMemory, a: tuple[Any, ...]) -> Any:
             try:
                 return gt.read(mem, a[0] & M32)
             except GuestError as e:
                 raise in_func(where, e) from None
-        return 1, read
+        return read
 
-    def out_slots(self, ok: TypeRef) -> list[tuple[GuestType[Any], str]]:
-        t = resolve(ok)
-        if isinstance(t, RecordType) and t.kind is RecordKind.TUPLE:
-            return [(self.types.of(m.tref), f"write {_type_name(m.tref)}") for m in t.members]
-        return [(self.types.of(ok), f"write {_type_name(ok)}")]
+    def error_type(self, r: ResultLowering) -> EnumGuestType:
+        """The error enum of an `expected` result, as the err block of the stream lowers it."""
+        if r.err is None:
+            raise self.fail("an `expected` without an error type cannot be lowered")
+        if r.err.op is not Op.ENUM_LOWER or r.err.ty is None:
+            var = resolve(self.func.results[0].tref)
+            pair = var.as_expected() if isinstance(var, VariantType) else None
+            name = _type_name(pair[1]) if pair is not None and pair[1] is not None else "?"
+            raise self.fail(f"the error type `{name}` is not an enum (the generator panics)")
+        gt = self.types.named(r.err.ty)
+        assert isinstance(gt, EnumGuestType)
+        return gt
+
+    def out_slots(self, r: ResultLowering, n_args: int) -> list[tuple[GuestType[Any], str]]:
+        """The ok payload's stores, by out-pointer (the core arguments after the params)."""
+        stores = sorted(r.stores, key=lambda st: st.arg)
+        assert [st.arg - n_args for st in stores] == list(range(len(stores)))
+        return [(self.types.named(st.ty), f"write {st.ty}") for st in stores]
 
 
 def abi_function(types: TypeSpace, module: str, func: InterfaceFunc, implementation: object, *,
@@ -201,9 +229,9 @@ def abi_function(types: TypeSpace, module: str, func: InterfaceFunc, implementat
     that enum or raises (a trap). `success` maps an error typename to the case
     whose tag reports success (default: its first case)."""
     b = _Builder(types, module, func)
-    stream = call_interface(func, module)
-    if isinstance(stream, AbiError):
-        raise b.fail(stream.message)
+    hc = host_call(func, module)
+    if isinstance(hc, AbiError):
+        raise b.fail(hc.message)
     sig = wasm_signature(func)
     if isinstance(sig, AbiError):
         raise b.fail(sig.message)
@@ -212,11 +240,11 @@ def abi_function(types: TypeSpace, module: str, func: InterfaceFunc, implementat
     if not callable(method):
         raise TypeError(f"{type(implementation).__name__} has no method `{name}` for {module}::{func.name}")
 
-    lifts = [b.lift(p.tref) for p in func.params]
+    lifts = [(len(pl.args), b.lift(pl)) for pl in hc.params]
     n_args = sum(n for n, _ in lifts)
     in_func = b.in_func
 
-    if func.noreturn or not func.results:
+    if func.noreturn or hc.result is None:
         if func.results:
             raise b.fail("a noreturn function has results")
         noreturn = func.noreturn
@@ -232,26 +260,15 @@ def abi_function(types: TypeSpace, module: str, func: InterfaceFunc, implementat
 
     if len(func.results) > 1:
         raise b.fail("more than one result")
-    res = func.results[0].tref
-    var = resolve(res)
-    pair = var.as_expected() if isinstance(var, VariantType) else None
-    if pair is None:
+    if not hc.result.expected:
         raise b.fail(f"result `{func.results[0].name}` is not an `expected` (the generator panics: not implemented)")
-    ok, err = pair
-    if err is None:
-        raise b.fail("an `expected` without an error type cannot be lowered")
-    err_t = resolve(err)
-    if not isinstance(err_t, VariantType) or not err_t.is_enum():
-        raise b.fail(f"the error type `{_type_name(err)}` is not an enum (the generator panics)")
-    err_gt = types.of(err)
-    assert isinstance(err_gt, EnumGuestType)
-    err_name = _type_name(err)
+    err_gt = b.error_type(hc.result)
+    err_name = err_gt.name
     hook = (errors or {}).get(err_name)
     success_case = (success or {}).get(err_name, err_gt.cases[0])
     success_tag = err_gt.to_tag(success_case)
-    slots = b.out_slots(ok) if ok is not None else []
-    tuple_ok = len(slots) > 1 or (ok is not None and isinstance(resolve(ok), RecordType)
-                                  and resolve(ok).kind is RecordKind.TUPLE)  # type: ignore[union-attr]
+    slots = b.out_slots(hc.result, n_args)
+    tuple_ok = hc.result.ok_tuple is not None
     to_tag = err_gt.to_tag
     single = slots[0] if len(slots) == 1 and not tuple_ok else None
 

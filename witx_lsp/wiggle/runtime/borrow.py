@@ -1,5 +1,5 @@
 """Region-based run-time borrow checking (wasmtime crates/wiggle/src/borrow.rs,
-the in-window version replaced in v20; wiggle.md §4.2)."""
+v19.0.2; replaced in v20)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`GuestError` and its variants, with wiggle's exact messages
-(wasmtime crates/wiggle/src/error.rs; wiggle.md §3).
+(bytecodealliance/wasmtime crates/wiggle/src/error.rs, v19.0.2).
 
 `str(e)` is the Rust `Display` text, `e.debug()` the derived `Debug` text.
 Every variant is a subclass of `GuestError` (also reachable as an attribute,

@@ -1,5 +1,5 @@
 """Guest types: how a value of one type is read from and written to guest
-memory (wasmtime crates/wiggle/src/guest_type.rs; wiggle.md §2).
+memory (bytecodealliance/wasmtime crates/wiggle/src/guest_type.rs, v19.0.2).
 
 A `GuestType[T]` is a descriptor (size, alignment, read, write), the Python
 counterpart of a Rust type implementing `GuestType`. The ten primitives are

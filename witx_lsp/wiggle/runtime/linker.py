@@ -1,5 +1,5 @@
 """`add_to_linker`: define every function of a witx module in a wasmtime-py
-`Linker` (wasmtime crates/wiggle/generate/src/wasmtime.rs; wiggle.md §5.9).
+`Linker` (bytecodealliance/wasmtime crates/wiggle/generate/src/wasmtime.rs, v19.0.2).
 
 Each host function finds the caller's export "memory" (a `Memory`, or a
 `SharedMemory`; anything else traps with "missing required memory export"),

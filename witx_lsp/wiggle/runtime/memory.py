@@ -1,7 +1,7 @@
 """Guest memory: the `GuestMemory` protocol, `validate_size_align`, and
 implementations over a bytearray and over a wasmtime-py memory
-(wasmtime crates/wiggle/src/lib.rs `GuestMemory`, crates/wiggle/src/wasmtime.rs;
-wiggle.md §4.3, §4.4, §4.8).
+(wasmtime crates/wiggle/src/lib.rs `GuestMemory`, crates/wiggle/src/wasmtime.rs,
+v19.0.2).
 
 `base()` is the whole linear memory as a writable one-byte-per-item memoryview.
 Nothing here copies the memory: the wasmtime implementation views the linear

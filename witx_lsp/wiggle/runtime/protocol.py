@@ -1,6 +1,6 @@
 """Typed Python Protocols for witx modules: the analogue of the Rust trait
-wiggle generates for each module (wasmtime crates/wiggle/generate/src/module_trait.rs;
-wiggle.md §5.7), so that mypy checks an implementation given to `add_to_linker`.
+wiggle generates for each module (wasmtime crates/wiggle/generate/src/module_trait.rs,
+v19.0.2), so that mypy checks an implementation given to `add_to_linker`.
 
 `generate_protocol(document, module)` returns the source of a Python module
 with one definition per typename of the document (aliases, frozen dataclasses

@@ -1,6 +1,6 @@
 """Guest pointers: `GuestPtr[T]` for sized pointees (one u32 offset), `SlicePtr[T]`
 for `[T]` and `StrPtr` for `str` (offset, length) (wasmtime
-crates/wiggle/src/lib.rs `GuestPtr`; wiggle.md §4.5).
+crates/wiggle/src/lib.rs `GuestPtr`, v19.0.2).
 
 Creating a pointer never validates it. Methods raise `GuestError` where Rust
 returns `Err`. Slice and string views (`slices.py`) are context managers that

@@ -1,6 +1,6 @@
-"""Borrow-checked views of guest memory (wasmtime crates/wiggle/src/lib.rs
-`UnsafeGuestSlice`, `GuestSlice`, `GuestSliceMut`, `GuestStr`, `GuestStrMut`;
-wiggle.md §4.6).
+"""Borrow-checked views of guest memory (bytecodealliance/wasmtime
+crates/wiggle/src/lib.rs `UnsafeGuestSlice`, `GuestSlice`, `GuestSliceMut`, `GuestStr`,
+`GuestStrMut`, v19.0.2).
 
 A view holds its borrow until `release()` (or the end of its `with` block, or
 its collection, as Rust's `Drop`). After release its memoryview is released too,

@@ -1,6 +1,6 @@
 """Guest types for witx types, laid out by the layout engine, reading and
 writing as wiggle's generated `GuestType` impls do (wasmtime
-crates/wiggle/generate/src/types/{record,variant,flags,handle}.rs; wiggle.md §2, §5.5).
+crates/wiggle/generate/src/types/{record,variant,flags,handle}.rs, v19.0.2).
 
 Python values:
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, WASI, needs_corpus
-from tests.render.samples import SAMPLE, SAMPLE_MD
+from tests.printers.samples import SAMPLE, SAMPLE_MD
 from witx_lsp.cli import cmd_docs
 from witx_lsp.model.analysis import analyze, analyze_text
 from witx_lsp.model.types import (
@@ -30,8 +30,8 @@ from witx_lsp.model.types import (
     RecordType,
     TypeRef,
 )
-from witx_lsp.render import DocsError, render_docs
-from witx_lsp.render.docs_md import parse_links, type_name
+from witx_lsp.printers import DocsError, render_docs
+from witx_lsp.printers.docs_md import parse_links, type_name
 
 PHASES = CORPUS / "WebAssembly_WASI" / "phases_27faa3a8" / "phases"
 # (docs.md, roots loaded together): the four files the reference reproduces byte for byte.

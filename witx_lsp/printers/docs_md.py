@@ -1,6 +1,6 @@
 """The Markdown documentation of a Document, byte for byte as the reference's
 `witx docs` produces it (WebAssembly/WASI tools/witx/src/docs/ast.rs, md.rs and
-mod.rs, witx 0.9.1; witx-language.md §10).
+mod.rs, witx 0.9.1).
 
 The reference builds a tree of Markdown nodes and prints it depth first. Here
 the same pre-order sequence of nodes is produced directly, with an explicit

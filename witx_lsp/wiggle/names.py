@@ -1,4 +1,5 @@
-"""Rust names exactly as wiggle-generate makes them (wiggle.md §5.3).
+"""Rust names exactly as wiggle-generate makes them (bytecodealliance/wasmtime
+crates/wiggle/generate/src/names.rs, v19.0.2).
 
 Case conversion is heck 0.4 with its `unicode` feature (as the wasmtime
 workspace builds it): words come from UAX #29 word segmentation

@@ -1,6 +1,6 @@
 """The canonical S-expression form of a Document, character for character as
 the reference prints it (WebAssembly/WASI tools/witx/src/render.rs,
-`impl Display for Document`; witx-language.md §11).
+`impl Display for Document`, witx 0.9.1).
 
 All typenames come first, then all modules, one per line. Doc strings are
 printed as `(;; {docs} ;) ` before the item they belong to. Constants and `use`
@@ -132,15 +132,6 @@ def render_type(tref: TypeRef) -> str:
     """A type reference as it appears in a definition: `$name` for a reference
     to a typename, the full form for an inline type."""
     return _expand([tref])
-
-
-def render_named_type(named: NamedType) -> str:
-    """`(typename $name BODY)`, preceded by its doc comment."""
-    return _expand([f"{_docs(named.docs)}(typename ${named.name} ", named.tref, ")"])
-
-
-def render_module(module: Module) -> str:
-    return _expand(_module_pieces(module))
 
 
 def render_document(doc: Document) -> str:

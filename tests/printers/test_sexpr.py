@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, PREVIEW1, WASI, needs_corpus
-from tests.render.samples import SAMPLE, SAMPLE_SEXPR
+from tests.printers.samples import SAMPLE, SAMPLE_SEXPR
 from witx_lsp.model.analysis import analyze, analyze_text
 from witx_lsp.model.types import (
     Builtin,
@@ -21,7 +21,7 @@ from witx_lsp.model.types import (
     RecordType,
     TypeRef,
 )
-from witx_lsp.render import render_document, render_type
+from witx_lsp.printers import render_document, render_type
 from witx_lsp.witxt.runner import reference_errors, round_trip
 
 
