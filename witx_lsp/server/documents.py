@@ -61,7 +61,10 @@ class EditableLines:
             return len(self.text)
         start = self.start(pos.line)
         end = self.start(pos.line + 1) if pos.line + 1 < len(self.starts) else len(self.text)
-        return start + LineIndex(self.text[start:end].rstrip("\r\n")).offset(Position(0, pos.character), encoding)
+        content = self.text[start:end].rstrip("\r\n")
+        if encoding is PositionEncoding.UTF32 or content.isascii():
+            return start + max(0, min(pos.character, len(content)))
+        return start + LineIndex(content).offset(Position(0, pos.character), encoding)
 
     def replace(self, rng: types.Range | None, new_text: str, encoding: PositionEncoding) -> None:
         """Replace `rng` (positions in `encoding`; None: the whole text)."""
