@@ -10,7 +10,12 @@ typed access (a `SlicePtr` of ciovec records, `GuestPtr` reads, `to_bytes`) with
 wiggle's checks: bounds, alignment, borrow checking, InFunc errors.
 Target: the runtime's rate is at least 50% of the bare rate.
 
-Run: python benchmarks/runtime.py [--calls N] [--runs N]
+It also reports (key "wasi_host", from benchmarks/wasi_host.py) the host-call
+rate of witx_lsp.wasi's Python preview1 host against wasmtime's built-in WASI
+on the same programs (an fd_write loop, a file copy) and the cost of --trace,
+when the preview1 witx is found (../shared/corpus, or --wasi-witx PATH).
+
+Run: python benchmarks/runtime.py [--calls N] [--runs N] [--wasi-witx PATH | --no-wasi]
 """
 
 from __future__ import annotations
@@ -119,10 +124,21 @@ def rate(run: Any, store: Any, calls: int) -> float:
     return calls / (time.perf_counter() - start)
 
 
+def wasi_figures(witx: str | None, calls: int, runs: int) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import wasi_host
+    path = witx or str(wasi_host.DEFAULT_WITX)
+    if not Path(path).is_file():
+        return {"skipped": f"no witx at {path} (pass --wasi-witx)"}
+    return wasi_host.run(path, calls, min(runs, 5))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=20000)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--wasi-witx", default=None, help="wasi_snapshot_preview1.witx for the WASI host figures")
+    ap.add_argument("--no-wasi", action="store_true", help="skip the WASI host figures")
     args = ap.parse_args()
     hosts = {name: instance(name) for name in ("bare", "runtime")}
     for store, run, _, _ in hosts.values():
@@ -146,9 +162,11 @@ def main() -> int:
         "bare_runs": [round(r) for r in rates["bare"]],
         "runtime_runs": [round(r) for r in rates["runtime"]],
     }
-    print(json.dumps(out, indent=2))
     for store, _, _, _ in hosts.values():
         store.close()
+    if not args.no_wasi:
+        out["wasi_host"] = wasi_figures(args.wasi_witx, args.calls, args.runs)
+    print(json.dumps(out, indent=2))
     return 0
 
 

@@ -22,6 +22,7 @@ from witx_lsp.base.vfs import DiskProvider
 from witx_lsp.layout.diagnostics import layout_diagnostics
 from witx_lsp.model.analysis import Analysis, analyze, analyze_text
 from witx_lsp.wiggle.codegen.hazards import hazard_diagnostics
+from witx_lsp.wit import conversion_diagnostics
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "witx_lsp"
@@ -114,7 +115,8 @@ def first_example(code: str) -> tuple[str, str]:
 
 
 def all_diagnostics(analysis: Analysis) -> list[Diagnostic]:
-    return [*analysis.diagnostics, *layout_diagnostics(analysis), *hazard_diagnostics(analysis)]
+    return [*analysis.diagnostics, *layout_diagnostics(analysis), *hazard_diagnostics(analysis),
+            *conversion_diagnostics(analysis)]
 
 
 _DIRECTIVE = re.compile(r"^;; (file|directory|fifo|file of (\d+) MiB|file with the bytes ([0-9a-f ]+)): (.+)$")

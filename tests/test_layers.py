@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "witx_lsp"
-RANK = {"base": 0, "syntax": 1, "model": 2, "layout": 3, "abi": 4, "printers": 5, "wiggle": 5, "witxt": 6,
-        "features": 7, "server": 8, "cli": 9}
+RANK = {"base": 0, "syntax": 1, "model": 2, "layout": 3, "abi": 4, "printers": 5, "wiggle": 5, "wit": 5, "witxt": 6,
+        "wasi": 6, "features": 7, "server": 8, "cli": 9}
 # Sub-packages of one layer with an order of their own: (layer, sub-package) -> rank within the layer.
 # Sub-packages of equal rank may not import each other; a plain module of the layer (`wiggle/names.py`)
 # sits below all of them.

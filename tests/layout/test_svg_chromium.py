@@ -1,5 +1,6 @@
-"""The layout SVG of WASI `subscription` and `filestat` renders in headless
-Chromium, and the screenshot shows a diagram (not a blank page)."""
+"""The layout SVG of WASI `subscription` and `filestat` (corpus) and of the
+project's own greenhouse fixture renders in headless Chromium, and the
+screenshot shows a diagram (not a blank page)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PREVIEW1, needs_corpus
+from tests.support.greenhouse import GREENHOUSE
 from tests.support.png import read_png
 from witx_lsp.layout import typename_layout
 from witx_lsp.layout.svg import render_svg
@@ -22,12 +24,19 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
 
 
-@needs_corpus
+SOURCES = [
+    pytest.param(PREVIEW1, ("subscription", "subscription_u", "filestat"), marks=needs_corpus, id="preview1"),
+    # a record with inner and tail padding, a variant with an enum tag and payloads, a nested record
+    pytest.param(GREENHOUSE, ("reading", "sample", "bed"), id="greenhouse"),
+]
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs Debian's chromium)")
-def test_layout_svg_renders_in_chromium(tmp_path: Path) -> None:
-    doc = analyze([str(PREVIEW1)]).document
+@pytest.mark.parametrize(("source", "names"), SOURCES)
+def test_layout_svg_renders_in_chromium(tmp_path: Path, source: Path, names: tuple[str, ...]) -> None:
+    doc = analyze([str(source)]).document
     layouts = []
-    for name in ("subscription", "subscription_u", "filestat"):
+    for name in names:
         named = doc.typename(name)
         assert named is not None
         layouts.append((name, typename_layout(named)))

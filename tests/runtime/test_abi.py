@@ -1,7 +1,9 @@
 """The ABI glue on a bytearray memory: the upstream wiggle tests
 (crates/wiggle/tests/*.rs: atoms, flags, handles, ints, lists, pointers,
 records, strings, variant, errors) ported to Python implementations of the
-corpus witx files, plus the InFunc errors of every conversion."""
+corpus witx files (the cross-check; they need ../shared, and
+test_abi_own.py runs the same paths on the project's own fixtures), plus the
+InFunc errors of every conversion on inline witx (always run)."""
 
 from __future__ import annotations
 
@@ -42,7 +44,6 @@ from witx_lsp.wiggle.runtime import (
 )
 
 TESTS = CORPUS / "wiggle" / "wiggle_tests"
-pytestmark = needs_corpus
 
 
 def corpus_doc(name: str) -> Document:
@@ -77,6 +78,7 @@ class Atoms:
         return Ok(float(an_int) * 2.0)
 
 
+@needs_corpus
 def test_atoms() -> None:
     impl = Atoms()
     f = funcs(corpus_doc("atoms"), "atoms", impl)
@@ -99,6 +101,7 @@ async def _ready(v: float) -> Ok[float]:
     return Ok(v)
 
 
+@needs_corpus
 def test_async_methods_run_in_the_dummy_executor() -> None:
     class AsyncAtoms(Atoms):
         def double_int_return_float(self, an_int: int) -> Any:
@@ -119,6 +122,7 @@ class Flags:
         return Ok(old_config ^ other)
 
 
+@needs_corpus
 def test_flags() -> None:
     doc = corpus_doc("flags")
     f = funcs(doc, "flags", Flags())["configure_car"]
@@ -139,6 +143,7 @@ def test_flags() -> None:
 # --- handles, ints -------------------------------------------------------------------------------------
 
 
+@needs_corpus
 def test_handles() -> None:
     class Handles:
         def fd_create(self) -> Ok[int]:
@@ -155,6 +160,7 @@ def test_handles() -> None:
     assert f["fd_consume"].call(mem, 5) == 1
 
 
+@needs_corpus
 def test_ints_and_a_named_bool() -> None:
     class Ints:
         def cookie_cutter(self, init_cookie: int) -> Ok[str]:
@@ -183,6 +189,7 @@ class Lists:
         return Ok(None)
 
 
+@needs_corpus
 def test_lists_of_pointers() -> None:
     f = funcs(corpus_doc("lists"), "lists", Lists())
     mem = BytearrayMemory()
@@ -213,6 +220,7 @@ class Traversal:
         return Ok(sum(p.read().first + p.read().second for p in r.iter()))
 
 
+@needs_corpus
 def test_array_traversal() -> None:
     f = funcs(corpus_doc("lists"), "array_traversal", Traversal())
     mem = BytearrayMemory()
@@ -224,6 +232,7 @@ def test_array_traversal() -> None:
     assert f["sum_of_elements"].call(mem, 64, 3, 3, 3, 0) == 0 and u32_at(mem, 0) == 0
 
 
+@needs_corpus
 def test_pointers_and_enums() -> None:
     class Pointers:
         def pointers_and_enums(self, an_excuse: str, an_excuse_by_reference: GuestPtr[str],
@@ -271,6 +280,7 @@ class Records:
         return Ok(sum(a_list.arr.to_vec()))
 
 
+@needs_corpus
 def test_records() -> None:
     doc = corpus_doc("records")
     f = funcs(doc, "records", Records())
@@ -329,6 +339,7 @@ def _strings() -> dict[str, AbiFunction]:
 greek = st.text(alphabet=st.characters(min_codepoint=0x391, max_codepoint=0x3C9), min_size=1, max_size=64)
 
 
+@needs_corpus
 @settings(max_examples=60, deadline=None)
 @given(greek, st.integers(0, 1000), st.integers(0, 500))
 def test_hello_string(word: str, str_at: int, ret_slot: int) -> None:
@@ -340,6 +351,7 @@ def test_hello_string(word: str, str_at: int, ret_slot: int) -> None:
     assert u32_at(mem, ret) == len(data) and not mem.has_outstanding_borrows()
 
 
+@needs_corpus
 @settings(max_examples=60, deadline=None)
 @given(greek, greek, greek)
 def test_multi_string(a: str, b: str, c: str) -> None:
@@ -355,6 +367,7 @@ def test_multi_string(a: str, b: str, c: str) -> None:
     assert u32_at(mem, 4000) == len(a.encode()) + len(b.encode()) + len(c.encode())
 
 
+@needs_corpus
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet="abcdefghijXYZ0189", min_size=1, max_size=200), st.data())
 def test_overlapping_strings(a: str, data: st.DataObject) -> None:
@@ -367,6 +380,7 @@ def test_overlapping_strings(a: str, data: st.DataObject) -> None:
     assert u32_at(mem, 3000) == 3 * len(raw) - ob - oc
 
 
+@needs_corpus
 def test_invalid_utf8_is_the_implementations_error() -> None:
     mem = BytearrayMemory()
     mem.data[0:2] = b"\xc3("
@@ -390,6 +404,7 @@ class Variants:
         return Ok(None)
 
 
+@needs_corpus
 def test_variants() -> None:
     doc = corpus_doc("variant")
     f = funcs(doc, "variant_example", Variants())
@@ -418,6 +433,7 @@ class RichError(Exception):
     pass
 
 
+@needs_corpus
 def test_user_error_conversion() -> None:
     class One:
         def foo(self, strike: int) -> Any:
@@ -439,6 +455,7 @@ def test_user_error_conversion() -> None:
         f.call(mem, 2)
 
 
+@needs_corpus
 def test_noreturn_and_success_override() -> None:
     class Two:
         def foo(self, strike: int) -> Any:
@@ -587,6 +604,7 @@ def test_missing_method_and_bad_return() -> None:
         funcs(doc, "m", Bad())["pair"].call(BytearrayMemory(16), 0, 4)
 
 
+@needs_corpus
 def test_guest_pointer_args_are_unchecked_until_used() -> None:
     class Lazy:
         def __init__(self) -> None:

@@ -2,19 +2,25 @@
 Python implementation of a subset of preview1 (args, environ, clocks, fd_write
 into a buffer, random_get): the same calls leave the same bytes in guest
 memory, return the same errnos, and trap with the same messages as against
-wasmtime's real WASI host."""
+wasmtime's real WASI host.
+
+The witx comes from the corpus preview1 (needs ../shared) or from the
+project's own hand-written subset, tests/fixtures/preview1_subset.witx (always
+runs); when the corpus is present, the subset is checked against preview1."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
-from tests.conftest import PREVIEW1, needs_corpus
-from tests.runtime.wasi_guest import Guest, PyWasi, guest_wat, own_host, preview1, real_host
+from tests.conftest import FIXTURES, PREVIEW1, needs_corpus
+from tests.runtime.wasi_guest import MODULE, Guest, PyWasi, guest_wat, own_host, preview1, real_host
+from witx_lsp.model.types import NamedType
 from witx_lsp.wiggle.runtime import U8, GuestPtr, InFunc
 
-pytestmark = needs_corpus
+SUBSET = FIXTURES / "preview1_subset.witx"
 
 ARGV = ["prog", "alpha", "béta", ""]
 ENV = [("K", "V"), ("PATH", "/bin:/usr/bin"), ("E", "é")]
@@ -85,9 +91,10 @@ def masked(snapshot: bytes) -> bytes:
     return bytes(data)
 
 
-@pytest.fixture(scope="module")
-def runs() -> dict[str, Any]:
-    doc = preview1(str(PREVIEW1))
+@pytest.fixture(scope="module", params=[pytest.param(PREVIEW1, marks=needs_corpus, id="preview1"),
+                                        pytest.param(SUBSET, id="own-subset")])
+def runs(request: pytest.FixtureRequest) -> dict[str, Any]:
+    doc = preview1(str(request.param))
     wat = guest_wat(doc)
 
     def configure(wasi: Any) -> None:
@@ -137,3 +144,27 @@ def test_same_trap_messages(runs: dict[str, Any]) -> None:
         if isinstance(ours, InFunc):
             assert ours.modulename == "wasi_snapshot_preview1" and ours.funcname == name
     assert traps == 13
+
+
+def _shape(value: object) -> object:
+    """A model value without its docs and spans; a typename reference is its name."""
+    if isinstance(value, NamedType):
+        return ("name", value.name)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple((f.name, _shape(getattr(value, f.name))) for f in dataclasses.fields(value)
+                                            if f.name not in ("docs", "span")))
+    if isinstance(value, tuple):
+        return tuple(_shape(v) for v in value)
+    return value
+
+
+@needs_corpus
+def test_the_own_subset_agrees_with_preview1() -> None:
+    ours, upstream = preview1(str(SUBSET)), preview1(str(PREVIEW1))
+    assert ours.typenames and len(ours.module(MODULE).funcs) == 9  # type: ignore[union-attr]
+    for t in ours.typenames:
+        theirs = upstream.typename(t.name)
+        assert theirs is not None and _shape(theirs.tref) == _shape(t.tref), t.name
+    for f in ours.module(MODULE).funcs:  # type: ignore[union-attr]
+        theirs_f = upstream.module(MODULE).func(f.name)  # type: ignore[union-attr]
+        assert theirs_f is not None and _shape(theirs_f) == _shape(f), f.name

@@ -2,7 +2,11 @@
 whose ABI layer wiggle generates): a WAT guest calls the real functions, and
 what the host writes into guest memory is decoded by this runtime with the
 layouts of the corpus preview1 witx, then checked against what Python knows.
-Inputs (iovecs, subscriptions, paths) are encoded by this runtime."""
+Inputs (iovecs, subscriptions, paths) are encoded by this runtime.
+
+The args, environ, clock and fd_write tests also run with the project's own
+hand-written preview1 subset (tests/fixtures/preview1_subset.witx), so they
+need no corpus; the others need the corpus preview1's file types."""
 
 from __future__ import annotations
 
@@ -15,20 +19,23 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PREVIEW1, needs_corpus
+from tests.conftest import FIXTURES, PREVIEW1, needs_corpus
 from tests.runtime.wasi_guest import Guest, guest_wat, preview1, real_host
 from witx_lsp.wiggle.runtime import U8, U32, BytearrayMemory, GuestPtr, PtrNotAligned, SlicePtr, StrPtr
-
-pytestmark = needs_corpus
 
 ARGV = ["prog", "alpha", "béta"]
 ENV = [("K", "V"), ("LANG_Z", "é=x")]
 SANDBOX = "/sandbox"
 
 
-@pytest.fixture(scope="module")
-def doc() -> Any:
-    return preview1(str(PREVIEW1))
+ON_PREVIEW1 = pytest.param(PREVIEW1, marks=needs_corpus, id="preview1")
+# the tests that use file, directory and poll types only the full preview1 declares
+FULL_PREVIEW1 = pytest.mark.parametrize("doc", [ON_PREVIEW1], indirect=True)
+
+
+@pytest.fixture(scope="module", params=[ON_PREVIEW1, pytest.param(FIXTURES / "preview1_subset.witx", id="own-subset")])
+def doc(request: pytest.FixtureRequest) -> Any:
+    return preview1(str(request.param))
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +69,7 @@ def errno(g: Guest, name: str) -> int:
     return g.types.named("errno").to_tag(name)  # type: ignore[attr-defined, no-any-return]
 
 
+@FULL_PREVIEW1
 def test_fd_prestat_get_and_dir_name(guest: Guest) -> None:
     assert guest.call("fd_prestat_get", 3, 8) == 0
     case, payload = guest.ptr("prestat", 8).read()
@@ -75,6 +83,7 @@ def test_fd_prestat_get_and_dir_name(guest: Guest) -> None:
     assert guest.call("fd_prestat_get", 4, 8) == errno(guest, "badf")
 
 
+@FULL_PREVIEW1
 def test_fd_fdstat_get(guest: Guest) -> None:
     assert guest.call("fd_fdstat_get", 3, 16) == 0
     st = guest.ptr("fdstat", 16).read()
@@ -93,6 +102,7 @@ def _open(guest: Guest, name: str, fd_out: int = 200) -> int:
     return guest.u32(fd_out)
 
 
+@FULL_PREVIEW1
 def test_fd_filestat_get(guest: Guest, tree: Path) -> None:
     assert guest.call("fd_filestat_get", 3, 1024) == 0
     st = guest.ptr("filestat", 1024).read()
@@ -108,6 +118,7 @@ def test_fd_filestat_get(guest: Guest, tree: Path) -> None:
         assert guest.get(1024 + 17, 7) == bytes(7)  # padding after the u8 filetype untouched
 
 
+@FULL_PREVIEW1
 def test_fd_readdir(guest: Guest, tree: Path) -> None:
     buf, size = 4096, 2048
     assert guest.call("fd_readdir", 3, buf, size, 0, 64) == 0
@@ -171,6 +182,7 @@ def test_clock_time_get(guest: Guest) -> None:
     assert guest.ptr("timestamp", 24).read() >= guest.ptr("timestamp", 16).read()
 
 
+@FULL_PREVIEW1
 def test_poll_oneoff_with_clock_subscriptions(guest: Guest) -> None:
     subs = [
         {"userdata": 11, "u": ("clock", {"id": "monotonic", "timeout": 1_000_000, "precision": 0,
@@ -207,6 +219,7 @@ def test_fd_write_consumes_iovecs_encoded_here(guest: Guest, tmp_path: Path) -> 
     assert (tmp_path / "stdout.txt").read_bytes() == text
 
 
+@FULL_PREVIEW1
 def test_fd_read_fills_iovecs_encoded_here(guest: Guest) -> None:
     fd = _open(guest, "hello.txt")
     iovec = guest.types.named("iovec")
@@ -224,6 +237,7 @@ def test_fd_read_fills_iovecs_encoded_here(guest: Guest) -> None:
     assert total == b"hello, world\n"
 
 
+@FULL_PREVIEW1
 def test_traps_carry_wiggles_messages(guest: Guest) -> None:
     from wasmtime import WasmtimeError
 

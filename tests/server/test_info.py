@@ -203,7 +203,7 @@ async def test_code_lens_and_its_command(client: LanguageClient) -> None:
     api = await asyncio.wait_for(client.text_document_code_lens_async(types.CodeLensParams(
         text_document=types.TextDocumentIdentifier(uri=uri(client, "api.witx")))), 10)
     assert api is not None and [lens.command.title for lens in api if lens.command] == [
-        "(func $read (param i32 i32 i32) (result i32))", "Preview host signature"]
+        "Show as WIT", "(func $read (param i32 i32 i32) (result i32))", "Preview host signature"]
 
 
 async def test_show_layout_argument_forms(client: LanguageClient) -> None:

@@ -12,15 +12,19 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-const grammars = ["syntaxes/witx.tmLanguage.json", "syntaxes/witxt.tmLanguage.json"].map((g) => join(root, g));
+const grammars = ["syntaxes/witx.tmLanguage.json", "syntaxes/witxt.tmLanguage.json", "syntaxes/wit.tmLanguage.json"]
+  .map((g) => join(root, g));
 const testDir = join(root, "test", "grammar");
-const files = readdirSync(testDir).filter((f) => /\.test\.witxt?$/.test(f)).sort().map((f) => join(testDir, f));
+const files = readdirSync(testDir).filter((f) => /\.test\.(witxt?|wit)$/.test(f)).sort().map((f) => join(testDir, f));
 const cli = join(root, "node_modules", "vscode-tmgrammar-test", "dist", "unit.js");
 const problems = [];
 
-const HEADER = /^;; SYNTAX TEST "(source\.[a-z]+)" "[^"]+"$/;
-const LOOKS_LIKE_ASSERTION = /^\s*;+\s*(\^|<-)/;
-const ASSERTION = /^;;( *)(\^+|<-+)\s+(.*)$/;
+// witx and witxt tests comment with `;;`, WIT tests (`.wit`) with `//`.
+const patterns = (f) => f.endsWith(".wit")
+  ? { token: "//", header: /^\/\/ SYNTAX TEST "(source\.[a-z]+)" "[^"]+"$/, looks: /^\s*\/+\s*(\^|<-)/,
+      assertion: /^\/\/( *)(\^+|<-+)\s+(.*)$/ }
+  : { token: ";;", header: /^;; SYNTAX TEST "(source\.[a-z]+)" "[^"]+"$/, looks: /^\s*;+\s*(\^|<-)/,
+      assertion: /^;;( *)(\^+|<-+)\s+(.*)$/ };
 
 function scopesOf(node, out) {
   if (Array.isArray(node)) node.forEach((n) => scopesOf(n, out));
@@ -45,13 +49,14 @@ const asserted = new Set();
 const assertionCounts = new Map();
 for (const f of files) {
   const lines = readFileSync(f, "utf8").split("\n");
-  if (!HEADER.test(lines[0])) problems.push(`${f}:1: missing or malformed ';; SYNTAX TEST "source.x" "…"' header`);
+  const { token, header, looks, assertion } = patterns(f);
+  if (!header.test(lines[0])) problems.push(`${f}:1: missing or malformed '${token} SYNTAX TEST "source.x" "…"' header`);
   let count = 0;
   lines.forEach((line, i) => {
-    if (i === 0 || !LOOKS_LIKE_ASSERTION.test(line)) return;
-    const m = ASSERTION.exec(line);
+    if (i === 0 || !looks.test(line)) return;
+    const m = assertion.exec(line);
     if (!m) {
-      problems.push(`${f}:${i + 1}: an assertion line must start with exactly ';;' at column 0: ${line}`);
+      problems.push(`${f}:${i + 1}: an assertion line must start with exactly '${token}' at column 0: ${line}`);
       return;
     }
     count++;
@@ -74,10 +79,11 @@ if (ok.status !== 0) problems.push(`grammar tests failed:\n${ok.stdout}${ok.stde
 const tmp = mkdtempSync(join(tmpdir(), "witx-grammar-mutants-"));
 try {
   for (const f of files) {
+    const { token, assertion } = patterns(f);
     const mutated = readFileSync(f, "utf8").split("\n").map((line, i) => {
-      const m = i === 0 ? null : ASSERTION.exec(line);
+      const m = i === 0 ? null : assertion.exec(line);
       // A scope no token can have, unique to the line, in front of the line's own assertion.
-      return m ? `;;${m[1]}${m[2]} mutant.line${i + 1} ${m[3]}` : line;
+      return m ? `${token}${m[1]}${m[2]} mutant.line${i + 1} ${m[3]}` : line;
     });
     const copy = join(tmp, f.split("/").pop());
     writeFileSync(copy, mutated.join("\n"));

@@ -6,5 +6,6 @@ export const CLIENT_COMMANDS = {
   openMemoryLayout: "witx.openMemoryLayout",
   openRenderedDocs: "witx.openRenderedDocs",
   openSyntaxTree: "witx.openSyntaxTree",
+  openWit: "witx.openWit",
   checkWorkspace: "witx.checkWorkspace",
 } as const;

@@ -4,7 +4,7 @@ import { LayoutPanel } from "./layoutPanel";
 import { onInterpreterChange } from "./pythonExtension";
 import { ServerManager } from "./server";
 import { affectsLaunch } from "./settings";
-import { SCHEME, type ViewKind, ViewProvider, viewUri } from "./virtualDocs";
+import { SCHEME, toDiagnostic, type ViewKind, ViewProvider, viewUri } from "./virtualDocs";
 import { summaryText } from "./workspaceCheck";
 import { CLIENT_COMMANDS } from "./commands";
 import { COMMANDS } from "./serverCommands";
@@ -41,9 +41,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel("witx", { log: true });
   const servers = new ServerManager(context, output);
   manager = servers;
-  const views = new ViewProvider(() => servers.current);
+  // The notes of witx -> WIT conversions, apart from the server's diagnostics (they describe the WIT).
+  const witNotes = vscode.languages.createDiagnosticCollection("witx-wit");
+  const views = new ViewProvider(() => servers.current, undefined, (source, diags) => witNotes.set(source, diags.map(toDiagnostic)));
   context.subscriptions.push(
-    output, servers, views,
+    output, servers, views, witNotes,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, views),
     servers.onDidStart.event(() => { views.refreshAll(); LayoutPanel.refresh(); }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.restartServer, async () => {
@@ -54,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(CLIENT_COMMANDS.openHostSignatures, () => openView("host-signatures")),
     vscode.commands.registerCommand(CLIENT_COMMANDS.openRenderedDocs, () => openView("docs")),
     vscode.commands.registerCommand(CLIENT_COMMANDS.openSyntaxTree, () => openView("syntax-tree")),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.openWit, () => openView("wit")),
     vscode.commands.registerCommand(CLIENT_COMMANDS.openMemoryLayout, async () => {
       const editor = witxEditor();
       if (editor) await LayoutPanel.show(editor, () => servers.current);
@@ -94,6 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   servers.commandHandlers.set(COMMANDS.previewHostSignatures, (args) => openView("host-signatures", sourceArg(args)));
   servers.commandHandlers.set(COMMANDS.renderDocs, (args) => openView("docs", sourceArg(args)));
   servers.commandHandlers.set(COMMANDS.showSyntaxTree, (args) => openView("syntax-tree", sourceArg(args)));
+  servers.commandHandlers.set(COMMANDS.showWit, (args) => openView("wit", sourceArg(args)));
 
   const interpreterWatch = await onInterpreterChange(() => {
     if (servers.lastSource !== "python-extension" && servers.lastSource !== "default") return;

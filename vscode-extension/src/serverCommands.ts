@@ -10,6 +10,7 @@ export const COMMANDS = {
   renderDocs: "witx.renderDocs",
   showSyntaxTree: "witx.showSyntaxTree",
   previewHostSignatures: "witx.previewHostSignatures",
+  showWit: "witx.showWit",
   encodeValue: "witx.encodeValue",
   decodeValue: "witx.decodeValue",
 } as const;
@@ -83,4 +84,21 @@ export function asRust(value: unknown): string {
   if (typeof value === "string") return value;
   if (v && typeof v === "object" && typeof v.rust === "string") return v.rust;
   throw new ServerCommandError("failed", "`witx.previewHostSignatures` returned no Rust source.");
+}
+
+/** An LSP diagnostic as the server sends it (0-based lines, UTF-16 characters). */
+export interface LspDiagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity?: number;
+  code?: string | number;
+  message: string;
+}
+
+/** The result of `witx.showWit`: the WIT text and the notes of the conversion. */
+export function asWit(value: unknown): { wit: string; diagnostics: LspDiagnostic[] } {
+  const v = value as { wit?: unknown; diagnostics?: unknown } | null;
+  if (v && typeof v === "object" && typeof v.wit === "string") {
+    return { wit: v.wit, diagnostics: Array.isArray(v.diagnostics) ? (v.diagnostics as LspDiagnostic[]) : [] };
+  }
+  throw new ServerCommandError("failed", "`witx.showWit` returned no WIT.");
 }

@@ -1,21 +1,26 @@
 /**
  * Read-only documents computed by the server from a witx document: the Rust host signatures
- * (`.rs`), the rendered docs (`.md`) and the syntax tree (`.txt`). They follow edits of their
+ * (`.rs`), the rendered docs (`.md`), the syntax tree (`.txt`) and the WIT package (`.wit`, with
+ * the conversion's notes handed to `onWitNotes`). They follow edits of their
  * source: a change to it (debounced) fires `onDidChange`, and VS Code asks for the text again.
  */
 import * as vscode from "vscode";
-import { asRust, asText, COMMANDS, type CommandClient, runServerCommand, ServerCommandError } from "./serverCommands";
+import { asRust, asText, asWit, COMMANDS, type CommandClient, type LspDiagnostic, runServerCommand, ServerCommandError } from "./serverCommands";
 import { previewConfig } from "./settings";
 
 export const SCHEME = "witx-view";
 
-export type ViewKind = "host-signatures" | "docs" | "syntax-tree";
+export type ViewKind = "host-signatures" | "docs" | "syntax-tree" | "wit";
 
-const EXTENSION: Record<ViewKind, string> = { "host-signatures": ".rs", docs: ".md", "syntax-tree": ".txt" };
+/** Receives the notes (W07xx diagnostics) of each WIT view rendered, for its witx source. */
+export type WitNotes = (source: vscode.Uri, diagnostics: LspDiagnostic[]) => void;
+
+const EXTENSION: Record<ViewKind, string> = { "host-signatures": ".rs", docs: ".md", "syntax-tree": ".txt", wit: ".wit" };
 const COMMENT: Record<ViewKind, (s: string) => string> = {
   "host-signatures": (s) => s.split("\n").map((l) => `// ${l}`).join("\n"),
   docs: (s) => `> ${s.split("\n").join("\n> ")}`,
   "syntax-tree": (s) => s,
+  wit: (s) => s.split("\n").map((l) => `// ${l}`).join("\n"),
 };
 
 export function viewUri(kind: ViewKind, source: vscode.Uri): vscode.Uri {
@@ -35,7 +40,8 @@ export class ViewProvider implements vscode.TextDocumentContentProvider, vscode.
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly client: () => CommandClient | undefined, private readonly delayMs = 300) {
+  constructor(private readonly client: () => CommandClient | undefined, private readonly delayMs = 300,
+              private readonly witNotes?: WitNotes) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.sourceChanged(e.document.uri)),
       vscode.workspace.onDidSaveTextDocument((d) => this.sourceChanged(d.uri)),
@@ -65,7 +71,7 @@ export class ViewProvider implements vscode.TextDocumentContentProvider, vscode.
     const view = parseViewUri(uri);
     if (view === undefined) return "";
     try {
-      return await render(this.client(), view.kind, view.source);
+      return await render(this.client(), view.kind, view.source, this.witNotes);
     } catch (e) {
       const message = e instanceof ServerCommandError ? e.message : `witx: ${String(e)}`;
       return COMMENT[view.kind](message) + "\n";
@@ -79,7 +85,8 @@ export class ViewProvider implements vscode.TextDocumentContentProvider, vscode.
   }
 }
 
-export async function render(client: CommandClient | undefined, kind: ViewKind, source: vscode.Uri): Promise<string> {
+export async function render(client: CommandClient | undefined, kind: ViewKind, source: vscode.Uri,
+                             witNotes?: WitNotes): Promise<string> {
   const uri = source.toString();
   switch (kind) {
     case "host-signatures": {
@@ -90,5 +97,24 @@ export async function render(client: CommandClient | undefined, kind: ViewKind, 
       return asText(COMMANDS.renderDocs, await runServerCommand(client, COMMANDS.renderDocs, [uri]));
     case "syntax-tree":
       return asText(COMMANDS.showSyntaxTree, await runServerCommand(client, COMMANDS.showSyntaxTree, [uri]));
+    case "wit": {
+      // Without `open: true` the server only returns the text (it writes a file for the lens in other editors).
+      const result = asWit(await runServerCommand(client, COMMANDS.showWit, [uri]));
+      witNotes?.(source, result.diagnostics);
+      return result.wit;
+    }
   }
+}
+
+const SEVERITY = [vscode.DiagnosticSeverity.Error, vscode.DiagnosticSeverity.Warning,
+  vscode.DiagnosticSeverity.Information, vscode.DiagnosticSeverity.Hint];
+
+/** A conversion note as a VS Code diagnostic on the witx source. */
+export function toDiagnostic(d: LspDiagnostic): vscode.Diagnostic {
+  const { start, end } = d.range;
+  const range = new vscode.Range(start.line, start.character, end.line, end.character);
+  const out = new vscode.Diagnostic(range, d.message, SEVERITY[(d.severity ?? 1) - 1] ?? vscode.DiagnosticSeverity.Error);
+  out.source = "witx \u2192 WIT";
+  if (d.code !== undefined) out.code = d.code;
+  return out;
 }

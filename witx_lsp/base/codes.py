@@ -9,6 +9,7 @@ Ranges:
   E05xx, W05xx  memory layout (witx_lsp.layout)
   W01xx  warnings and hints about forms the reference ignores
   W06xx  wiggle generator hazards (witx_lsp.wiggle.codegen.hazards)
+  W07xx  what does not carry over from witx to WIT (witx_lsp.wit)
 
 Every code has a page docs/diagnostics/<CODE>.md; `docs_url` links to it.
 tests/test_codes.py checks that every code used in witx_lsp/ is registered and
@@ -147,6 +148,38 @@ CODES: dict[str, CodeInfo] = {
     "W0610": CodeInfo("Rust name clash", _W, "Two witx names become the same Rust name under wiggle's naming rules."),
     "W0611": CodeInfo("shadowed prelude name", _W,
                       "A typename becomes a Rust prelude name that wiggle's generated code relies on."),
+    # --- W07xx witx -> WIT conversion (witx_lsp.wit) ----------------------------------------------
+    "W0701": CodeInfo("name changed for WIT", _I,
+                      "A witx name is spelled differently in WIT than by turning `_` into `-`: WIT identifiers are "
+                      "kebab-case words that each start with a letter, unique in their scope."),
+    "W0702": CodeInfo("pointer becomes u32", _W,
+                      "A witx pointer has no WIT equivalent: it becomes a `u32` address, which a component "
+                      "cannot use."),
+    "W0703": CodeInfo("constant dropped", _W,
+                      "WIT has no constants: a `(@witx const ...)` is kept only as documentation of its type."),
+    "W0704": CodeInfo("tag or flags width lost", _I,
+                      "The integer width of an enum, variant or flags representation in witx is not kept: WIT's "
+                      "canonical ABI chooses its own."),
+    "W0705": CodeInfo("flags split", _W,
+                      "A flags type with more than 32 flags is split into several WIT flags types, the fields of a "
+                      "record."),
+    "W0706": CodeInfo("usize or char8 becomes a plain integer", _I,
+                      "`(@witx usize)` becomes `u32` and `(@witx char8)` becomes `u8`: WIT has no pointer-sized integer"
+                      " and no C `char`."),
+    "W0707": CodeInfo("noreturn", _I,
+                      "WIT cannot say that a function never returns: a `(@witx noreturn)` function is declared without "
+                      "results and documented."),
+    "W0708": CodeInfo("handle mapping", _I,
+                      "A witx `handle` becomes a WIT `resource` (or, with `--handles u32`, a `u32` alias); the "
+                      "semantics of ownership change."),
+    "W0709": CodeInfo("memory import dropped", _H,
+                      'The `(import "memory" (memory))` of a module has no WIT equivalent and is dropped.'),
+    "W0710": CodeInfo("empty variant", _W,
+                      "A variant without cases converts to WIT that wit-parser accepts but the component "
+                      "model refuses."),
+    "W0711": CodeInfo("anonymous variant named", _I,
+                      "WIT has no anonymous variants or enums: one written in place in witx is defined under a made-up "
+                      "name."),
 }
 
 

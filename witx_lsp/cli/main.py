@@ -21,7 +21,8 @@ from witx_lsp import __version__
 # Subcommand modules, in the order `--help` lists them.
 COMMANDS: tuple[str, ...] = ("witx_lsp.cli.cmd_check", "witx_lsp.cli.cmd_format", "witx_lsp.cli.cmd_serve",
                              "witx_lsp.cli.cmd_layout", "witx_lsp.cli.cmd_abi", "witx_lsp.cli.cmd_docs",
-                             "witx_lsp.cli.cmd_witxt", "witx_lsp.cli.cmd_preview", "witx_lsp.cli.cmd_encode")
+                             "witx_lsp.cli.cmd_witxt", "witx_lsp.cli.cmd_preview", "witx_lsp.cli.cmd_encode",
+                             "witx_lsp.cli.cmd_run", "witx_lsp.cli.cmd_wit")
 
 # Subcommands whose module is not `cmd_<name>`.
 _MODULE_OF: dict[str, str] = {"decode": "witx_lsp.cli.cmd_encode"}

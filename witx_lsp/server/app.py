@@ -37,6 +37,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "witx_lsp.server.handlers_info",
     "witx_lsp.server.handlers_preview",
     "witx_lsp.server.handlers_values",
+    "witx_lsp.server.handlers_wit",
 )
 MAX_INDEXED_FILES = 5000
 IDLE_DELAY_S = 0.5
@@ -60,6 +61,8 @@ class WitxServer(LanguageServer):
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
+        # Called after each publication with the document's URI and snapshot (views that follow it).
+        self.publish_listeners: list[Callable[[str, Snapshot], None]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
 
     @property
@@ -210,6 +213,9 @@ class WitxServer(LanguageServer):
         self.published[uri] = version
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+        snap = self.snapshot(uri)  # cached: the analysis the diagnostics came from
+        for listener in self.publish_listeners if snap is not None else ():
+            listener(uri, snap)
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)

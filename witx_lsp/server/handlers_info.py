@@ -17,6 +17,8 @@ from witx_lsp.features.hover import hover
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
 from witx_lsp.features.preview import preview_lenses
 from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.features.wit_view import LENS_TITLE as WIT_LENS_TITLE
+from witx_lsp.features.wit_view import SHOW_WIT, wit_lenses
 from witx_lsp.printers import DocsError
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
@@ -107,6 +109,10 @@ def register(server: WitxServer) -> None:
             for p in preview_lenses(snap):
                 out.append(types.CodeLens(range=convert.span_range(lines, p.span, enc), command=types.Command(
                     title=p.title, command=p.command, arguments=[uri])))
+        if s.lens_wit:
+            out += [types.CodeLens(range=convert.span_range(lines, span, enc), command=types.Command(
+                title=WIT_LENS_TITLE, command=SHOW_WIT, arguments=[{"uri": uri, "open": True}]))
+                for span in wit_lenses(snap)]
         out.sort(key=lambda lens: (lens.range.start.line, lens.range.start.character))
         return out
 

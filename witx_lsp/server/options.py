@@ -20,6 +20,7 @@ class Settings:
     lens_layout: bool = True
     lens_signature: bool = True
     lens_preview: bool = True
+    lens_wit: bool = True  # witx.codeLens.wit: "Show as WIT" over each module
     log_level: str = "warning"  # or the command line's `--log-level`, whichever says more
     preview_config: str = ""  # witx.preview.config: the wiggle::from_witx! braced argument text
 
@@ -76,6 +77,7 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     s.lens_layout = flag(lens, "layout", s.lens_layout, "witx.codeLens")
     s.lens_signature = flag(lens, "signature", s.lens_signature, "witx.codeLens")
     s.lens_preview = flag(lens, "preview", s.lens_preview, "witx.codeLens")
+    s.lens_wit = flag(lens, "wit", s.lens_wit, "witx.codeLens")
     preview = section("preview").get("config", "")
     if isinstance(preview, str):
         s.preview_config = preview

@@ -55,6 +55,17 @@ export enum ViewColumn { Active = -1, Beside = -2, One = 1 }
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
 
+export class Range {
+  constructor(readonly startLine: number, readonly startCharacter: number, readonly endLine: number,
+              readonly endCharacter: number) {}
+}
+
+export class Diagnostic {
+  source?: string;
+  code?: string | number;
+  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+}
+
 function getPath(obj: any, key: string): any {
   return key.split(".").reduce((o, k) => (o !== undefined && o !== null ? o[k] : undefined), obj);
 }

@@ -32,7 +32,7 @@ describe("package.json", () => {
   });
 
   it("declares the languages, grammars and semantic token scopes", () => {
-    assert.deepEqual(pkg.contributes.languages.map((l: any) => [l.id, l.extensions]), [["witx", [".witx"]], ["witxt", [".witxt"]]]);
+    assert.deepEqual(pkg.contributes.languages.map((l: any) => [l.id, l.extensions]), [["witx", [".witx"]], ["witxt", [".witxt"]], ["wit", [".wit"]]]);
     for (const g of pkg.contributes.grammars) {
       const grammar = JSON.parse(readFileSync(path.join(root, g.path), "utf8"));
       assert.equal(grammar.scopeName, g.scopeName);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import type { CommandClient } from "../../src/serverCommands";
-import { parseViewUri, render, ViewProvider, viewUri } from "../../src/virtualDocs";
-import { mock, Uri } from "../mock/vscode";
+import { parseViewUri, render, toDiagnostic, ViewProvider, viewUri } from "../../src/virtualDocs";
+import { DiagnosticSeverity, mock, Uri } from "../mock/vscode";
 
 
 beforeEach(() => mock.reset());
@@ -60,6 +60,35 @@ describe("ViewProvider", () => {
     mock.changeDocument.fire({ document: { uri: source } });
     await new Promise((r) => setTimeout(r, 40));
     assert.deepEqual(fired, [view.toString()]);
+    p.dispose();
+  });
+});
+
+describe("the WIT view", () => {
+  it("is a .wit document, asks the server for the text only and passes on the notes", async () => {
+    assert.equal(viewUri("wit", source as any).path, "/wit/wasi snapshot.wit");
+    assert.equal(parseViewUri(viewUri("wit", source as any))?.kind, "wit");
+    const sent: any[] = [];
+    const note = { range: { start: { line: 1, character: 48 }, end: { line: 1, character: 53 } }, severity: 3, code: "W0701",
+      message: "case `2big` is named `x2big` in WIT" };
+    const c = client(["witx.showWit"], (p) => { sent.push(p); return { wit: "package witx:api@0.1.0;\n", diagnostics: [note] }; });
+    const notes: [string, unknown[]][] = [];
+    const text = await render(c, "wit", source as any, (s, d) => notes.push([s.toString(), d]));
+    assert.equal(text, "package witx:api@0.1.0;\n");
+    assert.deepEqual(sent.map((p) => [p.command, p.arguments]), [["witx.showWit", [source.toString()]]]);
+    assert.deepEqual(notes, [[source.toString(), [note]]]);
+  });
+  it("turns a note into a VS Code diagnostic (0-based severity, the code kept)", () => {
+    const d = toDiagnostic({ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } }, severity: 2, code: "W0702",
+      message: "pointer" }) as any;
+    assert.deepEqual([d.range.startLine, d.range.startCharacter, d.range.endLine, d.range.endCharacter], [2, 4, 2, 9]);
+    assert.equal(d.severity, DiagnosticSeverity.Warning);
+    assert.equal(d.code, "W0702");
+    assert.match(d.source, /WIT/);
+  });
+  it("shows a server without witx.showWit as a comment", async () => {
+    const p = new ViewProvider(() => client([], () => "never"));
+    assert.match(await p.provideTextDocumentContent(viewUri("wit", source as any)), /^\/\/ .*`witx\.showWit`/);
     p.dispose();
   });
 });

@@ -14,7 +14,8 @@ describe("the .vsix", { skip: existsSync(vsixPath) ? false : "run npm run build 
 
   it("holds the extension's own files", () => {
     for (const f of ["package.json", "readme.md", "LICENSE.txt", "changelog.md", "dist/extension.js", "language-configuration.json",
-      "syntaxes/witx.tmLanguage.json", "syntaxes/witxt.tmLanguage.json", "bundled/manifest.json"]) {
+      "syntaxes/witx.tmLanguage.json", "syntaxes/witxt.tmLanguage.json", "syntaxes/wit.tmLanguage.json",
+      "language-configuration-wit.json", "bundled/manifest.json"]) {
       assert.ok(files.includes(f), `missing ${f}`);
     }
     assert.ok(names.includes("extension.vsixmanifest"));

@@ -1,0 +1,113 @@
+"""`witx.showWit`: the WIT package of a document (a thin adapter over
+witx_lsp.features.wit_view), and the files it writes for editors without virtual documents.
+
+Arguments: `uri`, or one object `{"uri", "package"?, "handles"?, "open"?}`. Result:
+`{"wit", "package", "world", "diagnostics": [LSP diagnostics of the conversion], "uri"}`.
+
+With `"open": true` (what the "Show as WIT" lens sends, as the other lenses that open views
+do), the server writes the WIT to a file under the user's cache directory
+($WITX_LSP_VIEWS_DIR, else <cache>/witx-lsp/views/) and asks the client to open it
+(`window/showDocument`); `uri` is that file's URI. From then on every publication of the witx
+document rewrites the file, so the WIT follows the edits. Without it (the VS Code extension,
+which shows the text as a virtual document) only the result is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from witx_lsp.features.snapshot import Snapshot
+from witx_lsp.features.wit_view import SHOW_WIT, WitViewError, wit_view
+from witx_lsp.server import convert
+from witx_lsp.server.app import WitxServer
+
+log = logging.getLogger("witx_lsp.server")
+VIEWS_ENV = "WITX_LSP_VIEWS_DIR"
+
+
+def views_dir() -> Path:
+    configured = os.environ.get(VIEWS_ENV)
+    if configured:
+        return Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return root / "witx-lsp" / "views"
+
+
+def _target(source_uri: str) -> Path:
+    """`<stem>-<hash of the URI>.wit`: one file per source document."""
+    digest = hashlib.sha1(source_uri.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    stem = Path(convert.uri_to_path(source_uri)).stem or "untitled"
+    return views_dir() / f"{stem}-{digest}.wit"
+
+
+def _write(path: Path, text: str) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        return True
+    except OSError as e:
+        log.warning("cannot write the WIT view %s: %s", path, e)
+        return False
+
+
+def _args(args: tuple[Any, ...]) -> tuple[str, str | None, str, bool]:
+    if len(args) != 1:
+        raise JsonRpcInvalidParams("expected one argument: the document URI or {uri, package?, handles?, open?}")
+    first = args[0]
+    if isinstance(first, str):
+        return first, None, "resource", False
+    if not isinstance(first, dict) or not isinstance(first.get("uri"), str):
+        raise JsonRpcInvalidParams("expected the document URI (a string)")
+    package, handles, open_ = first.get("package"), first.get("handles", "resource"), first.get("open", False)
+    if (package is not None and not isinstance(package, str)) or not isinstance(handles, str) \
+            or not isinstance(open_, bool):
+        raise JsonRpcInvalidParams("expected package: string, handles: \"resource\" | \"u32\", open: boolean")
+    return first["uri"], package, handles, open_
+
+
+def register(server: WitxServer) -> None:
+    followed: dict[str, tuple[str | None, str, Path]] = {}  # witx URI -> (package, handles, file)
+
+    def refresh(uri: str, snap: Snapshot) -> None:
+        entry = followed.get(uri)
+        if entry is None:
+            return
+        package, handles, path = entry
+        try:
+            view = wit_view(snap, package, handles)
+        except WitViewError:
+            return
+        _write(path, view.text)
+
+    server.publish_listeners.append(refresh)
+
+    @server.command(SHOW_WIT)
+    def show_wit(ls: WitxServer, *args: Any) -> dict[str, object]:
+        uri, package, handles, open_ = _args(args)
+        snap = ls.require_snapshot(uri)
+        try:
+            view = wit_view(snap, package, handles)
+        except WitViewError as e:
+            raise JsonRpcInvalidParams(str(e)) from None
+        lines = ls.lines_of(snap)
+        diags = [convert.diagnostic(d, lines, ls.encoding) for d in view.diagnostics]
+        file_uri = None
+        if open_:
+            path = _target(uri)
+            if _write(path, view.text):
+                followed[uri] = (package, handles, path)
+                file_uri = path.as_uri()
+                if ls._client_flag("window", "show_document", "support", default=False):
+                    ls.window_show_document(types.ShowDocumentParams(uri=file_uri, take_focus=False))
+        return {"wit": view.text, "package": view.package, "world": view.world,
+                "diagnostics": diags, "uri": file_uri}
