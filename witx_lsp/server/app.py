@@ -214,8 +214,9 @@ class WitxServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
         snap = self.snapshot(uri)  # cached: the analysis the diagnostics came from
-        for listener in self.publish_listeners if snap is not None else ():
-            listener(uri, snap)
+        if snap is not None:
+            for listener in self.publish_listeners:
+                listener(uri, snap)
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)
