@@ -35,4 +35,11 @@ export default tseslint.config(
       globals: { process: "readonly", console: "readonly", Buffer: "readonly" },
     },
   },
+  {
+    // The code-server end-to-end script: Node, plus the page functions puppeteer runs in the browser.
+    files: ["test/e2e-code-server/*.mjs"],
+    languageOptions: {
+      globals: { URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", document: "readonly" },
+    },
+  },
 );

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from witx_lsp.base.vfs import MemoryProvider
 from witx_lsp.features.code_lens import CodeLens, LensOptions, code_lenses
-from witx_lsp.features.commands import SHOW_LAYOUT
+from witx_lsp.features.commands import SHOW_ABI, SHOW_LAYOUT
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import analyze
 
@@ -32,8 +32,8 @@ def test_typename_and_function_lenses() -> None:
         ("$len", "size 4, align 4 (alias of $size)", SHOW_LAYOUT, "len"),
         ("$empty", "no layout", SHOW_LAYOUT, "empty"),
         # record by pointer, string as pointer + length, one out-pointer for the ok value.
-        ('"get"', "(func $get (param i32 i32 i32 i32) (result i32))", "", None),
-        ('"exit"', "(func $exit (param i64))", "", None),
+        ('"get"', "(func $get (param i32 i32 i32 i32) (result i32))", SHOW_ABI, "m::get"),
+        ('"exit"', "(func $exit (param i64))", SHOW_ABI, "m::exit"),
     ]
 
 
@@ -45,7 +45,7 @@ def test_lenses_of_the_used_file() -> None:
 
 def test_lens_options() -> None:
     _, only_sigs = lenses(options=LensOptions(layout=False))
-    assert [lens.command for lens in only_sigs] == ["", ""]
+    assert [lens.command for lens in only_sigs] == [SHOW_ABI, SHOW_ABI]
     _, only_layout = lenses(options=LensOptions(signature=False))
     assert [lens.type_name for lens in only_layout] == ["len", "empty"]
     assert lenses(options=LensOptions(False, False))[1] == []

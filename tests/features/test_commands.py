@@ -28,7 +28,8 @@ def test_show_layout_of_one_type_by_name() -> None:
         "kind": "record", "size": 16, "align": 8,
         "members": [{"name": "a", "offset": 0, "size": 1, "align": 1}, {"name": "b", "offset": 8, "size": 8,
                                                                         "align": 8}],
-        "flags": [], "tag_size": None, "payload_offset": None, "cases": [], "padding": [{"offset": 1, "size": 7}]}}}
+        "flags": [], "tag_size": None, "payload_offset": None, "cases": [], "payloads": [],
+        "padding": [{"offset": 1, "size": 7}]}}}
     svg = view["svg"]
     assert isinstance(svg, str) and svg.startswith("<svg") and "pair" in svg
 

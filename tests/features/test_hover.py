@@ -5,15 +5,15 @@ values derived by hand from the witx 0.9.1 layout and ABI rules
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
 from tests.conftest import PREVIEW1, needs_corpus
 from witx_lsp.base.vfs import MemoryProvider
-from witx_lsp.features import hover as hover_mod
-from witx_lsp.features.hover import FuncContext, HoverResult, hover
+from witx_lsp.features.hover import HoverResult, hover
+from witx_lsp.features.hover_types import HoverOptions
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.layout import engine_for, typename_layout
 from witx_lsp.model.analysis import analyze
 from witx_lsp.model.symbols import SymbolKind
 
@@ -71,19 +71,22 @@ def snapshot(files: dict[str, str], root: str) -> tuple[Snapshot, int]:
     return Snapshot(marked[0], analyze([root], MemoryProvider(clean))), marked[1]
 
 
-def hover_types(marked: str) -> HoverResult:
+RUST = HoverOptions(rust=True)
+
+
+def hover_types(marked: str, options: HoverOptions | None = None) -> HoverResult:
     """Hover at the first occurrence of `marked` (which contains `$0`) in TYPES."""
     text = TYPES.replace(marked.replace(MARK, ""), marked, 1)
     snap, offset = snapshot({"/p/types.witx": text}, "/p/types.witx")
-    result = hover(snap, offset)
+    result = hover(snap, offset, options)
     assert result is not None, marked
     return result
 
 
-def hover_module(marked: str) -> HoverResult:
+def hover_module(marked: str, options: HoverOptions | None = None) -> HoverResult:
     text = MODULE.replace(marked.replace(MARK, ""), marked, 1)
     snap, offset = snapshot({"/p/types.witx": TYPES, "/p/api.witx": text}, "/p/api.witx")
-    result = hover(snap, offset)
+    result = hover(snap, offset, options)
     assert result is not None, marked
     return result
 
@@ -92,18 +95,23 @@ def test_record_hover_shows_offsets_padding_size_and_docs() -> None:
     md = hover_types("(typename $fd$0stat").markdown
     # fs_filetype u8 @0 (1 byte), 1 padding byte, fs_flags u16 @2 (to 4), 4 padding bytes,
     # then the two u64 rights @8 and @16: 24 bytes, aligned to 8.
-    assert "**record** · size 24, align 8" in md
+    # It leads with kind, size, alignment and padding (1 + 4 bytes), then the table, then the docs.
+    assert md.startswith("**record** · size 24, align 8 · 5 bytes of padding\n\n")
     assert "\n".join([
-        "| 0 | 1 | 1 | `fs_filetype` | `$filetype` |",
-        "| 1 | 1 |  | *padding* |  |",
-        "| 2 | 2 | 2 | `fs_flags` | `$fdflags` |",
-        "| 4 | 4 |  | *padding* |  |",
-        "| 8 | 8 | 8 | `fs_rights_base` | `$rights` |",
-        "| 16 | 8 | 8 | `fs_rights_inheriting` | `$rights` |"]) in md
-    assert "File descriptor attributes." in md
-    assert md.startswith("```witx\n(typename $fdstat\n  (record\n    (field $fs_filetype $filetype)\n")
-    assert "pub struct Fdstat { … }" in md
-    assert "the trait method takes `&Fdstat`" in md
+        "| 0 | 1 | `fs_filetype` | `$filetype` |",
+        "| 1 | 1 | *padding* |  |",
+        "| 2 | 2 | `fs_flags` | `$fdflags` |",
+        "| 4 | 4 | *padding* |  |",
+        "| 8 | 8 | `fs_rights_base` | `$rights` |",
+        "| 16 | 8 | `fs_rights_inheriting` | `$rights` |"]) in md
+    assert md.endswith("File descriptor attributes.")
+    # No echo of the definition the cursor is on, and no Rust unless asked for.
+    assert "(typename" not in md and "(field" not in md and "```" not in md
+    assert "Fdstat" not in md
+    rust = hover_types("(typename $fd$0stat", RUST).markdown
+    assert rust.startswith(md)
+    assert "pub struct Fdstat { … }" in rust
+    assert "the trait method takes `&Fdstat`" in rust
 
 
 def test_hover_span_is_the_hovered_name() -> None:
@@ -119,38 +127,40 @@ def test_hover_span_is_the_hovered_name() -> None:
 
 def test_field_hover_has_offset_within_parent_and_type_layout() -> None:
     md = hover_types("(field $fs_rights_b$0ase").markdown
+    assert md.startswith("field of `$fdstat` · offset 8, size 8, align 8 · after 4 bytes of padding at 4")
+    assert "`$rights`: **flags** · size 8, align 8 · repr `u64` · 2 flags, bits 0–1" in md
     assert "```witx\n(field $fs_rights_base $rights)\n```" in md
-    assert "field of `$fdstat` · offset 8, size 8, align 8 · after 4 bytes of padding at 4" in md
-    assert "`$rights`: **flags** · repr `u64` · 2 flags, bits 0–1 · size 8, align 8" in md
-    assert "`pub fs_rights_base: Rights`" in md
+    assert "`pub fs_rights_base: Rights`" not in md
+    assert "`pub fs_rights_base: Rights`" in hover_types("(field $fs_rights_b$0ase", RUST).markdown
     assert "File type." in hover_types("(field $fs_file$0type").markdown
 
 
 def test_enum_hover_lists_values() -> None:
     md = hover_types("(typename $file$0type").markdown
-    assert "**enum** · tag `u8` · 3 cases, values 0–2 · size 1, align 1" in md
-    assert "$unknown         ;; = 0\n    $block_device    ;; = 1\n    $regular_file))  ;; = 2" in md
-    assert "passed by value: a param is one core `i32`" in md
+    assert md.startswith("**enum** · size 1, align 1 · tag `u8` · 3 cases, values 0–2\n\n"
+                         "`unknown` 0 · `block_device` 1 · `regular_file` 2")
+    assert "passed by value: a param is one core `i32`" in hover_types("(typename $file$0type", RUST).markdown
     member = hover_types("$block_dev$0ice").markdown
     assert "case of enum `$filetype` · value 1 (tag `u8`)" in member
-    assert "`Filetype::BlockDevice`" in member
+    assert "`Filetype::BlockDevice`" in hover_types("$block_dev$0ice", RUST).markdown
 
 
 def test_flags_hover_shows_bits_and_masks() -> None:
     md = hover_types("(typename $fdfl$0ags").markdown
-    assert "**flags** · repr `u16` · 3 flags, bits 0–2 · size 2, align 2" in md
-    assert "$nonblock))  ;; bit 2 = 0x4" in md
+    assert md.startswith("**flags** · size 2, align 2 · repr `u16` · 3 flags, bits 0–2\n\n"
+                         "`append` 0x1 · `dsync` 0x2 · `nonblock` 0x4")
     flag = hover_types("$ds$0ync").markdown
-    assert "flag of `$fdflags` (repr `u16`) · bit 1 · mask 0x2 (`1 << 1`)" in flag
-    assert "`Fdflags::DSYNC`" in flag
+    assert flag.startswith("flag of `$fdflags` (repr `u16`) · bit 1 · mask 0x2 (`1 << 1`)")
+    assert "`Fdflags::DSYNC`" in hover_types("$ds$0ync", RUST).markdown
 
 
 def test_variant_hover_shows_tag_payloads_and_the_size_quirk() -> None:
     md = hover_types("(typename $$0q").markdown
     # u8 tag; u64 payload at align_to(1, 8) = 8 -> case size 16; $r9 (9 bytes, align 1) at 1 -> 10, rounded to 10;
     # size = max(16, 10) = 16, but with the common payload offset 8 case y ends at 17; canonical 8 + 9 -> 24.
-    assert "**variant** · tag `u8` · payload @8 · size 16, align 8" in md
-    assert "|  | *tag* | `u8` | 0 | 1 | 1 |\n| 0 | `x` | `u64` | 8 | 8 | 8 |\n| 1 | `y` | `$r9` | 8 | 9 | 1 |" in md
+    # 7 bytes between the u8 tag and the payload at 8.
+    assert md.startswith("**variant** · size 16, align 8 · 7 bytes of padding · tag `u8` · payload @8")
+    assert "|  | *tag* | `u8` | 0 | 1 |\n| 0 | `x` | `u64` | 8 | 8 |\n| 1 | `y` | `$r9` | 8 | 9 |" in md
     assert "`y` ends at 17, past the size. The canonical size would be 24" in md
     case = hover_types("(case $$0y").markdown
     assert "payload `$r9` at offset 8, size 9, align 1 (ends at 17, past the variant's size 16" in case
@@ -159,39 +169,40 @@ def test_variant_hover_shows_tag_payloads_and_the_size_quirk() -> None:
 def test_union_with_enum_tag_and_case_reference() -> None:
     md = hover_types("(typename $$0u").markdown
     # tag u8 (from $eventtype); u64 at 8 -> 16/8; $size at 4 -> 8/4: size 16, align 8, payload offset 8.
-    assert "**union** · tag `u8` · payload @8 · size 16, align 8" in md
-    assert "| 0 | `clock` | `u64` | 8 | 8 | 8 |\n| 1 | `fd_read` | `$size` | 8 | 4 | 4 |" in md
+    assert md.startswith("**union** · size 16, align 8 · 7 bytes of padding · tag `u8` · payload @8")
+    assert "| 0 | `clock` | `u64` | 8 | 8 |\n| 1 | `fd_read` | `$size` | 8 | 4 |" in md
     # `$fd_read` in the variant refers to the tag enum's member; the hover describes the variant's case.
     case = hover_types("(case $fd_re$0ad").markdown
     assert "case of variant `$v` · value 1 (tag `u8`) · its value comes from the tag enum `$eventtype`" in case
     # The payload offset is common to all cases: max(align_to(1, 4), align_to(1, 8)) = 8.
     assert "payload `$size` at offset 8, size 4, align 4" in case
     # The variant's cases follow the tag enum's order, not the source order.
-    assert "(case $fd_read $size)  ;; = 1\n    (case $clock u64)))    ;; = 0" in hover_types("(typename $$0v").markdown
+    v = hover_types("(typename $$0v").markdown
+    assert "| 0 | `clock` | `u64` | 8 | 8 |\n| 1 | `fd_read` | `$size` | 8 | 4 |" in v
 
 
 def test_list_pointer_and_string_wiggle_forms() -> None:
-    md = hover_types("(typename $iovec_arr$0ay").markdown
+    md = hover_types("(typename $iovec_arr$0ay", RUST).markdown
     assert "pub type IovecArray<'a> = wiggle::GuestPtr<'a, [Iovec<'a>]>;" in md
     assert ("an (offset, length) pair of u32, 8 bytes in memory (offset u32 @0, length u32 @4; the length counts "
             "elements); a param is two core `i32`s (pointer, length)") in md
-    buf = hover_types("(field $b$0uf").markdown
+    buf = hover_types("(field $b$0uf", RUST).markdown
     assert "`pub buf: wiggle::GuestPtr<'a, u8>` · one u32 offset into guest memory (4 bytes)" in buf
-    p = hover_module("(param $$0p").markdown
+    p = hover_module("(param $$0p", RUST).markdown
     assert "`p: &wiggle::GuestPtr<'a, str>`" in p
     assert "the length counts bytes" in p
     assert "param of `path` · core `i32` `i32` (params 0–1)" in p
-    ptr = hover_module("(param $pt$0r").markdown
+    ptr = hover_module("(param $pt$0r", RUST).markdown
     assert "core `i32` (param 2)" in ptr and "one u32 offset" in ptr
 
 
 def test_function_hover_has_signature_docs_and_core_signature() -> None:
     md = hover_module('"fd_r$0ead"').markdown
-    assert "function of module `$m`" in md
-    assert ('```witx\n(@interface func (export "fd_read")\n  (param $fd $fd)\n  (param $iovs $iovec_array)\n'
-            '  (result $error (expected $size (error $errno))))\n```') in md
+    # At its definition: the core signature first, no echo of the definition.
+    assert md.startswith("**function** `fd_read` of module `$m`\n\n"
+                         "```wasm\n(func $fd_read (param i32 i32 i32 i32) (result i32))\n```")
+    assert "(@interface func" not in md and "```witx" not in md
     assert "Read from a file descriptor." in md
-    assert "```wasm\n(func $fd_read (param i32 i32 i32 i32) (result i32))\n```" in md
     assert "| `iovs` | `$iovec_array` | `i32` `i32` (params 1–2) |" in md
     assert "returns `i32`; 1 out-pointer `i32` (param 3)" in md
     # A tuple ok payload: one out-pointer per member.
@@ -199,44 +210,45 @@ def test_function_hover_has_signature_docs_and_core_signature() -> None:
 
 
 def test_param_and_result_hover() -> None:
-    iovs = hover_module("(param $io$0vs").markdown
-    assert "param of `fd_read` · core `i32` `i32` (params 1–2)" in iovs
+    iovs = hover_module("(param $io$0vs", RUST).markdown
+    assert iovs.startswith("param of `fd_read` · core `i32` `i32` (params 1–2)")
     assert "`$iovec_array`: **list** · size 8, align 4" in iovs
     assert "`iovs: &IovecArray<'a>`" in iovs
-    err = hover_module("(result $er$0ror (expected $fdstat").markdown
+    err = hover_module("(result $er$0ror (expected $fdstat", RUST).markdown
     assert "result of `fd_fdstat_get` · core result `i32`, ok value written through 1 out-pointer (param 1)" in err
     assert "the trait method returns `Result<Fdstat, Errno>`" in err
 
 
-def test_extension_sections(monkeypatch: pytest.MonkeyPatch) -> None:
-    def trait_method(ctx: FuncContext) -> str:
-        return f"**wiggle** `fn {ctx.func.name}(&mut self)`"
+def test_rust_forms_only_with_the_option_and_spelled_with_the_configured_profile() -> None:
+    plain = hover_module('"fd_r$0ead"').markdown
+    assert "rust" not in plain.lower() and "wiggle" not in plain
+    md = hover_module('"fd_r$0ead"', RUST).markdown
+    assert md.startswith(plain)
+    assert "wiggle host method" in md and "fn fd_read" in md
+    # One spelling of a type: the profile of the configuration, in every Rust line of the hover.
+    from witx_lsp.features.preview import read_config
+    from witx_lsp.wiggle.codegen import DEFAULT_PROFILE
 
-    def broken(ctx: FuncContext) -> str:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(hover_mod, "EXTRA_FUNC_SECTIONS", ())  # the registered ones (wiggle preview) come last
-    monkeypatch.setattr(hover_mod, "FUNC_SECTIONS", (*hover_mod.FUNC_SECTIONS, broken, trait_method))
-    md = hover_module('"fd_r$0ead"').markdown
-    assert md.endswith("**wiggle** `fn fd_read(&mut self)`")
-    assert "(func $fd_read" in md
-    monkeypatch.setattr(hover_mod, "EXTRA_FUNC_SECTIONS", ("tests.features.test_hover:_extra_section",))
-    assert "extra section for fd_read" in hover_module('"fd_r$0ead"').markdown
-
-
-def _extra_section(ctx: FuncContext) -> str:
-    return f"extra section for {ctx.func.name}"
+    # wasmtime 25's wiggle dropped the lifetime of GuestPtr (and so of every type holding one).
+    v25, error = read_config(None, 25)
+    assert error is None and v25.profile == 25 != DEFAULT_PROFILE
+    default_md = hover_module("(param $io$0vs", RUST).markdown
+    v25_md = hover_module("(param $io$0vs", HoverOptions(rust=True, config=v25)).markdown
+    assert "`iovs: &IovecArray<'a>`" in default_md
+    assert "`iovs: IovecArray`" in v25_md and "<'a>" not in v25_md
+    func = hover_module('"fd_r$0ead"', HoverOptions(rust=True, config=v25)).markdown
+    assert "iovs: IovecArray" in func and "IovecArray<'a>" not in func
 
 
 def test_module_import_const_and_alias() -> None:
     assert "1 function" not in hover_module("(module $$0m").markdown
-    module = hover_module("(module $$0m").markdown
-    assert "3 functions · imports `memory`" in module and "`pub trait M`" in module
+    module = hover_module("(module $$0m", RUST).markdown
+    assert module.startswith("**module** `$m` · 3 functions · imports `memory`") and "`pub trait M`" in module
     assert "the linear memory of module `$m`" in hover_module('(import "mem$0ory"').markdown
-    const = hover_types("$ma$0x").markdown
+    const = hover_types("$ma$0x", RUST).markdown
     assert "constant of `$size` = 16 (0x10)" in const and "`pub const SIZE_MAX: Size = 16;`" in const
-    alias = hover_types("(typename $ali$0as").markdown
-    assert "alias of `$fdstat` (record) · size 24, align 8" in alias
+    alias = hover_types("(typename $ali$0as", RUST).markdown
+    assert alias.startswith("alias of `$fdstat` (record) · size 24, align 8 · 5 bytes of padding")
     assert "pub type Alias = Fdstat;" in alias
 
 
@@ -282,27 +294,89 @@ def test_broken_input_never_raises() -> None:
         hover(snap, offset)
     result = hover(snap, text.index("$a") + 1)
     assert result is not None and "This typename has errors" in result.markdown
+    # An offset past the end is clamped to the end: right after the last `typename` keyword.
     far = hover(snap, 10**9)
-    assert far is None or isinstance(far, HoverResult)
+    assert far is not None and "defines a named type" in far.markdown
+    assert snap.text[far.span.start:far.span.end] == "typename" and far.span.end == len(text)
+
+
+# --- length: a hover fits on a screen ---------------------------------------------------------------------
+
+MAX_HOVER_LINES = 25
+# VS Code's hover is about 500 px wide: a long paragraph wraps. Count a line per this many characters.
+WRAP = 100
+
+
+def hover_lines(md: str) -> int:
+    """The lines a hover takes on screen, as Markdown renders it: table rows, code lines and blank
+    lines once each; consecutive prose lines join into one paragraph, which wraps."""
+    lines, paragraph, in_code = 0, 0, False
+    for line in [*md.splitlines(), ""]:
+        if line.startswith("```"):
+            in_code = not in_code
+        prose = not in_code and line and not line.startswith(("|", "```"))
+        if prose:
+            paragraph += len(line) + 1
+            continue
+        lines += -(-paragraph // WRAP) + 1
+        paragraph = 0
+    return lines - 1
+
+
+def test_every_fixture_hover_fits_on_a_screen() -> None:
+    for root in ("/p/types.witx", "/p/api.witx"):
+        snap = Snapshot(root, analyze([root], MemoryProvider({"/p/types.witx": TYPES, "/p/api.witx": MODULE})))
+        for d in snap.analysis.symbols.definitions.values():
+            if d.name_span.path != root:
+                continue
+            result = hover(Snapshot(root, snap.analysis), d.name_span.span.start + 1)
+            assert result is not None, d.key
+            assert hover_lines(result.markdown) <= MAX_HOVER_LINES, (d.key, result.markdown)
+            # The first line says what it is; no hover starts with a copy of the source.
+            assert not result.markdown.startswith("```"), (d.key, result.markdown)
+
+
+# --- preview1, checked against the docs.md the reference witx crate generated (WASI's own repository) ---------
+
+
+def _reference_docs() -> dict[str, tuple[int, int, dict[str, int]]]:
+    """name -> (size, alignment, member offsets) from WASI's preview1/docs.md."""
+    out: dict[str, tuple[int, int, dict[str, int]]] = {}
+    text = (PREVIEW1.parent.parent / "docs.md").read_text(encoding="utf-8")
+    for block in re.split(r"\n## ", text)[1:]:
+        m = re.match(r'<a href="#[^"]+" name="([^".]+)"></a>', block)
+        size, align = re.search(r"\nSize: (\d+)", block), re.search(r"\nAlignment: (\d+)", block)
+        if m is None or size is None or align is None:
+            continue
+        members = {mm.group(1): int(mm.group(2)) for mm in re.finditer(
+            r'name="[^".]+\.([^"]+)"></a>[^\n]*\n(?:(?!\n- <a)[\s\S])*?\nOffset: (\d+)', block)}
+        out[m.group(1)] = (int(size.group(1)), int(align.group(1)), members)
+    return out
 
 
 @needs_corpus
 def test_every_preview1_typename_and_function_hovers() -> None:
     path = os.path.abspath(PREVIEW1)
     a = analyze([path])
-    engine = engine_for(a.document)
+    reference = _reference_docs()
+    assert len(reference) == len(a.document.typenames) == 46
     seen_types = seen_funcs = 0
     for d in a.symbols.definitions.values():
         snap = Snapshot(d.name_span.path, a)
         result = hover(snap, d.name_span.span.start + 1)
         assert result is not None, d.key
+        md = result.markdown
+        assert hover_lines(md) <= MAX_HOVER_LINES, (d.key, hover_lines(md), md)
         if d.key.kind is SymbolKind.TYPENAME:
-            named = a.document.typename(d.key.name)
-            assert named is not None
-            lay = typename_layout(named, engine)
-            assert f"size {lay.size}, align {lay.align}" in result.markdown
+            size, align, offsets = reference[d.key.name]
+            # The first line: kind, size and alignment, as the reference documents them.
+            first = md.split("\n", 1)[0]
+            assert f"size {size}, align {align}" in first, (d.key.name, first)
+            for member, offset in offsets.items():
+                row = rf"^\| {offset} \| \d+ \| `{re.escape(member)}` \|"
+                assert re.search(row, md, re.M), (d.key.name, member, md)
             seen_types += 1
         elif d.key.kind is SymbolKind.FUNC:
-            assert "```wasm\n(func $" in result.markdown
+            assert "```wasm\n(func $" in md and "(@interface func" not in md
             seen_funcs += 1
-    assert seen_types == len(a.document.typenames) and seen_funcs == sum(len(m.funcs) for m in a.document.modules) == 46
+    assert seen_types == 46 and seen_funcs == sum(len(m.funcs) for m in a.document.modules) == 46

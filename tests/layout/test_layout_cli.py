@@ -32,6 +32,9 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert types["fdstat"]["padding"] == [{"offset": 1, "size": 1}, {"offset": 4, "size": 4}]
     assert (types["subscription_u"]["tag_size"], types["subscription_u"]["payload_offset"]) == (1, 8)
     assert types["subscription_u"]["cases"] == ["clock", "fd_read", "fd_write"]
+    # subscription_clock (32 bytes, align 8) and subscription_fd_readwrite (4 bytes) as the payloads.
+    assert types["subscription_u"]["payloads"] == [{"size": 32, "align": 8}, {"size": 4, "align": 4},
+                                                   {"size": 4, "align": 4}]
     assert types["oflags"]["flags"] == ["creat", "directory", "excl", "trunc"]
     assert types["errno"]["kind"] == "enum" and types["fd"]["kind"] == "handle"
     assert types["size"]["kind"] == "builtin" and types["iovec_array"]["kind"] == "list"

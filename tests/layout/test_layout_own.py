@@ -18,13 +18,13 @@ cross-check against the reference's own output."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import WITX_ORACLE
 from tests.support.greenhouse import GREENHOUSE, ODDITIES, oddities
 from witx_lsp.cli.main import main
 from witx_lsp.layout import Layout, document_layouts
@@ -140,7 +140,7 @@ def test_the_lopsided_variant_is_the_only_overflowing_one(layouts: dict[str, Lay
     assert layouts["lopsided"].canonical_size == 24
 
 
-ORACLE = Path(os.environ.get("WITX_ORACLE", "/tmp/witx-oracle/bin/witx-oracle"))
+ORACLE = WITX_ORACLE
 
 
 @pytest.mark.skipif(not ORACLE.is_file(), reason="the reference witx oracle is not built "

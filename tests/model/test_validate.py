@@ -67,6 +67,24 @@ def test_reference_errors(marked: str, code: str, message: str) -> None:
     check(marked, code, message)
 
 
+# Found by the differential test against the reference (tests/differential): the expected
+# message and location are the witx 0.9.1 oracle's answer on the same text.
+@pytest.mark.parametrize(("marked", "code", "message"), [
+    # A duplicate case name (E0311, not checked by the reference) still has its payload validated.
+    ("(typename $v (variant (case $ok) (case ⟦$ok⟧ (handle))))", "E0307",
+     "Anonymous structured types (struct, union, enum, flags, handle) are not permitted"),
+    # ... and the variant itself stays valid for the reference: what refers to it is checked.
+    ("(typename $v (variant (case $ok) (case $ok)))\n(typename ⟦$t⟧ (tuple $v (record (field $y u8))))", "E0307",
+     "Anonymous structured types (struct, union, enum, flags, handle) are not permitted"),
+    # witx 0.9.1 fails to parse this: "expected keyword `tag`" at 1:28 (the union's first `(@witx`
+    # is read as its tag annotation).
+    ("(typename $b (union (@witx ⟦const_pointer⟧ u8)))", "E0101",
+     "expected `tag` here: a `(@witx …)` first in a union is its tag annotation, found `const_pointer`"),
+])
+def test_found_by_the_differential_test(marked: str, code: str, message: str) -> None:
+    check(marked, code, message)
+
+
 def test_redefinition_points_at_the_first_definition() -> None:
     text = "(typename $a u8)\n(typename $a u16)"
     [d] = analyze_text(text, PATH).diagnostics

@@ -100,7 +100,13 @@ async def test_completion_in_several_contexts(client: LanguageClient) -> None:
         # The client resolves documentation lazily (VS Code advertises resolveSupport for it).
         size = await client.completion_item_resolve_async(size)
     assert size.documentation is not None and "A size." in size.documentation.value  # type: ignore[union-attr]
-    assert any(i.label == "u32" for i in got.items)
+    # Filtered by the typed `$s` as VS Code filters (Neovim shows the list as the server sends it).
+    assert got.items[0].label == "$size" and not any(i.label == "u32" for i in got.items)
+    # With nothing typed yet: everything that fits, builtins too.
+    got = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(uri), position=types.Position(line=1, character=31)))
+    assert isinstance(got, types.CompletionList)
+    assert {"$size", "u32"} <= {i.label for i in got.items}
     # Right after `(` in a typename: type forms, the record snippet in snippet syntax.
     got = await client.text_document_completion_async(types.CompletionParams(
         text_document=doc(uri), position=types.Position(line=2, character=14)))
@@ -242,8 +248,8 @@ async def defaults_client(lsp_client: LanguageClient, tmp_path_factory: pytest.T
 
 async def test_completion_uses_the_list_default_edit_range_when_the_client_takes_it(
         client: LanguageClient, defaults_client: LanguageClient) -> None:
-    text = '(use "types.witx")\n(typename $r (record (field $x $s)))\n(typename $e ())\n'
-    position = types.Position(line=1, character=33)
+    text = '(use "types.witx")\n(typename $r (record (field $x  )))\n(typename $e ())\n'
+    position = types.Position(line=1, character=31)
     answers = []
     for c in (client, defaults_client):
         uri = open_doc(c, "defaults.witx", text)
@@ -254,7 +260,7 @@ async def test_completion_uses_the_list_default_edit_range_when_the_client_takes
     per_item, shared = answers
     assert shared.item_defaults is not None and all(i.text_edit is None for i in shared.items)
     assert shared.item_defaults.edit_range == types.Range(start=types.Position(line=1, character=31),
-                                                          end=types.Position(line=1, character=33))
+                                                          end=types.Position(line=1, character=31))
     # The same edits either way: the item's own, or the default range with textEditText or the label.
     assert [i.label for i in per_item.items] == [i.label for i in shared.items]
     for own, lean in zip(per_item.items, shared.items, strict=True):
@@ -266,3 +272,37 @@ async def test_completion_uses_the_list_default_edit_range_when_the_client_takes
     assert any(i.text_edit_text for i in shared.items)  # snippets differ from their labels
     # Plain text is the protocol's default: not repeated on every item.
     assert all(i.insert_text_format in (None, types.InsertTextFormat.Snippet) for i in shared.items)
+
+
+KINDS_TEXT = """\
+(typename $size u32)
+(typename $errno (enum (@witx tag u16) $success $badf))
+(typename $fdflags (flags (@witx repr u16) $append $sync))
+(typename $filestat (record (field $size $size)))
+(typename $fd (handle))
+(typename $fileref $fd)
+(typename $event (variant (@witx tag $errno) (case $success u64) (case $badf)))
+(typename $pair (tuple u8 u8))
+(typename $buf (list u8))
+(module $m (@interface func (export "f") (param $x $fi
+"""
+
+
+async def test_completion_is_filtered_ranked_and_typed_by_kind(client: LanguageClient) -> None:
+    uri = open_doc(client, "kinds.witx", KINDS_TEXT)
+    last = len(KINDS_TEXT.splitlines()) - 1
+    got = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(uri), position=types.Position(line=last, character=len(KINDS_TEXT.splitlines()[-1]))))
+    assert isinstance(got, types.CompletionList) and not got.is_incomplete
+    assert [i.label for i in got.items] == ["$fileref", "$filestat"]  # not all 20 names and builtins
+    # Nothing typed after `$`: every typename, each kind its own CompletionItemKind.
+    text = KINDS_TEXT.rstrip("\n")[:-len("$fi")] + "$\n"
+    uri = open_doc(client, "kinds2.witx", text)
+    got = await client.text_document_completion_async(types.CompletionParams(
+        text_document=doc(uri), position=types.Position(line=last, character=len(text.splitlines()[-1]))))
+    assert isinstance(got, types.CompletionList)
+    kind = {i.label: i.kind for i in got.items}
+    K = types.CompletionItemKind
+    assert (kind["$filestat"], kind["$errno"], kind["$fdflags"], kind["$fd"], kind["$size"], kind["$fileref"],
+            kind["$event"], kind["$pair"], kind["$buf"]) == (
+        K.Struct, K.Enum, K.Constant, K.Interface, K.Reference, K.Reference, K.Class, K.Struct, K.Value)

@@ -102,6 +102,21 @@ async def command(client: LanguageClient, name: str, *args: Any) -> Any:
         types.ExecuteCommandParams(command=name, arguments=list(args))), 10)
 
 
+def from_uri(file_uri: str) -> str:
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(file_uri).path)
+
+
+async def _shown(client: LanguageClient, count: int) -> list[types.ShowDocumentParams]:
+    for _ in range(250):
+        if len(client.shown_documents) >= count:
+            break
+        await asyncio.sleep(0.02)
+    assert len(client.shown_documents) == count
+    return list(client.shown_documents)
+
+
 async def test_capabilities_are_advertised(client: LanguageClient) -> None:
     caps = client.init_result.capabilities  # type: ignore[attr-defined]
     assert caps.hover_provider and caps.inlay_hint_provider and caps.code_lens_provider
@@ -115,8 +130,9 @@ async def test_hover_at_a_reference_across_use(client: LanguageClient) -> None:
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert hover.contents.kind == types.MarkupKind.Markdown
     md = hover.contents.value
-    assert "pub type IovecArray<'a> = wiggle::GuestPtr<'a, [Iovec<'a>]>;" in md
-    assert "(offset u32 @0, length u32 @4" in md and "*defined in* `types.witx`" in md
+    # Kind, size and alignment first; no Rust without `witx.hover.rust` (tests/server/test_preview.py has it on).
+    assert md.startswith("**list** · size 8, align 4") and "*defined in* `types.witx`" in md
+    assert "IovecArray" not in md and "wiggle" not in md
     start = pos(API, "$iovec_array", 0)
     assert hover.range == types.Range(start=start, end=types.Position(line=start.line,
                                                                       character=start.character + 12))
@@ -135,7 +151,7 @@ async def test_hover_on_function_and_keyword(client: LanguageClient) -> None:
 async def test_hover_in_a_file_that_is_not_open_and_out_of_range(client: LanguageClient) -> None:
     hover = await hover_at(client, "types.witx", pos(TYPES, "(typename $iovec ", 11))
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    assert "| 4 | 4 | 4 | `buf_len` | `$size` |" in hover.contents.value
+    assert "| 4 | 4 | `buf_len` | `$size` |" in hover.contents.value
     assert "A region of memory." in hover.contents.value
     assert await hover_at(client, "api.witx", types.Position(line=999, character=999)) is None
     missing = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
@@ -197,13 +213,28 @@ async def test_code_lens_and_its_command(client: LanguageClient) -> None:
     cmd = lenses[2].command
     assert cmd is not None and cmd.command == "witx.showLayout"
     assert cmd.arguments is not None
-    assert list(cmd.arguments) == [uri(client, "types.witx"), "iovec"]
+    assert list(cmd.arguments) == [{"uri": uri(client, "types.witx"), "open": True}, "iovec"]
     view = await command(client, cmd.command, *cmd.arguments)
     assert view["json"]["types"]["iovec"]["size"] == 8 and view["svg"].startswith("<svg")
+    # Any client sees the lens do something: the layout is written to a file the client is asked to show.
+    shown = await _shown(client, 1)
+    assert Path(from_uri(shown[-1].uri)).read_text() == view["text"]
     api = await asyncio.wait_for(client.text_document_code_lens_async(types.CodeLensParams(
         text_document=types.TextDocumentIdentifier(uri=uri(client, "api.witx")))), 10)
     assert api is not None and [lens.command.title for lens in api if lens.command] == [
         "Show as WIT", "(func $read (param i32 i32 i32) (result i32))", "Preview host signature"]
+    # The WIT, core signature and Rust preview lenses too: each view in its own file.
+    expected = {"witx.showWit": "read: func(", "witx.previewHostSignatures": "fn read(",
+                "witx.showAbi": "(func $read (param i32 i32 i32) (result i32))\n  ;; call_wasm:"}
+    for n, lens in enumerate(api, start=2):
+        assert lens.command is not None and lens.command.arguments is not None
+        await command(client, lens.command.command, *lens.command.arguments)
+        text = Path(from_uri((await _shown(client, n))[-1].uri)).read_text()
+        assert expected[lens.command.command] in text, text
+    # Without "open" (the VS Code views ask for the data only): nothing is shown.
+    await command(client, "witx.showAbi", uri(client, "api.witx"))
+    await asyncio.sleep(0.2)
+    assert len(client.shown_documents) == 4
 
 
 async def test_show_layout_argument_forms(client: LanguageClient) -> None:

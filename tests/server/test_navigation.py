@@ -158,6 +158,18 @@ async def test_rename_across_files_and_refusals(client: LanguageClient) -> None:
                 text_document=doc(client, "types.witx"), position=pos(TYPES, "$size u32"), new_name=new_name))
 
 
+async def test_definition_on_a_use_path_goes_to_the_file(client: LanguageClient) -> None:
+    # Neovim does not follow document links: `gd` on the file name must go there.
+    for at in ('"types', "types.witx", 'witx"'):
+        got = await client.text_document_definition_async(types.DefinitionParams(
+            text_document=doc(client, "api.witx"), position=pos(API, at, 1)))
+        assert isinstance(got, list) and [(loc.uri, loc.range.start) for loc in got] == [
+            (uri(client, "types.witx"), types.Position(line=0, character=0))]
+    got = await client.text_document_definition_async(types.DefinitionParams(
+        text_document=doc(client, "api.witx"), position=pos(API, "(use", 1)))
+    assert got is None  # on the keyword: nothing
+
+
 async def test_document_links(client: LanguageClient) -> None:
     got = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=doc(client,
                                                                                                     "api.witx")))

@@ -41,7 +41,7 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=pytest_lsp.client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
-        initialization_options={"diagnostics": {"debounceMs": 10},
+        initialization_options={"diagnostics": {"debounceMs": 10}, "hover": {"rust": True},
                                 "preview": {"config": "{ errors: { errno => trappable ErrnoT } }"}}))
     yield
     await lsp_client.shutdown_session()
@@ -92,7 +92,8 @@ async def test_code_lens_over_each_function(client: LanguageClient, tmp_path: Pa
     preview = [lens for lens in lenses if lens.command and lens.command.command == "witx.previewHostSignatures"]
     assert [lens.command.title for lens in preview if lens.command] == ["Preview host signature"] * 2
     assert [lens.range.start.line for lens in preview] == [6, 10]
-    assert [list(lens.command.arguments or []) for lens in preview if lens.command] == [[uri]] * 2
+    shown = {"uri": uri, "open": True}  # the lens asks for the Rust to be shown (server/views.py)
+    assert [list(lens.command.arguments or []) for lens in preview if lens.command] == [[shown]] * 2
     # The other lenses (layout, core signature) are still there.
     assert len(lenses) > len(preview)
 

@@ -2,7 +2,8 @@
  * How the language server is started (no `vscode` import: unit-tested as is, and used by the
  * end-to-end test to start the bundled server exactly as the extension does).
  *
- * 1. `witx.server.path`, a command array, when set: run as given (the user's own installation).
+ * 1. `witx.server.path`, a command array, when set: run as given (the user's own installation), with
+ *    `--stdio` appended unless it is there already (`["witx-lsp"]` runs `witx-lsp --stdio`).
  * 2. Otherwise a Python interpreter: `witx.server.python`, else the Python extension's active
  *    environment (when that extension is installed), else `python3` (`python` on Windows). It runs
  *    the server bundled in the extension: `python -S -m witx_lsp serve --stdio` with
@@ -14,6 +15,18 @@ import * as path from "node:path";
 export const MIN_PYTHON: readonly [number, number] = [3, 10];
 export const SERVER_MODULE = "witx_lsp";
 export const SERVER_ARGS: readonly string[] = ["serve", "--stdio"];
+/**
+ * The flag that asks a language server for stdio. The client starts the server without a
+ * `transport` (server.ts), so vscode-languageclient appends nothing (with TransportKind.stdio it
+ * appends `--stdio` itself: vscode-languageclient 11.0.0 lib/node/main.js): every launch holds it
+ * exactly once.
+ */
+export const STDIO_FLAG = "--stdio";
+
+/** `args` with `--stdio` at the end, unless it holds it already. */
+export function withStdio(args: readonly string[]): string[] {
+  return args.includes(STDIO_FLAG) ? [...args] : [...args, STDIO_FLAG];
+}
 
 export type LaunchSource = "witx.server.path" | "witx.server.python" | "python-extension" | "default";
 
@@ -75,7 +88,7 @@ export function bundledServerLaunch(python: string, extensionPath: string, sourc
 export async function resolveLaunch(opts: ResolveOptions): Promise<ServerLaunch> {
   const serverPath = opts.settings.serverPath.filter((s) => typeof s === "string");
   if (serverPath.length > 0 && serverPath[0].trim() !== "") {
-    return { command: serverPath[0], args: serverPath.slice(1), env: {}, unsetEnv: [], source: "witx.server.path", bundled: false };
+    return { command: serverPath[0], args: withStdio(serverPath.slice(1)), env: {}, unsetEnv: [], source: "witx.server.path", bundled: false };
   }
   const configured = opts.settings.python.trim();
   if (configured !== "") {

@@ -1,14 +1,18 @@
 /**
  * The HTML of the memory-layout webview (no `vscode` import: the webview test renders it in
- * headless Chromium). The diagram is the server's SVG, shown as an image (a data: URI), so
- * nothing in it can run; the page's one script has a nonce and talks to the extension only.
+ * headless Chromium). The diagram is HTML drawn from the server's layout JSON (layoutDiagram.ts),
+ * laid out for the width of the view; the page's one script has a nonce and talks to the
+ * extension only.
  */
+import { diagramCss, diagramHtml, diagramOf } from "./layoutDiagram";
+import { escapeHtml } from "./html";
 
 export interface LayoutPage {
   typeName: string;
   /** The document, for the heading. */
   source: string;
-  svg?: string;
+  /** The server's layout JSON of the type (`witx.showLayout` result `json.types[name]`). */
+  layout?: unknown;
   text?: string;
   /** An error instead of the diagram. */
   error?: string;
@@ -24,13 +28,7 @@ export interface LayoutPage {
   bytesText?: string;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-}
-
-export function svgDataUri(svg: string): string {
-  return `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
-}
+export { escapeHtml };
 
 export function makeNonce(random: () => number = Math.random): string {
   const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -80,13 +78,12 @@ export function bytesOf(value: unknown): number[] | undefined {
 export function layoutHtml(page: LayoutPage): string {
   const csp = [
     "default-src 'none'",
-    `img-src ${page.cspSource} data:`.trim(),
     `style-src 'nonce-${page.nonce}'`,
     `script-src 'nonce-${page.nonce}'`,
   ].join("; ");
-  const diagram = page.error !== undefined
-    ? `<p class="error" id="error">${escapeHtml(page.error)}</p>`
-    : `<figure><img id="diagram" alt="Memory layout of ${escapeHtml(page.typeName)}" src="${svgDataUri(page.svg ?? "")}"></figure>`;
+  const drawn = diagramOf(page.layout);
+  const facts = page.error === undefined ? `<p id="facts">${escapeHtml(drawn.facts)}</p>` : "";
+  const diagram = page.error !== undefined ? `<p class="error" id="error">${escapeHtml(page.error)}</p>` : diagramHtml(drawn);
   const text = page.text ? `<details><summary>As text</summary><pre id="text">${escapeHtml(page.text)}</pre></details>` : "";
   const value = page.canEncode
     ? `<label for="value">A value of <code>${escapeHtml(page.typeName)}</code> (JSON)</label>
@@ -106,8 +103,7 @@ export function layoutHtml(page: LayoutPage): string {
          background: var(--vscode-editor-background, #fff); padding: 0 16px; }
   h1 { font-size: 1.2em; font-weight: 600; }
   code, pre, textarea { font-family: var(--vscode-editor-font-family, ui-monospace, monospace); }
-  figure { margin: 0; overflow-x: auto; }
-  figure img { background: #fff; border-radius: 4px; max-width: none; }
+${diagramCss(drawn)}
   .muted { opacity: 0.75; }
   .error { color: var(--vscode-errorForeground, #c00); }
   textarea { width: 100%; box-sizing: border-box; color: inherit; background: var(--vscode-input-background, #fff);
@@ -118,6 +114,7 @@ export function layoutHtml(page: LayoutPage): string {
 </head>
 <body>
 <h1>Memory layout of <code>$${escapeHtml(page.typeName)}</code> <span class="muted">in ${escapeHtml(page.source)}</span></h1>
+${facts}
 ${diagram}
 ${text}
 <h2>Value bytes</h2>

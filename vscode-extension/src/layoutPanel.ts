@@ -1,5 +1,6 @@
 /** The memory-layout webview: the server's SVG diagram of one type, and the bytes of a value. */
 import * as vscode from "vscode";
+import { layoutOf } from "./layoutDiagram";
 import { encodeResultText, layoutHtml, makeNonce } from "./layoutHtml";
 import { asLayoutResult, COMMANDS, type CommandClient, isSupported, runServerCommand, ServerCommandError } from "./serverCommands";
 import { typeCandidates } from "./typeAtCursor";
@@ -73,7 +74,7 @@ export class LayoutPanel implements vscode.Disposable {
       }
       this.panel.title = `Layout: ${typeName}`;
       const kept = this.value?.typeName === typeName ? this.value : undefined;
-      this.panel.webview.html = layoutHtml({ ...base, typeName, svg: result.svg, text: result.text, canEncode, encodeUnavailable,
+      this.panel.webview.html = layoutHtml({ ...base, typeName, layout: layoutOf(result.json, typeName), text: result.text, canEncode, encodeUnavailable,
         value: kept?.text, bytesText: kept?.bytes });
     } catch (e) {
       const error = e instanceof ServerCommandError ? e.message : String(e);

@@ -1,24 +1,24 @@
 /** Starting, stopping and restarting the language client and the server process. */
 import * as fs from "node:fs";
 import * as vscode from "vscode";
-import { LanguageClient, type LanguageClientOptions, RevealOutputChannelOn, type ServerOptions, State, TransportKind } from "vscode-languageclient/node";
+import { LanguageClient, type LanguageClientOptions, RevealOutputChannelOn, type ServerOptions, State } from "vscode-languageclient/node";
 import {
   bundledLibs, checkPython, describeLaunch, pythonProblemMessage, resolveLaunch, serverEnvironment, type ServerLaunch, SERVER_MODULE,
 } from "./launch";
+import { CLIENT_ID, CLIENT_NAME } from "./clientId";
 import { runProbe } from "./probe";
 import { activeInterpreter } from "./pythonExtension";
 import { readLaunchSettings, serverSettings } from "./settings";
-import { WorkspaceCheck } from "./workspaceCheck";
+import { pullsOnly, WorkspaceCheck } from "./workspaceCheck";
 
-export const CLIENT_ID = "witx";
-export const CLIENT_NAME = "witx language server";
+export { CLIENT_ID, CLIENT_NAME };
 
 export class ServerManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
   /** Where the interpreter of the last start came from. */
   lastSource: ServerLaunch["source"] | undefined;
   private starting: Promise<void> | undefined;
-  readonly check = new WorkspaceCheck();
+  readonly check = new WorkspaceCheck(() => pullsOnly(this.client?.initializeResult?.capabilities, CLIENT_ID));
   readonly onDidStart = new vscode.EventEmitter<void>();
   /**
    * What to do when VS Code runs one of the server's commands (a code lens, say): show its result
@@ -66,14 +66,14 @@ export class ServerManager implements vscode.Disposable {
     this.lastSource = launch.source;
     if (launch.bundled) {
       if (!fs.existsSync(`${bundledLibs(this.context.extensionPath)}/${SERVER_MODULE}`)) {
-        await this.fail(`witx: the bundled server is missing from ${bundledLibs(this.context.extensionPath)} (run \`npm run bundle-server\`), ` +
+        this.fail(`witx: the bundled server is missing from ${bundledLibs(this.context.extensionPath)} (run \`npm run bundle-server\`), ` +
           "or set `witx.server.path`.");
         return;
       }
       const check = await checkPython(launch.command, runProbe, env);
       if (!check.ok) {
         this.output.error(check.detail);
-        await this.fail(pythonProblemMessage(check, launch.command, launch.source));
+        this.fail(pythonProblemMessage(check, launch.command, launch.source));
         return;
       }
       this.output.info(`Python ${check.version.join(".")} at ${check.executable}`);
@@ -88,15 +88,16 @@ export class ServerManager implements vscode.Disposable {
       this.onDidStart.fire();
     } catch (e) {
       this.client = undefined;
-      await this.fail(`witx: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+      this.fail(`witx: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
   private createClient(launch: ServerLaunch, env: Record<string, string>): LanguageClient {
     const serverOptions: ServerOptions = {
       command: launch.command,
+      // No `transport`: stdio, without the `--stdio` that TransportKind.stdio would append (the
+      // launch already holds it once: launch.ts withStdio / SERVER_ARGS).
       args: launch.args,
-      transport: TransportKind.stdio,
       options: { env, cwd: launch.cwd ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
     };
     const clientOptions: LanguageClientOptions = {
@@ -111,7 +112,9 @@ export class ServerManager implements vscode.Disposable {
       initializationOptions: serverSettings(),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      diagnosticPullOptions: { onChange: false, onSave: false, onTabs: false, onFocus: false },
+      // Pull on open (always) and on every change, when the server serves this client by pull (the
+      // middleware keeps an older server that also pushes on its push results).
+      diagnosticPullOptions: { onChange: true, onSave: false, onTabs: false, onFocus: false },
       middleware: {
         ...this.check.middleware,
         executeCommand: (command, args: unknown[], next) => {
@@ -133,11 +136,16 @@ export class ServerManager implements vscode.Disposable {
     return client;
   }
 
-  private async fail(message: string): Promise<void> {
+  /**
+   * Logs the failure and shows it in a toast. The toast is not awaited: a start (and so a restart,
+   * or the activation) must end when the server failed, not when the user dismisses the message.
+   */
+  private fail(message: string): void {
     this.output.error(message);
-    const choice = await vscode.window.showErrorMessage(message, "Show logs", "Open settings");
-    if (choice === "Show logs") this.output.show(true);
-    else if (choice === "Open settings") await vscode.commands.executeCommand("workbench.action.openSettings", "witx.server");
+    void vscode.window.showErrorMessage(message, "Show logs", "Open settings").then(async (choice) => {
+      if (choice === "Show logs") this.output.show(true);
+      else if (choice === "Open settings") await vscode.commands.executeCommand("workbench.action.openSettings", "witx.server");
+    });
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@ import * as vscode from "vscode";
 import type { LaunchSettings } from "./launch";
 
 /** The sections of `witx.*` that the server reads (witx_lsp/server/options.py parse_settings). */
-export const SERVER_SECTIONS: readonly string[] = ["diagnostics", "inlayHints", "codeLens", "logLevel", "preview"];
+export const SERVER_SECTIONS: readonly string[] = ["diagnostics", "inlayHints", "codeLens", "hover", "logLevel", "preview"];
 
 export interface VariableContext {
   workspaceFolder?: string;

@@ -1,9 +1,11 @@
 /**
- * Diagnostics: the server pushes them for open documents (debounced, versioned), and also offers
- * the pull model, which VS Code's client would run in addition (and, for the workspace, every two
- * seconds). To keep one source of truth, document pulls answer nothing and the workspace pull waits
- * until "witx: Check Workspace" asks for one; its results fill the Problems view for the files
- * that are not open (the client keeps open documents on the push results).
+ * Diagnostics reach VS Code through one channel. A server that serves a pulling client by pull only
+ * (its pull identifier differs from the client's push collection name, CLIENT_ID) is pulled for
+ * every open document: the document pulls pass through. An older server that pushed *and* offered
+ * pull under the client's own name is kept on its push results: its document pulls answer nothing.
+ * Either way the workspace pull (which VS Code's client would otherwise repeat every two seconds)
+ * waits until "witx: Check Workspace" asks for one; its results fill the Problems view for the
+ * files that are not open.
  */
 import type * as vscode from "vscode";
 import type { Middleware, vsdiag } from "vscode-languageclient/node";
@@ -11,6 +13,9 @@ import type { Middleware, vsdiag } from "vscode-languageclient/node";
 export interface CheckSummary { files: number; errors: number; warnings: number; others: number }
 
 export class WorkspaceCheck {
+  /** `documentPulls`: whether the running server answers document pulls (see above). */
+  constructor(private readonly documentPulls: () => boolean = () => false) {}
+
   private waiting: Array<() => void> = [];
   private done: Array<(s: CheckSummary) => void> = [];
   private requested = false;
@@ -18,7 +23,9 @@ export class WorkspaceCheck {
   pullStarted = false;
 
   readonly middleware: Middleware = {
-    provideDiagnostics: () => ({ kind: "full" as vsdiag.DocumentDiagnosticReportKind.full, items: [] }),
+    provideDiagnostics: (document, previousResultId, token, next) => this.documentPulls()
+      ? next(document, previousResultId, token)
+      : { kind: "full" as vsdiag.DocumentDiagnosticReportKind.full, items: [] },
     provideWorkspaceDiagnostics: async (resultIds, token, reporter, next) => {
       this.pullStarted = true;
       await this.untilRequested(token);
@@ -87,4 +94,10 @@ export function summaryText(s: CheckSummary): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return `witx: ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")} in ${plural(s.files, "file")}` +
     (s.others ? ` (and ${s.others} hints or notes)` : "") + "; open files are checked as you type.";
+}
+
+/** Whether a server with these capabilities serves this client's diagnostics by pull only. */
+export function pullsOnly(capabilities: { diagnosticProvider?: unknown } | undefined, clientId: string): boolean {
+  const provider = capabilities?.diagnosticProvider as { identifier?: unknown } | undefined;
+  return provider !== undefined && provider.identifier !== clientId;
 }

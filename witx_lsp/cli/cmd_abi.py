@@ -20,6 +20,7 @@ from typing import Any
 from witx_lsp.abi import AbiError, call_interface, call_wasm, wasm_signature, witxt_names
 from witx_lsp.abi.instructions import Instruction
 from witx_lsp.cli.diagnostic_output import report_errors
+from witx_lsp.features.commands import stream_line
 from witx_lsp.model.analysis import analyze
 from witx_lsp.model.types import InterfaceFunc
 
@@ -28,12 +29,6 @@ def _stream(got: tuple[Instruction, ...] | AbiError) -> dict[str, object]:
     if isinstance(got, AbiError):
         return {"error": got.message, "partial": witxt_names(got.partial)}
     return {"instructions": witxt_names(got)}
-
-
-def _stream_text(label: str, got: tuple[Instruction, ...] | AbiError) -> str:
-    if isinstance(got, AbiError):
-        return f"  ;; {label}: no stream: {got.message}"
-    return f"  ;; {label}: {' '.join(witxt_names(got))}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,8 +64,8 @@ def _add_streams(f: InterfaceFunc, module: str, entry: dict[str, object], lines:
     wasm, interface = call_wasm(f, module), call_interface(f, module)
     entry["call_wasm"] = _stream(wasm)
     entry["call_interface"] = _stream(interface)
-    lines.append(_stream_text("call_wasm", wasm))
-    lines.append(_stream_text("call_interface", interface))
+    lines.append(stream_line("call_wasm", wasm))
+    lines.append(stream_line("call_interface", interface))
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

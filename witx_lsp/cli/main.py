@@ -30,6 +30,13 @@ _MODULE_OF: dict[str, str] = {"decode": "witx_lsp.cli.cmd_encode"}
 # `witx-lsp --check ARGS` is the same as `witx-lsp check ARGS`.
 ALIASES: dict[str, str] = {"--check": "check"}
 
+# The transport flags LSP clients append to a server's command line, as other servers accept them
+# at the top level: vscode-languageclient (client/src/node/main.ts, 9.x-11.x) appends `--stdio`,
+# `--node-ipc`, `--pipe=NAME` or `--socket=PORT` for its TransportKind, and `--clientProcessId=PID`
+# for node modules. A command line without a subcommand that holds one runs `serve` (which accepts
+# `--stdio` and explains why it cannot serve the others).
+TRANSPORT_FLAGS: tuple[str, ...] = ("--stdio", "--node-ipc", "--pipe", "--socket", "--clientProcessId")
+
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
@@ -61,10 +68,17 @@ def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
     return COMMANDS
 
 
+def is_transport_flag(arg: str) -> bool:
+    return arg.split("=", 1)[0] in TRANSPORT_FLAGS
+
+
 def _run(argv: list[str]) -> int:
     if not argv:
         # No arguments: the language server on stdio (how editors start it).
         argv = ["serve", "--stdio"]
+    elif argv[0].startswith("-") and any(is_transport_flag(a) for a in argv):
+        # `witx-lsp --stdio` (a client's transport flag, no subcommand) is `witx-lsp serve --stdio`.
+        argv = ["serve", *argv]
     if argv[0] in ALIASES:
         argv = [ALIASES[argv[0]], *argv[1:]]
     parser = build_parser(modules_for(argv))

@@ -1,5 +1,7 @@
 """Code lenses: "size N, align M" over each typename (it opens the layout view)
-and the core wasm signature over each function (witx-language.md §6, §7.2)."""
+and the core wasm signature over each function (it opens the function's core
+signature and instruction streams) (WebAssembly/WASI tools/witx/src/layout.rs and
+abi.rs `wasm_signature`, witx 0.9.1)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 
 from witx_lsp.abi import AbiError, wasm_signature
 from witx_lsp.base.span import Span
-from witx_lsp.features.commands import SHOW_LAYOUT
+from witx_lsp.features.commands import SHOW_ABI, SHOW_LAYOUT
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import engine_for, typename_layout
 
@@ -16,8 +18,8 @@ from witx_lsp.layout import engine_for, typename_layout
 class CodeLens:
     span: Span
     title: str
-    command: str = ""  # "" for a lens that is only a label
-    type_name: str | None = None  # the argument of SHOW_LAYOUT (after the document)
+    command: str = ""
+    type_name: str | None = None  # the argument of the command after the document (a typename or a function)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ def code_lenses(snapshot: Snapshot, options: LensOptions | None = None) -> list[
                     continue
                 sig = wasm_signature(func)
                 title = "no core signature" if isinstance(sig, AbiError) else sig.func_text(func.name)
-                out.append(CodeLens(func.span.span, title))
+                out.append(CodeLens(func.span.span, title, SHOW_ABI, f"{module.name}::{func.name}"))
     out.sort(key=lambda lens: lens.span.start)
     return out
 

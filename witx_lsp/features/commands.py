@@ -5,6 +5,8 @@ ranges)."""
 
 from __future__ import annotations
 
+from witx_lsp.abi import AbiError, call_interface, call_wasm, wasm_signature, witxt_names
+from witx_lsp.abi.instructions import Instruction
 from witx_lsp.base.text import PositionEncoding
 from witx_lsp.features.sexpr_nav import typename_around
 from witx_lsp.features.snapshot import Snapshot
@@ -19,7 +21,8 @@ from witx_lsp.syntax.tree import Atom, Comment, Node, TokenKind
 SHOW_LAYOUT = "witx.showLayout"
 RENDER_DOCS = "witx.renderDocs"
 SHOW_SYNTAX_TREE = "witx.showSyntaxTree"
-COMMANDS = (SHOW_LAYOUT, RENDER_DOCS, SHOW_SYNTAX_TREE)
+SHOW_ABI = "witx.showAbi"
+COMMANDS = (SHOW_LAYOUT, RENDER_DOCS, SHOW_SYNTAX_TREE, SHOW_ABI)
 
 # Kinds drawn in the whole-file SVG (as `witx-lsp layout --format svg`); one named type is always drawn.
 SVG_KINDS = frozenset({"record", "tuple", "variant"})
@@ -68,6 +71,31 @@ def show_layout(snapshot: Snapshot, type_name: str | None = None, offset: int | 
         "svg": render_svg(drawn),
         "json": {"types": {t.name: layout_json(lay) for t, lay in layouts}},
     }
+
+
+def stream_line(label: str, got: tuple[Instruction, ...] | AbiError) -> str:
+    """One instruction stream as a comment line (witxt spellings), as `witx-lsp abi --streams` prints it."""
+    if isinstance(got, AbiError):
+        return f"  ;; {label}: no stream: {got.message}"
+    return f"  ;; {label}: {' '.join(witxt_names(got))}"
+
+
+def abi_text(snapshot: Snapshot, func: str | None = None) -> str:
+    """The core wasm signature and the call_wasm / call_interface streams of each function
+    the file defines (or of the one named `func` or `module::func`)."""
+    lines: list[str] = []
+    for m in snapshot.analysis.document.modules:
+        for f in m.funcs:
+            if f.span is None or f.span.path != snapshot.path:
+                continue
+            if func is not None and func.removeprefix("$") not in (f.name, f"{m.name}::{f.name}"):
+                continue
+            sig = wasm_signature(f)
+            lines.append(f";; ${f.name}: no core signature: {sig.message}" if isinstance(sig, AbiError)
+                         else sig.func_text(f.name))
+            lines.append(stream_line("call_wasm", call_wasm(f, m.name)))
+            lines.append(stream_line("call_interface", call_interface(f, m.name)))
+    return "".join(line + "\n" for line in lines)
 
 
 def render_docs_markdown(analysis: Analysis) -> str:

@@ -9,8 +9,8 @@ enum that tags a `variant`, and snippets for `typename`, `record`, `variant`,
 `module` and `@interface func`.
 
 Names defined after the cursor are not offered: witx has no forward
-references (witx-language.md §3.2: "Definition before use"; reference
-WebAssembly/WASI tools/witx/src/validate.rs), so any of them would be an
+references (definition before use: WebAssembly/WASI tools/witx/src/validate.rs,
+witx 0.9.1), so any of them would be an
 "Unknown name" error where it is inserted. Names come in load order: the
 typenames of files `use`d earlier (and, for a file analysed in an includer's
 context, everything the includer loaded before it) count.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from witx_lsp.base.span import Span
 from witx_lsp.features.completion_context import Context, context, in_trivia, list_at
-from witx_lsp.features.completion_scope import describe, names_in_scope
+from witx_lsp.features.completion_scope import describe, names_in_scope, typename_kind
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.types import VariantType, resolve
 from witx_lsp.syntax.tree import Atom, SList, TokenKind
@@ -50,6 +50,7 @@ class CompletionItem:
     snippet: str | None = None  # LSP snippet syntax, when the item has placeholders
     filter_text: str | None = None
     sort_text: str | None = None
+    type_kind: str | None = None  # of a typename: completion_scope.typename_kind
 
 
 # --- items ------------------------------------------------------------------------------------
@@ -78,9 +79,10 @@ class _Builder:
         self.items: list[CompletionItem] = []
 
     def add(self, label: str, kind: str, detail: str = "", docs: str = "", insert: str | None = None,
-            snippet: str | None = None, filter_text: str | None = None, sort: str = "5") -> None:
+            snippet: str | None = None, filter_text: str | None = None, sort: str = "5",
+            type_kind: str | None = None) -> None:
         self.items.append(CompletionItem(label, kind, detail, docs, insert if insert is not None else label,
-                                         self.ctx.word, snippet, filter_text, sort + label))
+                                         self.ctx.word, snippet, filter_text, sort + label, type_kind))
 
     def form(self, keyword: str, body: str, plain: str, detail: str, docs: str = "", sort: str = "3") -> None:
         """A form as a snippet: after `(` only its inside, elsewhere with parentheses."""
@@ -210,7 +212,8 @@ class _Builder:
                 continue
             named = doc.typename(n.name)
             detail = describe(named) if named is not None else "typename"
-            self.add("$" + n.name, "typename", detail, n.docs.strip(), sort="0")
+            self.add("$" + n.name, "typename", detail, n.docs.strip(), sort="0",
+                     type_kind=typename_kind(named) if named is not None else None)
 
     def builtins(self) -> None:
         for b, d in BUILTIN_DOCS.items():

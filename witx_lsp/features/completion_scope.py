@@ -1,6 +1,6 @@
 """Names in scope at a position: the typenames and modules that witx has
-introduced before it, in load order (witx-language.md §3.2: one namespace,
-definition before use; WebAssembly/WASI tools/witx/src/toplevel.rs and
+introduced before it, in load order (one namespace, definition before use:
+WebAssembly/WASI tools/witx/src/toplevel.rs and
 validate.rs at 0.9.1). Used by completion and by the "did you mean" fix."""
 
 from __future__ import annotations
@@ -96,6 +96,23 @@ def _before(item: Node, following: Node | None, offset: int) -> bool:
     if isinstance(item, SList) and not item.closed:
         return following is not None and following.start <= offset
     return item.end <= offset
+
+
+def typename_kind(named: NamedType) -> str:
+    """What kind of type a typename names: alias, record, tuple, flags, enum, variant
+    (variant, union, expected), handle, list, string or pointer."""
+    if isinstance(named.tref, (NamedType, Builtin)):
+        return "alias"
+    t = resolve(named)
+    if isinstance(t, RecordType):
+        return {RecordKind.BITFLAGS: "flags", RecordKind.TUPLE: "tuple"}.get(t.kind, "record")
+    if isinstance(t, VariantType):
+        return "enum" if t.form == "enum" or (t.is_enum() and t.form not in ("bool", "expected")) else "variant"
+    if isinstance(t, HandleType):
+        return "handle"
+    if isinstance(t, ListType):
+        return "string" if t == STRING else "list"
+    return "pointer"
 
 
 def describe(named: NamedType) -> str:

@@ -1,29 +1,27 @@
 """Hover: what the name, keyword or string under the cursor is, in Markdown.
 
-Types show their definition in witx, docs, layout (member offsets and padding,
-variant tags and payloads, enum values, flag bits) and their wiggle form;
-functions show their definition, docs and core wasm signature. Both are built
-from a tuple of *sections* (functions of a context returning Markdown or None),
-so later features add to a hover by adding a section: `TYPE_SECTIONS` /
-`FUNC_SECTIONS` here, or a "module:function" name in `EXTRA_TYPE_SECTIONS` /
-`EXTRA_FUNC_SECTIONS` (imported lazily, like the server's HANDLER_MODULES).
+A type's hover leads with what the user came for: its kind, size, alignment and
+padding on one line, then a compact table of member offsets (or variant cases),
+then its docs; the definition itself is not echoed (it is in the editor, or one
+"go to definition" away). A function's hover leads with its core wasm signature.
+The Rust forms wiggle generates come last and only when `HoverOptions.rust` is on
+(the `witx.hover.rust` setting), spelled with the configured wiggle profile: the
+options are passed in by the caller, never read from module state.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from witx_lsp.abi import AbiError, param_core_types, wasm_signature
 from witx_lsp.base.span import Span
-from witx_lsp.features import hover_members
+from witx_lsp.features import hover_members, preview
 from witx_lsp.features.hover_keywords import keyword_markdown
-from witx_lsp.features.hover_types import code, layout_section, member_notes, note_for, wiggle_section
+from witx_lsp.features.hover_types import HoverOptions, code, docs_text, layout_section, wiggle_section
 from witx_lsp.features.sexpr_nav import chain_at, list_at, pretty, toplevel_at, typename_around
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import Layout, engine_for, typename_layout
@@ -51,6 +49,7 @@ class TypeContext:
     named: NamedType
     layout: Layout
     definition: Definition | None
+    options: HoverOptions = field(default_factory=HoverOptions)
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,9 @@ class FuncContext:
     module: Module
     func: InterfaceFunc
     definition: Definition | None
+    options: HoverOptions = field(default_factory=HoverOptions)
+    # Whether the cursor is on the definition itself (then its source is not echoed).
+    at_definition: bool = True
 
 
 TypeSection = Callable[[TypeContext], "str | None"]
@@ -96,31 +98,28 @@ def join(parts: Sequence[str | None], sep: str = "\n\n") -> str:
 # --- types -------------------------------------------------------------------------------------------
 
 
-def _type_source(ctx: TypeContext) -> str | None:
-    node = source_node(ctx.analysis, ctx.definition)
-    notes = member_notes(ctx.named)
-    if node is not None:
-        text = pretty(node, lambda n, parent: note_for(notes, n, parent))
-    else:
-        from witx_lsp.printers.sexpr import render_type
-
-        text = f"(typename ${ctx.named.name} {render_type(ctx.named.tref)})"
-    return join([witx_block(text), ctx.named.docs.strip() or None])
-
-
 def _type_layout(ctx: TypeContext) -> str | None:
     return layout_section(ctx.named, ctx.layout)
 
 
-def _type_wiggle(ctx: TypeContext) -> str | None:
-    return wiggle_section(ctx.named)
+def _type_docs(ctx: TypeContext) -> str | None:
+    return docs_text(ctx.named.docs)
 
 
-TYPE_SECTIONS: tuple[TypeSection, ...] = (_type_source, _type_layout, _type_wiggle)
-EXTRA_TYPE_SECTIONS: tuple[str, ...] = ("witx_lsp.features.preview:type_section",)
+def _type_rust(ctx: TypeContext) -> str | None:
+    if not ctx.options.rust:
+        return None
+    config = ctx.options.config
+    return join([wiggle_section(ctx.named, config.profile),
+                 preview.type_section(ctx.analysis, ctx.named, config)])
 
 
-def type_hover(analysis: Analysis, name: str, here: str | None = None) -> str | None:
+TYPE_SECTIONS: tuple[TypeSection, ...] = (_type_layout, _type_docs, _type_rust)
+
+
+def type_hover(analysis: Analysis, name: str, here: str | None = None,
+               options: HoverOptions | None = None) -> str | None:
+    options = options or HoverOptions()
     key = SymbolKey(SymbolKind.TYPENAME, (name,))
     definition = analysis.symbols.definitions.get(key)
     named = analysis.document.typename(name)
@@ -130,20 +129,26 @@ def type_hover(analysis: Analysis, name: str, here: str | None = None) -> str | 
             return None
         return join([witx_block(pretty(node)), definition.docs.strip() if definition else None,
                      "This typename has errors, so it has no type and no layout."])
-    ctx = TypeContext(analysis, named, typename_layout(named, engine_for(analysis.document)), definition)
-    sections = _run(TYPE_SECTIONS + _extra(EXTRA_TYPE_SECTIONS), ctx)
+    ctx = TypeContext(analysis, named, typename_layout(named, engine_for(analysis.document)), definition, options)
+    sections = _run(TYPE_SECTIONS, ctx)
     where = defined_in(analysis, definition, here)
-    return join(sections + ([where] if where else []), RULE)
+    return join(sections[:2] + ([where] if where else []) + sections[2:], RULE)
 
 
 # --- functions ---------------------------------------------------------------------------------------
 
 
-def _func_source(ctx: FuncContext) -> str | None:
-    node = source_node(ctx.analysis, ctx.definition)
-    text = pretty(node) if node is not None else f'(@interface func (export "{ctx.func.name}"))'
-    return join([f"function of module {code('$' + ctx.module.name)}", witx_block(text),
-                 ctx.func.docs.strip() or None])
+def _func_docs(ctx: FuncContext) -> str | None:
+    """The docs; the definition's source only where the cursor is not on it."""
+    source = None
+    if not ctx.at_definition:
+        node = source_node(ctx.analysis, ctx.definition)
+        source = witx_block(pretty(node)) if node is not None else None
+    return join([source, docs_text(ctx.func.docs)])
+
+
+def _func_rust(ctx: FuncContext) -> str | None:
+    return preview.func_section(ctx.module, ctx.func, ctx.options.config) if ctx.options.rust else None
 
 
 def _func_core(ctx: FuncContext) -> str | None:
@@ -165,15 +170,15 @@ def _func_core(ctx: FuncContext) -> str | None:
                     f"returns {' '.join(code(c) for c in sig.results) or 'nothing'}{outs} |")
     table = "\n".join(rows) if len(rows) > 2 else None
     noreturn = "`(@witx noreturn)`: never returns." if ctx.func.noreturn else None
-    return join([f"```wasm\n{sig.func_text(ctx.func.name)}\n```", table, noreturn])
+    head = f"**function** {code(ctx.func.name)} of module {code('$' + ctx.module.name)}"
+    return join([head, f"```wasm\n{sig.func_text(ctx.func.name)}\n```", table, noreturn])
 
 
-FUNC_SECTIONS: tuple[FuncSection, ...] = (_func_source, _func_core)
-# "package.module:function" names of sections contributed by later features (the wiggle trait method).
-EXTRA_FUNC_SECTIONS: tuple[str, ...] = ("witx_lsp.features.preview:func_section",)
+FUNC_SECTIONS: tuple[FuncSection, ...] = (_func_core, _func_docs, _func_rust)
 
 
-def func_hover(analysis: Analysis, module_name: str, func_name: str, here: str | None = None) -> str | None:
+def func_hover(analysis: Analysis, module_name: str, func_name: str, here: str | None = None,
+               options: HoverOptions | None = None, at_definition: bool = True) -> str | None:
     key = SymbolKey(SymbolKind.FUNC, (module_name, func_name))
     definition = analysis.symbols.definitions.get(key)
     module = analysis.document.module(module_name)
@@ -184,28 +189,13 @@ def func_hover(analysis: Analysis, module_name: str, func_name: str, here: str |
             return None
         return join([witx_block(pretty(node)), definition.docs.strip() if definition else None,
                      "This function has errors, so it has no signature."])
-    ctx = FuncContext(analysis, module, func, definition)
-    sections = _run(FUNC_SECTIONS + _extra(EXTRA_FUNC_SECTIONS), ctx)
+    ctx = FuncContext(analysis, module, func, definition, options or HoverOptions(), at_definition)
+    sections = _run(FUNC_SECTIONS, ctx)
     where = defined_in(analysis, definition, here)
-    return join(sections + ([where] if where else []), RULE)
+    return join(sections[:2] + ([where] if where else []) + sections[2:], RULE)
 
 
 # --- sections ----------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _load(name: str) -> Callable[[Any], str | None] | None:
-    module, _, attr = name.partition(":")
-    try:
-        fn = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        log.warning("hover section %s is not available", name, exc_info=True)
-        return None
-    return fn if callable(fn) else None
-
-
-def _extra(names: tuple[str, ...]) -> tuple[Callable[[Any], str | None], ...]:
-    return tuple(fn for fn in (_load(n) for n in names) if fn is not None)
 
 
 def _run(sections: Sequence[Callable[[Any], str | None]], ctx: object) -> list[str | None]:
@@ -221,8 +211,9 @@ def _run(sections: Sequence[Callable[[Any], str | None]], ctx: object) -> list[s
 # --- entry point -------------------------------------------------------------------------------------
 
 
-def hover(snapshot: Snapshot, offset: int) -> HoverResult | None:
+def hover(snapshot: Snapshot, offset: int, options: HoverOptions | None = None) -> HoverResult | None:
     """The hover at `offset` (a code-point offset, clamped into the text)."""
+    options = options or HoverOptions()
     f = snapshot.file
     if f is None:
         return None
@@ -231,7 +222,7 @@ def hover(snapshot: Snapshot, offset: int) -> HoverResult | None:
     found = analysis.symbols.at(snapshot.path, offset)
     if found is not None:
         key, fspan, is_def = found
-        md = symbol_markdown(snapshot, key, is_def, offset)
+        md = symbol_markdown(snapshot, key, is_def, offset, options)
         if md:
             return HoverResult(md, fspan.span)
     chain = chain_at(f.tree.items, offset)
@@ -242,34 +233,35 @@ def hover(snapshot: Snapshot, offset: int) -> HoverResult | None:
     return HoverResult(md, atom.span) if md else None
 
 
-def symbol_markdown(snapshot: Snapshot, key: SymbolKey, is_def: bool, offset: int) -> str | None:
-    analysis, here = snapshot.analysis, snapshot.path
+def symbol_markdown(snapshot: Snapshot, key: SymbolKey, is_def: bool, offset: int,
+                    options: HoverOptions | None = None) -> str | None:
+    analysis, here, options = snapshot.analysis, snapshot.path, options or HoverOptions()
     kind, names = key.kind, key.names
     if kind is SymbolKind.TYPENAME:
-        return type_hover(analysis, names[0], here)
+        return type_hover(analysis, names[0], here, options)
     if kind is SymbolKind.FUNC:
-        return func_hover(analysis, names[0], names[1], here)
+        return func_hover(analysis, names[0], names[1], here, options, at_definition=is_def)
     if kind is SymbolKind.MODULE:
-        return hover_members.module_hover(analysis, names[0])
+        return hover_members.module_hover(analysis, names[0], options)
     if kind is SymbolKind.FIELD:
-        return hover_members.field_hover(analysis, names[0], names[1])
+        return hover_members.field_hover(analysis, names[0], names[1], options)
     if kind is SymbolKind.FLAG:
-        return hover_members.flag_hover(analysis, names[0], names[1])
+        return hover_members.flag_hover(analysis, names[0], names[1], options)
     if kind is SymbolKind.CASE:
         if not is_def:
             # A case named after its tag enum's member: describe the variant's case first.
             owner = typename_around(snapshot.file.tree.items, offset) if snapshot.file is not None else None
             if owner is not None and owner != names[0]:
-                md = hover_members.case_hover(analysis, owner, names[1], tag_enum=names[0])
+                md = hover_members.case_hover(analysis, owner, names[1], options, tag_enum=names[0])
                 if md:
                     return md
-        return hover_members.case_hover(analysis, names[0], names[1])
+        return hover_members.case_hover(analysis, names[0], names[1], options)
     if kind in (SymbolKind.PARAM, SymbolKind.RESULT):
-        return hover_members.param_hover(analysis, key)
+        return hover_members.param_hover(analysis, key, options)
     if kind is SymbolKind.IMPORT:
         return hover_members.import_hover(analysis, names[0], names[1])
     if kind is SymbolKind.CONST:
-        return hover_members.const_hover(analysis, names[0], names[1])
+        return hover_members.const_hover(analysis, names[0], names[1], options)
     return None
 
 

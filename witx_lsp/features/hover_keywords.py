@@ -1,5 +1,6 @@
 """What witx keywords, forms and builtin types mean, for hover (witx 0.9.1
-semantics: witx-language.md §3, §6, §7; wiggle.md §2, §5)."""
+semantics: WebAssembly/WASI tools/witx/src/{parser,layout,abi}.rs; wiggle as of
+bytecodealliance/wasmtime crates/wiggle v19.0.2)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ KEYWORDS: dict[str, str] = {
     "variant": "`(variant (@witx tag T)? (case $name TYPE?) …)`: a tagged union. The tag (default `u32`) is at "
                "offset 0; every payload is stored at one common offset, the largest `align_to(tag size, payload "
                "align)`. witx 0.9.1 takes the size as the largest *per-case* size, which can be smaller than the "
-               "payload area (witx-language.md §6.4). With an enum tag, case names must be the enum's cases and "
+               "payload area (witx 0.9.1 layout.rs, `impl Layout for Variant`). "
+               "With an enum tag, case names must be the enum's cases and "
                "the cases take its order. As a param it is passed by pointer (core `i32`).",
     "case": "`(case $name TYPE?)`: a variant case; its tag value is its index (in the tag enum's order when the "
             "tag is an enum).",

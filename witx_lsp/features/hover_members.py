@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from witx_lsp.abi import AbiError, param_core_types, wasm_signature
 from witx_lsp.features.hover_types import (
+    HoverOptions,
     carried_as,
     code,
     layout_header,
@@ -72,7 +73,9 @@ def _name_source(analysis: Analysis, key: SymbolKey, head: str) -> str | None:
     return None
 
 
-def field_hover(analysis: Analysis, owner: str, name: str) -> str | None:
+def field_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions | None = None) -> str | None:
+    options = options or HoverOptions()
+    profile = options.config.profile
     found = _owner(analysis, owner)
     if found is None or not isinstance(found[1], RecordType):
         return None
@@ -90,15 +93,16 @@ def field_hover(analysis: Analysis, owner: str, name: str) -> str | None:
         gap = next((p for p in lay.padding if p.before == name), None)
         if gap is not None:
             where += f" · after {gap.size} byte{'s' if gap.size != 1 else ''} of padding at {gap.offset}"
-    rust = rust_type(member.tref)
+    rust = rust_type(member.tref, profile) if options.rust else None
     wiggle = f"**wiggle** field {code(f'pub {rust_snake(name)}: {rust}')}" if rust else None
     if wiggle and isinstance(resolve(member.tref), (PointerType, ConstPointerType, ListType)):
-        wiggle += f" · {carried_as(member.tref, spell=False)}."
-    return _join([_join([_witx(source or f'(field ${name} {type_label(member.tref)})'), member.docs.strip() or None]),
-                  _join([where, type_line(analysis, member.tref)]), wiggle], RULE)
+        wiggle += f" · {carried_as(member.tref, spell=False, profile=profile)}."
+    return _join([_join([where, type_line(analysis, member.tref)]),
+                  _join([_witx(source or f'(field ${name} {type_label(member.tref)})'), member.docs.strip() or None]),
+                  wiggle], RULE)
 
 
-def flag_hover(analysis: Analysis, owner: str, name: str) -> str | None:
+def flag_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions | None = None) -> str | None:
     found = _owner(analysis, owner)
     if found is None or not isinstance(found[1], RecordType):
         return None
@@ -111,11 +115,12 @@ def flag_hover(analysis: Analysis, owner: str, name: str) -> str | None:
     docs = rec.members[index].docs.strip()
     line = (f"flag of {code('$' + owner)} (repr {code(repr_)}) · bit {index} · mask {1 << index:#x} "
             f"(`1 << {index}`)")
-    wiggle = f"**wiggle** {code(f'{rust_camel(owner)}::{rust_shouty(name)}')}"
-    return _join([_join([_witx(f"${name}"), docs or None]), line, wiggle], RULE)
+    wiggle = f"**wiggle** {code(f'{rust_camel(owner)}::{rust_shouty(name)}')}" if options and options.rust else None
+    return _join([line, docs or None, wiggle], RULE)
 
 
-def case_hover(analysis: Analysis, owner: str, name: str, tag_enum: str | None = None) -> str | None:
+def case_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions | None = None,
+               tag_enum: str | None = None) -> str | None:
     found = _owner(analysis, owner)
     if found is None or not isinstance(found[1], VariantType):
         return None
@@ -141,14 +146,16 @@ def case_hover(analysis: Analysis, owner: str, name: str, tag_enum: str | None =
             payload += f" at offset {lay.payload_offset}, size {cl.payload_size}, align {cl.payload_align}"
             end = lay.payload_end(cl)
             if end is not None and end > lay.size:
-                payload += f" (ends at {end}, past the variant's size {lay.size}: witx-language.md §6.4)"
+                payload += f" (ends at {end}, past the variant's size {lay.size}: witx 0.9.1 layout.rs)"
         parts.append(payload)
         parts.append(type_line(analysis, case.tref))
-    wiggle = f"**wiggle** {code(f'{rust_camel(owner)}::{rust_enum_variant(name)}')}"
-    return _join([_join([_witx(source or f'${name}'), case.docs.strip() or None]), _join(parts), wiggle], RULE)
+    rust = f"{rust_camel(owner)}::{rust_enum_variant(name)}"
+    wiggle = f"**wiggle** {code(rust)}" if options and options.rust else None
+    body = _witx(source) if source and case.tref is not None else None
+    return _join([_join(parts), _join([body, case.docs.strip() or None]), wiggle], RULE)
 
 
-def module_hover(analysis: Analysis, name: str) -> str | None:
+def module_hover(analysis: Analysis, name: str, options: HoverOptions | None = None) -> str | None:
     module = analysis.document.module(name)
     d = analysis.symbols.definitions.get(SymbolKey(SymbolKind.MODULE, (name,)))
     if module is None:
@@ -156,20 +163,22 @@ def module_hover(analysis: Analysis, name: str) -> str | None:
     n = len(module.funcs)
     imports = ", ".join(code(i.name) for i in module.imports) or "nothing"
     facts = f"{n} function{'s' if n != 1 else ''} · imports {imports}"
-    wiggle = f"**wiggle** `pub mod {rust_snake(name)}` with `pub trait {rust_camel(name)}`"
-    return _join([_join([_witx(f"(module ${name})"), module.docs.strip() or None]), facts, wiggle], RULE)
+    wiggle = (f"**wiggle** `pub mod {rust_snake(name)}` with `pub trait {rust_camel(name)}`"
+              if options and options.rust else None)
+    return _join([f"**module** {code('$' + name)} · {facts}", module.docs.strip() or None, wiggle], RULE)
 
 
 def import_hover(analysis: Analysis, module: str, name: str) -> str | None:
     d = analysis.symbols.definitions.get(SymbolKey(SymbolKind.IMPORT, (module, name)))
     if d is None:
         return None
-    return _join([_witx(f'(import "{name}" (memory))'), d.docs.strip() or None,
-                  f"the linear memory of module {code('$' + module)}: every pointer, list and string offset of its "
-                  "functions points into it. wiggle's linker glue looks up the instance's `memory` export."], "\n\n")
+    what = (f"**import** {code(name)}: the linear memory of module {code('$' + module)}: every pointer, list and "
+            "string offset of its functions points into it. wiggle's linker glue looks up the instance's `memory` "
+            "export.")
+    return _join([what, d.docs.strip() or None], "\n\n")
 
 
-def const_hover(analysis: Analysis, ty: str, name: str) -> str | None:
+def const_hover(analysis: Analysis, ty: str, name: str, options: HoverOptions | None = None) -> str | None:
     c = next((c for c in analysis.document.constants if c.ty == ty and c.name == name), None)
     if c is None:
         return None
@@ -178,10 +187,12 @@ def const_hover(analysis: Analysis, ty: str, name: str) -> str | None:
     if named is not None:
         line += " · " + size_align(typename_layout(named, engine_for(analysis.document)))
     rust = f"pub const {rust_shouty(ty)}_{rust_shouty(name)}: {rust_camel(ty)} = {c.value};"
-    return _join([_witx(f"(@witx const ${ty} ${name} {c.value})"), line, f"**wiggle** {code(rust)}"], RULE)
+    return _join([line, f"**wiggle** {code(rust)}" if options and options.rust else None], RULE)
 
 
-def param_hover(analysis: Analysis, key: SymbolKey) -> str | None:
+def param_hover(analysis: Analysis, key: SymbolKey, options: HoverOptions | None = None) -> str | None:
+    options = options or HoverOptions()
+    profile = options.config.profile
     module_name, func_name, name = key.names
     module = analysis.document.module(module_name)
     func = module.func(func_name) if module is not None else None
@@ -200,16 +211,16 @@ def param_hover(analysis: Analysis, key: SymbolKey) -> str | None:
     p = params[index]
     what = f"{'result' if is_result else 'param'} of {code(func_name)}"
     core = _core_line(func, index, is_result)
-    rust = rust_type(p.tref)
+    rust = rust_type(p.tref, profile) if options.rust else None
     if is_result:
         wiggle = f"**wiggle** the trait method returns {code(rust)}" if rust else None
     else:
-        amp = "&" if passed_by_reference(p.tref) else ""
-        wiggle = (f"**wiggle** {code(f'{rust_snake(name)}: {amp}{rust}')} · {carried_as(p.tref, spell=False)}."
-                  if rust else None)
-    return _join([_join([_witx(source or f"({'result' if is_result else 'param'} ${name})"),
-                         p.docs.strip() or None]),
-                  _join([_join([what, core], " · "), type_line(analysis, p.tref)]), wiggle], RULE)
+        amp = "&" if passed_by_reference(p.tref, profile) else ""
+        wiggle = (f"**wiggle** {code(f'{rust_snake(name)}: {amp}{rust}')} · "
+                  f"{carried_as(p.tref, spell=False, profile=profile)}." if rust else None)
+    return _join([_join([_join([what, core], " · "), type_line(analysis, p.tref)]),
+                  _join([_witx(source or f"({'result' if is_result else 'param'} ${name})"), p.docs.strip() or None]),
+                  wiggle], RULE)
 
 
 def _core_line(func: InterfaceFunc, index: int, is_result: bool) -> str | None:

@@ -1,9 +1,12 @@
-"""Hover text about types: layout summaries and tables (witx 0.9.1 layout,
-witx-language.md §6) and the wiggle form of a type (wiggle.md §2, §5.4, §5.5)."""
+"""Hover text about types: layout summaries and tables (the witx 0.9.1 layout rules,
+WebAssembly/WASI tools/witx/src/layout.rs at witx 0.9.1) and the wiggle form of a type
+(bytecodealliance/wasmtime crates/wiggle/generate/src/{names.rs, types/}), and the
+options a hover is made with."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from witx_lsp.abi import param_core_types
 from witx_lsp.layout import Layout
@@ -22,12 +25,34 @@ from witx_lsp.model.types import (
     VariantType,
     resolve,
 )
-from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
 from witx_lsp.wiggle import names
-from witx_lsp.wiggle.codegen import DEFAULT_PROFILE, typeref
+from witx_lsp.wiggle.codegen import DEFAULT_CONFIG, DEFAULT_PROFILE, Config, typeref
 from witx_lsp.wiggle.codegen.typeref import GenPanic
 
-_RUST_DEPTH = 6
+# How many enum cases or flags a type's hover names before "… and N more" (hover a member for its value).
+MAX_MEMBERS = 12
+# How many lines of a definition's docs a hover shows before "…" (the rest is one hover away, at the definition).
+MAX_DOC_LINES = 6
+
+
+@dataclass(frozen=True)
+class HoverOptions:
+    """What a hover shows, from the client's settings (passed in by the caller).
+
+    `rust`: the Rust forms wiggle generates (`witx.hover.rust`); `config`: the
+    `wiggle::from_witx!` configuration (`witx.preview.config`) they are spelled with.
+    """
+
+    rust: bool = False
+    config: Config = field(default_factory=lambda: DEFAULT_CONFIG)
+
+
+def docs_text(docs: str) -> str | None:
+    """A definition's doc comment, at most MAX_DOC_LINES lines."""
+    lines = docs.strip().splitlines()
+    if len(lines) > MAX_DOC_LINES:
+        lines = [*lines[:MAX_DOC_LINES], "…"]
+    return "\n".join(lines) or None
 
 
 def code(text: str) -> str:
@@ -65,13 +90,30 @@ _is_string = typeref.is_string
 # --- layout --------------------------------------------------------------------------------------
 
 
+def padding_bytes(t: Type, lay: Layout) -> int:
+    """The bytes of a value that hold nothing: between and after record members, between a variant's tag and payload."""
+    if isinstance(t, RecordType):
+        return sum(p.size for p in lay.padding)
+    if isinstance(t, VariantType) and lay.tag_size is not None and lay.payload_offset is not None \
+            and any(c.payload_size is not None for c in lay.cases):
+        return lay.payload_offset - lay.tag_size
+    return 0
+
+
 def layout_header(tref: TypeRef, lay: Layout) -> str:
-    """One line: the kind of type and its size and alignment, with the numbers
-    that matter for it (tag, repr, counts)."""
+    """One line: the kind of type, its size, alignment and padding, then the numbers that
+    matter for it (tag, repr, counts)."""
     t = resolve(tref)
     parts = [f"**{kind_word(t)}**"]
     if isinstance(tref, NamedType) and isinstance(tref.tref, NamedType):
         parts = [f"alias of {code('$' + tref.tref.name)} ({kind_word(t)})"]
+    parts.append(size_align(lay))
+    if not lay.ok:
+        return " · ".join(parts)
+    if (isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS) or (isinstance(t, VariantType)
+                                                                          and not t.is_enum()):
+        pad = padding_bytes(t, lay)
+        parts.append(f"{pad} byte{'s' if pad != 1 else ''} of padding" if pad else "no padding")
     if isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
         n = len(t.members)
         parts.append(f"repr {code(t.repr.value if t.repr else 'u32')}")
@@ -81,9 +123,8 @@ def layout_header(tref: TypeRef, lay: Layout) -> str:
         if t.is_enum():
             n = len(t.cases)
             parts.append(f"{n} case{'s' if n != 1 else ''}" + (f", values 0–{n - 1}" if n > 1 else ""))
-        elif lay.ok:
+        elif lay.payload_offset is not None:
             parts.append(f"payload @{lay.payload_offset}")
-    parts.append(size_align(lay))
     return " · ".join(parts)
 
 
@@ -92,27 +133,39 @@ def _row(*cells: object) -> str:
 
 
 def record_table(rec: RecordType, lay: Layout) -> str:
-    """Members and padding runs by offset."""
+    """Members and padding runs by offset: offset, size, name, type."""
     types = {m.name: type_label(m.tref) for m in rec.members}
     rows: list[tuple[int, int, str]] = [
-        (m.offset, 0, _row(m.offset, m.size, m.align, code(m.name), code(types.get(m.name, ""))))
+        (m.offset, 0, _row(m.offset, m.size, code(m.name), code(types.get(m.name, ""))))
         for m in lay.members]
-    rows += [(p.offset, 1, _row(p.offset, p.size, "", "*padding*", "")) for p in lay.padding]
-    head = [_row("offset", "size", "align", "member", "type"), "|---:|---:|---:|---|---|"]
+    rows += [(p.offset, 1, _row(p.offset, p.size, "*padding*", "")) for p in lay.padding]
+    head = [_row("offset", "size", "member", "type"), "|---:|---:|---|---|"]
     return "\n".join(head + [r for _, _, r in sorted(rows)])
 
 
 def variant_table(var: VariantType, lay: Layout) -> str:
-    """The tag, then every case with its value and payload."""
-    out = [_row("value", "case", "payload", "offset", "size", "align"), "|---:|---|---|---:|---:|---:|",
-           _row("", "*tag*", code(var.tag_repr.value), 0, lay.tag_size, lay.tag_size)]
+    """The tag, then every case with its value and payload: offset, size."""
+    out = [_row("value", "case", "payload", "offset", "size"), "|---:|---|---|---:|---:|",
+           _row("", "*tag*", code(var.tag_repr.value), 0, lay.tag_size)]
     for i, (c, cl) in enumerate(zip(var.cases, lay.cases, strict=False)):
         if cl.payload_size is None or c.tref is None:
-            out.append(_row(i, code(c.name), "—", "", "", ""))
+            out.append(_row(i, code(c.name), "—", "", ""))
         else:
-            out.append(_row(i, code(c.name), code(type_label(c.tref)), lay.payload_offset, cl.payload_size,
-                            cl.payload_align))
+            out.append(_row(i, code(c.name), code(type_label(c.tref)), lay.payload_offset, cl.payload_size))
     return "\n".join(out)
+
+
+def member_list(t: Type) -> str | None:
+    """The cases of an enum with their values, or the flags with their masks, on one line."""
+    if isinstance(t, VariantType) and t.is_enum():
+        items = [f"{code(c.name)} {i}" for i, c in enumerate(t.cases)]
+    elif isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
+        items = [f"{code(m.name)} {1 << i:#x}" for i, m in enumerate(t.members)]
+    else:
+        return None
+    if len(items) > MAX_MEMBERS:
+        items = [*items[:MAX_MEMBERS - 2], f"… and {len(items) - MAX_MEMBERS + 2} more"]
+    return " · ".join(items) if items else None
 
 
 def variant_quirk(lay: Layout) -> str | None:
@@ -125,16 +178,20 @@ def variant_quirk(lay: Layout) -> str | None:
     if over:
         ends = ", ".join(f"{code(c.name)} ends at {lay.payload_end(c)}" for c in over)
         text += f": {ends}, past the size"
-    return text + f". The canonical size would be {lay.canonical_size} (witx-language.md §6.4)."
+    # The size rule: witx 0.9.1 crates/witx/src/layout.rs (Variant::mem_size_align, per-case sizes).
+    return text + f". The canonical size would be {lay.canonical_size}."
 
 
 def layout_section(tref: TypeRef, lay: Layout) -> str:
-    """The header line plus the member or case table of a type."""
+    """The header line plus the member or case table (or the enum cases, the flags) of a type."""
     parts = [layout_header(tref, lay)]
     if not lay.ok:
         return parts[0]
     t = resolve(tref)
-    if isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS and lay.members:
+    members = member_list(t)
+    if members:
+        parts.append(members)
+    elif isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS and lay.members:
         parts.append(record_table(t, lay))
     elif isinstance(t, VariantType) and not t.is_enum() and lay.cases:
         parts.append(variant_table(t, lay))
@@ -142,28 +199,6 @@ def layout_section(tref: TypeRef, lay: Layout) -> str:
         if quirk:
             parts.append(quirk)
     return "\n\n".join(parts)
-
-
-def member_notes(tref: TypeRef) -> dict[str, str]:
-    """Comments for the members of a definition's code block: enum values and
-    flag bits, keyed by member name."""
-    t = resolve(tref)
-    if isinstance(t, VariantType) and t.form in ("enum", "variant"):
-        return {c.name: f"= {i}" for i, c in enumerate(t.cases)}
-    if isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
-        return {m.name: f"bit {i} = {1 << i:#x}" for i, m in enumerate(t.members)}
-    return {}
-
-
-def note_for(notes: dict[str, str], node: Node, parent: SList) -> str | None:
-    """The note of a member of an enum, flags or variant body: `$name` or `(case $name …)`."""
-    if not notes or not parent.head_is("enum", "flags", "variant"):
-        return None
-    if isinstance(node, SList) and node.head_is("case") and len(node.items) > 1:
-        node = node.items[1]
-    if isinstance(node, Atom) and node.kind is TokenKind.ID:
-        return notes.get(node.name)
-    return None
 
 
 # --- wiggle --------------------------------------------------------------------------------------
@@ -182,57 +217,59 @@ def rust_shouty(name: str) -> str:
     return names.shouty_snake(name)
 
 
-def rust_type(tref: TypeRef | None, depth: int = 0) -> str | None:
-    """wiggle's `type_ref` spelling (profile v19), or None where its generator panics."""
+def rust_type(tref: TypeRef | None, profile: int = DEFAULT_PROFILE) -> str | None:
+    """wiggle's `type_ref` spelling (the code generator's, for the configured profile), or None
+    where its generator panics."""
     if tref is None:
         return "()"
     try:
-        return typeref.type_ref(tref, "'a", DEFAULT_PROFILE)
+        return typeref.type_ref(tref, "'a", profile)
     except GenPanic:
         return None
 
 
-def passed_by_reference(tref: TypeRef) -> bool:
+def passed_by_reference(tref: TypeRef, profile: int = DEFAULT_PROFILE) -> bool:
     """wiggle module_trait.rs: which trait-method params are `&T`."""
-    return typeref.passed_by_reference(tref, DEFAULT_PROFILE)
+    return typeref.passed_by_reference(tref, profile)
 
 
-def carried_as(tref: TypeRef, spell: bool = True) -> str:
+def carried_as(tref: TypeRef, spell: bool = True, profile: int = DEFAULT_PROFILE) -> str:
     """How a value of the type travels: in memory and as core wasm params
     (`spell`: lead with the GuestPtr form of pointers, lists and strings)."""
     t = resolve(tref)
     core = " ".join(code(c) for c in param_core_types(tref))
     if isinstance(t, (PointerType, ConstPointerType)):
-        inner = rust_type(t.pointee, 1) or "T"
+        inner = rust_type(t.pointee, profile) or "T"
         lead = f"{code(f'GuestPtr<{chr(39)}a, {inner}>')}: " if spell else ""
         return f"{lead}one u32 offset into guest memory (4 bytes); a param is one core {core}"
     if isinstance(t, ListType):
-        what = "str" if _is_string(t) else f"[{rust_type(t.element, 1) or 'T'}]"
+        what = "str" if _is_string(t) else f"[{rust_type(t.element, profile) or 'T'}]"
         counts = "bytes" if _is_string(t) else "elements"
         lead = f"{code(f'GuestPtr<{chr(39)}a, {what}>')}: " if spell else ""
         return (f"{lead}an (offset, length) pair of u32, 8 bytes in memory (offset u32 @0, length u32 @4; the "
                 f"length counts {counts}); a param is two core `i32`s (pointer, length)")
-    if passed_by_reference(tref):
-        rust = rust_type(tref)
+    if passed_by_reference(tref, profile):
+        rust = rust_type(tref, profile)
         takes = f"the trait method takes {code('&' + rust)}" if rust else "wiggle cannot pass it to a trait method"
         return f"a param is passed by pointer (one core {core}); {takes}"
     return f"passed by value: a param is one core {core}"
 
 
-def wiggle_definition(named: NamedType) -> str:
-    """The item wiggle generates for a typename (wiggle.md §5.5), on one line."""
+def wiggle_definition(named: NamedType, profile: int = DEFAULT_PROFILE) -> str:
+    """The item wiggle generates for a typename (wasmtime
+    crates/wiggle/generate/src/types/mod.rs), on one line."""
     name = rust_camel(named.name)
     lt = "<'a>" if needs_lifetime(named) else ""
     t = resolve(named)
     if isinstance(named.tref, NamedType):
-        return f"pub type {name}{lt} = {rust_type(named.tref)};"
+        return f"pub type {name}{lt} = {rust_type(named.tref, profile)};"
     if isinstance(t, Builtin):
         return f"pub type {name} = {typeref.BUILTIN[t.kind]};"
     if isinstance(t, (PointerType, ConstPointerType)):
-        return f"pub type {name}{lt} = {rust_type(t) or '…'};"
+        return f"pub type {name}{lt} = {rust_type(t, profile) or '…'};"
     if isinstance(t, ListType):
         # A named string typedef is `[char]`, not `str` (types/mod.rs has no string case).
-        inner = "char" if _is_string(t) else (rust_type(t.element, 1) or "…")
+        inner = "char" if _is_string(t) else (rust_type(t.element, profile) or "…")
         return f"pub type {name}{lt} = wiggle::GuestPtr<'a, [{inner}]>;"
     if isinstance(t, HandleType):
         return f"pub struct {name}(u32);"
@@ -250,12 +287,12 @@ def wiggle_definition(named: NamedType) -> str:
     return f"pub enum {name}{lt} {{ … }}"
 
 
-def wiggle_section(tref: TypeRef) -> str:
+def wiggle_section(tref: TypeRef, profile: int = DEFAULT_PROFILE) -> str:
     """The wiggle form of a type: its Rust spelling and how it is carried."""
     lines = []
     if isinstance(tref, NamedType):
-        lines.append(f"```rust\n{wiggle_definition(tref)}\n```")
-    spelled = rust_type(tref)
+        lines.append(f"```rust\n{wiggle_definition(tref, profile)}\n```")
+    spelled = rust_type(tref, profile)
     shown = code(spelled) if spelled else "no Rust type (wiggle panics on this anonymous type)"
-    lines.append(f"**wiggle** {shown}: {carried_as(tref)}.")
+    lines.append(f"**wiggle** {shown}: {carried_as(tref, profile=profile)}.")
     return "\n\n".join(lines)

@@ -1,7 +1,7 @@
 """Inlay hints: record field offsets (`@8`), enum and variant case values
 (`= 3`), flag bits (`= 1 << 4`), union case names, and the tag or repr a form
 gets when it names none (`(@witx tag u32)`, `(@witx repr u32)`), all as witx
-0.9.1 lays them out (witx-language.md §6)."""
+0.9.1 lays them out (WebAssembly/WASI tools/witx/src/layout.rs)."""
 
 from __future__ import annotations
 

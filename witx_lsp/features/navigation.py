@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from witx_lsp.base.span import FileSpan, Span
+from witx_lsp.features.links import document_links
 from witx_lsp.features.selection import atom_at
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import Analysis
@@ -120,8 +121,13 @@ def target_at(snap: Snapshot, offset: int) -> Target | None:
 
 
 def definition(snap: Snapshot, offset: int) -> list[FileSpan]:
+    """The definition of the name at `offset`; on the file name of a `(use "...")`, the
+    start of that file (clients such as Neovim do not follow document links)."""
     t = target_at(snap, offset)
-    return [t.definition.name_span] if t is not None and t.definition is not None else []
+    if t is not None and t.definition is not None:
+        return [t.definition.name_span]
+    return [FileSpan(link.target, Span(0, 0)) for link in document_links(snap)
+            if link.span.start - 1 <= offset <= link.span.end + 1]  # the quotes count
 
 
 declaration = definition  # witx declares and defines in one place

@@ -4,15 +4,13 @@ command (the Rust `wiggle::from_witx!` generates for a document), hover sections
 signature" code lens over each function. Pure functions of an analysis and a
 configuration (witx_lsp.wiggle.codegen).
 
-The hover sections take no configuration argument (hover's section protocol), so
-they use the one set with `set_hover_config` (the server does on every settings
-change; `witx.preview.config`).
+The hover sections take the configuration as an argument (from the client's
+`witx.preview.config`, passed in by the server with the hover options).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from witx_lsp.base.span import Span
 from witx_lsp.features.snapshot import Snapshot
@@ -34,9 +32,6 @@ from witx_lsp.wiggle.codegen.rust_writer import RustWriter
 PREVIEW_HOST_SIGNATURES = "witx.previewHostSignatures"
 LENS_TITLE = "Preview host signature"
 
-_hover_config: Config = DEFAULT_CONFIG
-
-
 def read_config(text: str | None, profile: int = DEFAULT_PROFILE) -> tuple[Config, str | None]:
     """A configuration from the macro's braced text (`witx` optional); on an error the
     default configuration and the error as `line:column: message`."""
@@ -47,17 +42,6 @@ def read_config(text: str | None, profile: int = DEFAULT_PROFILE) -> tuple[Confi
     except ConfigError as e:
         line, col = e.location(text)
         return Config(profile=profile), f"{line}:{col}: {e.message}"
-
-
-def set_hover_config(text: str | None, profile: int = DEFAULT_PROFILE) -> str | None:
-    """Use this configuration in hovers; returns the configuration error, if any."""
-    global _hover_config
-    _hover_config, error = read_config(text, profile)
-    return error
-
-
-def hover_config() -> Config:
-    return _hover_config
 
 
 def preview_rust(analysis: Analysis, config: Config = DEFAULT_CONFIG, config_error: str | None = None) -> str:
@@ -75,22 +59,6 @@ def preview_rust(analysis: Analysis, config: Config = DEFAULT_CONFIG, config_err
 # --- hover -------------------------------------------------------------------------------------------
 
 
-class _FuncCtx(Protocol):
-    @property
-    def analysis(self) -> Analysis: ...
-    @property
-    def module(self) -> Module: ...
-    @property
-    def func(self) -> InterfaceFunc: ...
-
-
-class _TypeCtx(Protocol):
-    @property
-    def analysis(self) -> Analysis: ...
-    @property
-    def named(self) -> NamedType: ...
-
-
 def method_text(module: Module, func: InterfaceFunc, config: Config = DEFAULT_CONFIG) -> tuple[str, str | None]:
     """The trait method as rustfmt lays it out at the top level, and the generator's panic (if any)."""
     gen = FuncGen(config)
@@ -103,21 +71,19 @@ def method_text(module: Module, func: InterfaceFunc, config: Config = DEFAULT_CO
     return w.text().rstrip("\n"), panic
 
 
-def func_section(ctx: _FuncCtx) -> str | None:
+def func_section(module: Module, func: InterfaceFunc, config: Config = DEFAULT_CONFIG) -> str | None:
     """Hover section: the function's wiggle trait method."""
-    config = _hover_config
-    text, panic = method_text(ctx.module, ctx.func, config)
-    header = f"{trait_header(ctx.module.name, config)} {{ … }}"
+    text, panic = method_text(module, func, config)
+    header = f"{trait_header(module.name, config)} {{ … }}"
     parts = [f"wiggle host method (wasmtime v{config.profile}):", f"```rust\n// {header}\n{text}\n```"]
     if panic is not None:
         parts.append(f"⚠ wiggle-generate panics on this function: {panic}")
     return "\n\n".join(parts)
 
 
-def type_section(ctx: _TypeCtx) -> str | None:
+def type_section(analysis: Analysis, named: NamedType, config: Config = DEFAULT_CONFIG) -> str | None:
     """Hover section: the typename's Rust spellings (value, parameter, pointer, slice)."""
-    config = _hover_config
-    forms = type_forms(ctx.analysis.document, ctx.named.name, config)
+    forms = type_forms(analysis.document, named.name, config)
     if forms is None:
         return None
     rows = [(forms.rust, "the type"), (forms.param, "as a trait-method parameter"),
@@ -157,11 +123,9 @@ __all__ = [
     "PREVIEW_HOST_SIGNATURES",
     "PreviewLens",
     "func_section",
-    "hover_config",
     "method_text",
     "preview_lenses",
     "preview_rust",
     "read_config",
-    "set_hover_config",
     "type_section",
 ]

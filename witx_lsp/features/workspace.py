@@ -13,7 +13,9 @@ import os
 from collections.abc import Iterable
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
+from witx_lsp.features.disk_stamps import DiskStamps
 from witx_lsp.model.analysis import Analysis, SourceFile, analyze
+from witx_lsp.model.incremental import ValidationCheckpoints
 from witx_lsp.model.load import ParseCache
 from witx_lsp.syntax.scanner import decode_string
 from witx_lsp.syntax.tree import Atom, SourceTree, TokenKind
@@ -41,6 +43,8 @@ class AnalysisHost:
         self._analyses: dict[str, Analysis] = {}  # root -> analysis
         self._users: dict[str, set[str]] | None = None  # file -> files that use it (derived from `uses`)
         self.cache = ParseCache()
+        self.checkpoints = ValidationCheckpoints()  # validator states between files (model/incremental.py)
+        self.stamps = DiskStamps()  # of the files analyses read from disk (disk_stamps.py)
 
     # --- inputs ------------------------------------------------------------------------------
 
@@ -145,9 +149,30 @@ class AnalysisHost:
     def analysis_of_root(self, root: str) -> Analysis:
         a = self._analyses.get(root)
         if a is None:
-            a = analyze([root], self.provider, self.cache)
+            a = analyze([root], self.provider, self.cache, self.checkpoints)
             self._analyses[root] = a
+            self.stamps.record(self._read_from_disk(a))
         return a
+
+    def _read_from_disk(self, a: Analysis) -> list[str]:
+        """The files an analysis read from disk, and those it tried to `use` that are missing."""
+        tried = {p for f in a.files.values() for p in f.uses} | set(a.files)
+        return sorted(p for p in tried if p not in self.provider.overlay)
+
+    def refresh_from_disk(self, path: str) -> set[str]:
+        """Re-read the files that changed on disk since the cached analyses serving `path`
+        read them (clients without file watching); the files whose diagnostics may change."""
+        c = path if path in self.known else self.canonical(path)  # (the server passes canonical paths)
+        paths: set[str] = set()
+        for root, a in self._analyses.items():
+            if root == c or c in a.files:
+                paths.update(a.files)
+                paths.update(p for f in a.files.values() for p in f.uses)
+        affected: set[str] = set()
+        for changed in self.stamps.changed(sorted(paths)):
+            if changed not in self.provider.overlay:
+                affected |= self.file_changed_on_disk(changed)
+        return affected
 
     # --- navigation across roots -------------------------------------------------------------
 

@@ -18,6 +18,8 @@ Codes and default severities (settings may override them):
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import permutations
@@ -252,12 +254,39 @@ class _Checker:
                             self.site(site, top=False)
 
 
+# The diagnostics of a typename depend on nothing but the typename (an immutable value that
+# holds its whole type tree), and an editor's analyses share the typenames of the files
+# before the edited one (model/incremental.py): those are kept, by identity, for recent
+# typenames (each entry keeps its typename alive, so an id is never reused meanwhile).
+_BY_TYPENAME: OrderedDict[int, tuple[NamedType, list[Diagnostic]]] = OrderedDict()
+_BY_TYPENAME_SIZE = 8192
+_MEMO_LOCK = threading.Lock()
+
+
+def _typename_diagnostics(c: _Checker, t: NamedType) -> list[Diagnostic]:
+    with _MEMO_LOCK:
+        hit = _BY_TYPENAME.get(id(t))
+        if hit is not None and hit[0] is t:
+            _BY_TYPENAME.move_to_end(id(t))
+            return hit[1]
+    c.out = []
+    c.typename(t)
+    out = c.out
+    with _MEMO_LOCK:
+        _BY_TYPENAME[id(t)] = (t, out)
+        while len(_BY_TYPENAME) > _BY_TYPENAME_SIZE:
+            _BY_TYPENAME.popitem(last=False)
+    return out
+
+
 def layout_diagnostics(analysis: Analysis) -> list[Diagnostic]:
     """Layout diagnostics for every typename and function of the analysis,
     sorted by path and position."""
     c = _Checker(analysis)
+    out: list[Diagnostic] = []
     for t in analysis.document.typenames:
-        c.typename(t)
+        out += _typename_diagnostics(c, t)
+    c.out = out
     c.functions(analysis)
     c.out.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
     return c.out

@@ -65,6 +65,9 @@ def layout_json(lay: Layout) -> dict[str, object]:
         "tag_size": lay.tag_size,
         "payload_offset": lay.payload_offset,
         "cases": [c.name for c in lay.cases],
+        # Per case (in `cases` order): its payload's size and alignment, or null for a case without one.
+        "payloads": [None if c.payload_size is None else {"size": c.payload_size, "align": c.payload_align}
+                     for c in lay.cases],
         "padding": [{"offset": p.offset, "size": p.size} for p in lay.padding],
     }
     if lay.canonical_size is not None:

@@ -15,6 +15,8 @@ from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.vfs import MAX_FILE_BYTES, ReadFailure, SourceProvider, within_limit
 from witx_lsp.model.analysis import Analysis, SourceFile
+from witx_lsp.model.incremental import Segment, ValidationCheckpoints
+from witx_lsp.model.incremental import run as run_segments
 from witx_lsp.model.lower import LoweredFile, lower
 from witx_lsp.model.symbols import SymbolIndex
 from witx_lsp.model.syntax_ast import UseDecl
@@ -68,8 +70,12 @@ class _Frame:
     next_use: int = 0
 
 
-def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | None = None) -> Analysis:
+def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | None = None,
+         checkpoints: ValidationCheckpoints | None = None) -> Analysis:
+    """Read the files in load order, then validate their declarations in that order
+    (resuming from a checkpoint of an earlier load when one matches)."""
     files: dict[str, SourceFile] = {}
+    segments: list[Segment] = []  # runs of declarations to validate, in order
     diagnostics: list[Diagnostic] = []
     symbols = SymbolIndex()
     validator = Validator(symbols)
@@ -112,8 +118,11 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             frame.next_decl += 1
             if not isinstance(decl, UseDecl):
                 if not frame.lowered.foreign:
-                    validator.path = frame.path
-                    validator.decl(decl)
+                    last = segments[-1] if segments else None
+                    if last is not None and last[1] is frame.lowered and last[3] == frame.next_decl - 1:
+                        segments[-1] = (last[0], last[1], last[2], frame.next_decl)
+                    else:
+                        segments.append((frame.path, frame.lowered, frame.next_decl - 1, frame.next_decl))
                 continue
             target = frame.uses[frame.next_use]  # resolved once, when the file was opened
             frame.next_use += 1
@@ -131,6 +140,10 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             child = open_file(target, (frame.path, decl.path_span))
             if child is not None:
                 stack.append(child)
+    if checkpoints is not None:
+        checkpoints.run(segments, validator)
+    else:
+        run_segments(segments, validator)
     diagnostics.extend(validator.diagnostics)
     diagnostics.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
     return Analysis(canonical_roots, files, validator.document(), diagnostics, symbols)

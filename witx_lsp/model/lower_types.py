@@ -204,6 +204,13 @@ class TypeLowering:
                                                    for x in lst.items[1:])
         if old_tagged or old_untagged:
             return self._old_union(lst, depth, tagged=bool(old_tagged))
+        if tag_node is None and i == 1 and is_annotation(first, "@witx") and isinstance(first, SList):
+            # The reference peeks for `(@witx` first and then requires `tag` (parser.rs UnionSyntax,
+            # witx 0.9.1): a pointer type cannot be a union's first member.
+            kw = first.items[1] if len(first.items) > 1 else None
+            self.r.error("E0101", "expected `tag` here: a `(@witx …)` first in a union is its tag annotation, "
+                         f"found {describe(kw) if kw is not None else '`)`'}", (kw or first).span)
+            return None
         tag = self.typedef(tag_node, lst, 1, depth) if tag_node is not None else None
         if tag_node is not None and tag is None:
             return None

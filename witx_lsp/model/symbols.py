@@ -7,8 +7,9 @@ a kind plus the path of names that identifies an entity in the document.
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from witx_lsp.base.span import FileSpan, Span
@@ -55,20 +56,93 @@ class Reference:
     span: FileSpan  # the `$name` that refers to it
 
 
-@dataclass
+# A definition or reference recorded during validation, turned into objects on first use:
+# (is_definition, kind, names, path, name span, full span or None, docs).
+_Pending = tuple[bool, SymbolKind, tuple[str, ...], str, Span, Span | None, str]
+
+
+_MATERIALISING = threading.Lock()  # two threads asking the same index at once build it once
+
+
 class SymbolIndex:
-    definitions: dict[SymbolKey, Definition] = field(default_factory=dict)
-    references: list[Reference] = field(default_factory=list)
-    _by_file: dict[str, list[tuple[int, int, SymbolKey, bool]]] | None = field(default=None, repr=False)
+    """Definitions and references. Validation records them as plain tuples (`define_at`,
+    `refer_at`): most analyses (every keystroke's) are never asked for a symbol, so the
+    key, span and definition objects are made on the first question, in recording order
+    (the first definition of a key wins)."""
+
+    def __init__(self) -> None:
+        self._definitions: dict[SymbolKey, Definition] = {}
+        self._references: list[Reference] = []
+        self._pending: list[_Pending | Definition | Reference] = []
+        self._by_file: dict[str, list[tuple[int, int, SymbolKey, bool]]] | None = None
+
+    def __repr__(self) -> str:
+        return f"SymbolIndex({len(self.definitions)} definitions, {len(self.references)} references)"
 
     def define(self, d: Definition) -> None:
-        # The first definition wins (later ones are redefinition errors).
-        self.definitions.setdefault(d.key, d)
+        self._pending.append(d)
         self._by_file = None
 
     def refer(self, r: Reference) -> None:
-        self.references.append(r)
+        self._pending.append(r)
         self._by_file = None
+
+    def define_at(self, kind: SymbolKind, names: tuple[str, ...], path: str, name_span: Span, full_span: Span,
+                  docs: str = "") -> None:
+        self._pending.append((True, kind, names, path, name_span, full_span, docs))
+        self._by_file = None
+
+    def refer_at(self, kind: SymbolKind, names: tuple[str, ...], path: str, span: Span) -> None:
+        self._pending.append((False, kind, names, path, span, None, ""))
+        self._by_file = None
+
+    def copy(self) -> SymbolIndex:
+        """An index with the same entries, independent of this one from now on."""
+        other = SymbolIndex()
+        other.replace_with(self)
+        return other
+
+    def replace_with(self, other: SymbolIndex) -> None:
+        """Hold copies of `other`'s entries (and nothing else)."""
+        with _MATERIALISING:
+            self._definitions = dict(other._definitions)
+            self._references = list(other._references)
+            self._pending = list(other._pending)
+        self._by_file = None
+
+    def _materialise(self) -> None:
+        with _MATERIALISING:
+            if self._pending:  # another thread may have built it meanwhile
+                self._add(self._pending)
+                self._pending = []
+
+    def _add(self, pending: list[_Pending | Definition | Reference]) -> None:
+        defs, refs = self._definitions, self._references
+        for item in pending:
+            if isinstance(item, Definition):
+                defs.setdefault(item.key, item)
+            elif isinstance(item, Reference):
+                refs.append(item)
+            else:
+                is_def, kind, names, path, span, full, docs = item
+                key = SymbolKey(kind, names)
+                if not is_def:
+                    refs.append(Reference(key, FileSpan(path, span)))
+                elif key not in defs:
+                    assert full is not None
+                    defs[key] = Definition(key, FileSpan(path, span), FileSpan(path, full), docs)
+
+    @property
+    def definitions(self) -> dict[SymbolKey, Definition]:
+        if self._pending:
+            self._materialise()
+        return self._definitions
+
+    @property
+    def references(self) -> list[Reference]:
+        if self._pending:
+            self._materialise()
+        return self._references
 
     def _index(self) -> dict[str, list[tuple[int, int, SymbolKey, bool]]]:
         if self._by_file is None:

@@ -5,9 +5,11 @@ witx 0.9.1)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
-from witx_lsp.model.symbols import Definition, Reference, SymbolIndex, SymbolKey, SymbolKind
+from witx_lsp.model.symbols import SymbolIndex, SymbolKind
 from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, ModuleDecl, Name, TypenameDecl
 from witx_lsp.model.types import (
     Builtin,
@@ -34,6 +36,19 @@ _INT_BITS = {BuiltinKind.U8: (0, 8), BuiltinKind.U16: (0, 16), BuiltinKind.U32: 
              BuiltinKind.S8: (1, 8), BuiltinKind.S16: (1, 16), BuiltinKind.S32: (1, 32), BuiltinKind.S64: (1, 64)}
 
 
+@dataclass(frozen=True)
+class ValidatorState:
+    """Everything a Validator has accumulated (copies), to resume from (model/incremental.py)."""
+
+    scope: dict[str, ScopeEntry]
+    diagnostics: tuple[Diagnostic, ...]
+    typenames: tuple[NamedType, ...]
+    modules: tuple[Module, ...]
+    constants: tuple[Constant, ...]
+    constant_scopes: dict[str, dict[str, Span]]
+    symbols: SymbolIndex
+
+
 class Validator(TypeValidator):
     def __init__(self, symbols: SymbolIndex) -> None:
         super().__init__(symbols)
@@ -41,6 +56,23 @@ class Validator(TypeValidator):
         self.modules: list[Module] = []
         self.constants: list[Constant] = []
         self.constant_scopes: dict[str, dict[str, Span]] = {}
+
+    def state(self) -> ValidatorState:
+        """A copy of the state between two declarations (entries of the scope are final
+        once their declaration is done, so they are shared, not copied)."""
+        return ValidatorState(dict(self.scope), tuple(self.diagnostics), tuple(self.typenames),
+                              tuple(self.modules), tuple(self.constants),
+                              {k: dict(v) for k, v in self.constant_scopes.items()}, self.symbols.copy())
+
+    def restore(self, state: ValidatorState) -> None:
+        """Continue from `state` (which stays unchanged: this validator works on copies)."""
+        self.scope = dict(state.scope)
+        self.diagnostics = list(state.diagnostics)
+        self.typenames = list(state.typenames)
+        self.modules = list(state.modules)
+        self.constants = list(state.constants)
+        self.constant_scopes = {k: dict(v) for k, v in state.constant_scopes.items()}
+        self.symbols.replace_with(state.symbols)
 
     def document(self) -> Document:
         return Document(tuple(self.typenames), tuple(self.modules), tuple(self.constants))
@@ -66,8 +98,7 @@ class Validator(TypeValidator):
         entry = self.introduce(d.name, "typename")
         if entry is None:
             return
-        self.symbols.define(Definition(SymbolKey(SymbolKind.TYPENAME, (d.name.text,)), self.fs(d.name.span),
-                                       self.fs(d.span), d.docs))
+        self.symbols.define_at(SymbolKind.TYPENAME, (d.name.text,), self.path, d.name.span, d.span, d.docs)
         tref = self.datatype(d.type, True, d.name.span, (d.name.text,)) if d.type is not None else None
         if tref is None:
             entry.value = "broken"
@@ -80,16 +111,15 @@ class Validator(TypeValidator):
         entry = self.introduce(d.name, "module")
         if entry is None:
             return
-        key = SymbolKey(SymbolKind.MODULE, (d.name.text,))
-        self.symbols.define(Definition(key, self.fs(d.name.span), self.fs(d.span), d.docs))
+        self.symbols.define_at(SymbolKind.MODULE, (d.name.text,), self.path, d.name.span, d.span, d.docs)
         names: dict[str, Span] = {}
         imports: list[ModuleImport] = []
         funcs: list[InterfaceFunc] = []
         for item in d.order:
             if isinstance(item, ImportDecl):
                 if self._introduce_local(names, item.name, item.name_span):
-                    self.symbols.define(Definition(SymbolKey(SymbolKind.IMPORT, (d.name.text, item.name)),
-                                                   self.fs(item.name_span), self.fs(item.span), item.docs))
+                    self.symbols.define_at(SymbolKind.IMPORT, (d.name.text, item.name), self.path, item.name_span,
+                                           item.span, item.docs)
                     imports.append(ModuleImport(item.name, item.docs, self.fs(item.name_span)))
             elif self._introduce_local(names, item.export, item.export_span):
                 f = self.func(d.name.text, item)
@@ -108,8 +138,7 @@ class Validator(TypeValidator):
         return True
 
     def func(self, module: str, f: FuncDecl) -> InterfaceFunc | None:
-        key = SymbolKey(SymbolKind.FUNC, (module, f.export))
-        self.symbols.define(Definition(key, self.fs(f.export_span), self.fs(f.span), f.docs))
+        self.symbols.define_at(SymbolKind.FUNC, (module, f.export), self.path, f.export_span, f.span, f.docs)
         argnames: dict[str, Span] = {}
         ok = True
         params: list[Param] = []
@@ -117,8 +146,8 @@ class Validator(TypeValidator):
             if not self._introduce_local(argnames, p.name.text, p.name.span):
                 ok = False
                 continue
-            self.symbols.define(Definition(SymbolKey(SymbolKind.PARAM, (module, f.export, p.name.text)),
-                                           self.fs(p.name.span), self.fs(p.span), p.docs))
+            self.symbols.define_at(SymbolKind.PARAM, (module, f.export, p.name.text), self.path, p.name.span,
+                                   p.span, p.docs)
             tref = self.datatype(p.type, False, p.name.span)
             if tref is None:
                 ok = False
@@ -130,8 +159,8 @@ class Validator(TypeValidator):
             if not self._introduce_local(argnames, r.name.text, r.name.span):
                 ok = False
                 continue
-            self.symbols.define(Definition(SymbolKey(SymbolKind.RESULT, (module, f.export, r.name.text)),
-                                           self.fs(r.name.span), self.fs(r.span), r.docs))
+            self.symbols.define_at(SymbolKind.RESULT, (module, f.export, r.name.text), self.path, r.name.span,
+                                   r.span, r.docs)
             if tref is None:
                 ok = False
                 continue
@@ -151,15 +180,14 @@ class Validator(TypeValidator):
                        (Related(self.path, scope[d.name.text], f"`{d.name.text}` was first defined here"),))
             return
         scope[d.name.text] = d.name.span
-        self.symbols.define(Definition(SymbolKey(SymbolKind.CONST, (d.type_name.text, d.name.text)),
-                                       self.fs(d.name.span), self.fs(d.span)))
+        self.symbols.define_at(SymbolKind.CONST, (d.type_name.text, d.name.text), self.path, d.name.span, d.span)
         entry = self.scope.get(d.type_name.text)
         if entry is None:
             self.error("E0312", f"constant `{d.name.text}` has type `{d.type_name.text}`, which is not defined "
                        "(witx 0.9.1 does not check this, and its docs generator crashes on it)", d.type_name.span)
         else:
             kind = SymbolKind.TYPENAME if entry.kind == "typename" else SymbolKind.MODULE
-            self.symbols.refer(Reference(SymbolKey(kind, (d.type_name.text,)), self.fs(d.type_name.span)))
+            self.symbols.refer_at(kind, (d.type_name.text,), self.path, d.type_name.span)
             if isinstance(entry.value, NamedType):
                 self._const_range(d, entry.value)
         if d.docs:

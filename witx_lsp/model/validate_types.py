@@ -13,7 +13,7 @@ from typing import Literal
 
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import FileSpan, Span
-from witx_lsp.model.symbols import Definition, Reference, SymbolIndex, SymbolKey, SymbolKind
+from witx_lsp.model.symbols import SymbolIndex, SymbolKind
 from witx_lsp.model.syntax_ast import (
     Name,
     TdBool,
@@ -141,7 +141,7 @@ class TypeValidator:
             self.error("E0301", f"Unknown name `{name.text}`", name.span)
             return None
         kind = SymbolKind.TYPENAME if entry.kind == "typename" else SymbolKind.MODULE
-        self.symbols.refer(Reference(SymbolKey(kind, (name.text,)), self.fs(name.span)))
+        self.symbols.refer_at(kind, (name.text,), self.path, name.span)
         if entry.value == "broken":
             return None
         if entry.value is None:
@@ -172,7 +172,7 @@ class TypeValidator:
                 continue
             seen[n.text] = n.span
             if owner is not None:
-                self.symbols.define(Definition(SymbolKey(kind, (*owner, n.text)), self.fs(n.span), self.fs(n.span)))
+                self.symbols.define_at(kind, (*owner, n.text), self.path, n.span, n.span)
         return ok
 
     def enum(self, t: TdEnum, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
@@ -284,18 +284,17 @@ class TypeValidator:
                     continue
                 remaining.discard(n.text)
                 if tag_type is not None:
-                    key = SymbolKey(SymbolKind.CASE, (tag_type.name, n.text))
-                    self.symbols.refer(Reference(key, self.fs(n.span)))
+                    self.symbols.refer_at(SymbolKind.CASE, (tag_type.name, n.text), self.path, n.span)
             elif n.text in seen:
-                # Not checked by the reference without an enum tag.
+                # Not checked by the reference without an enum tag. The type is kept as the
+                # reference has it (both cases), so that what refers to it is still checked.
                 self.error("E0311", f"duplicate case name `{n.text}` in a variant", n.span,
                            (Related(self.path, seen[n.text], "first used here"),))
-                ok = False
-                continue
-            seen[n.text] = n.span
-            if owner is not None:
-                self.symbols.define(Definition(SymbolKey(SymbolKind.CASE, (*owner, n.text)), self.fs(n.span),
-                                               self.fs(c.span), c.docs))
+            if n.text not in seen:
+                seen[n.text] = n.span
+                if owner is not None:
+                    self.symbols.define_at(SymbolKind.CASE, (*owner, n.text), self.path, n.span, c.span,
+                                           c.docs)
             payload = None
             if c.type is not None:
                 payload = self.datatype(c.type, False, n.span)

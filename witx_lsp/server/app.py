@@ -5,6 +5,7 @@ each a thin adapter over one feature of witx_lsp.features."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import os
@@ -24,7 +25,7 @@ from witx_lsp.features.preview import read_config
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis
-from witx_lsp.server import convert
+from witx_lsp.server import convert, log_noise
 from witx_lsp.server.options import Settings, parse_settings
 from witx_lsp.server.protocol import WitxProtocol
 
@@ -40,6 +41,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "witx_lsp.server.handlers_wit",
 )
 MAX_INDEXED_FILES = 5000
+MAX_NEIGHBOURS = 200  # .witx files read beside an opened file (index_neighbours)
 IDLE_DELAY_S = 0.5
 _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
@@ -59,6 +61,10 @@ class WitxServer(LanguageServer):
         # Called with the new settings after every change (features that keep their own configuration).
         self.settings_listeners: list[Callable[[Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
+        # Diagnostics by pull (with refresh requests) or by push: one channel per client (channel.py).
+        self.pull_diagnostics = False
+        self._scanned_dirs: set[str] = set()
+        self._refresh_pending = False
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
         # Called after each publication with the document's URI and snapshot (views that follow it).
@@ -73,6 +79,9 @@ class WitxServer(LanguageServer):
     # --- errors go to the log, not to message boxes ------------------------------------------
 
     def report_server_error(self, error: Exception, source: Any) -> None:
+        if log_noise.is_user_error(error):  # answered as an error response: the user's, not ours
+            log.debug("answered with an error (%s): %s", getattr(source, "__name__", source), error)
+            return
         log.exception("internal error (%s): %s", getattr(source, "__name__", source), error, exc_info=error)
 
     # --- documents and snapshots -------------------------------------------------------------
@@ -138,8 +147,18 @@ class WitxServer(LanguageServer):
                 self.host.add_files([path])
         except (OSError, ValueError):
             return None
+        self.reread_changed_files(path)
         snap = Snapshot(path, self.host.analysis_for(path))
         return snap if snap.file is not None else None
+
+    def reread_changed_files(self, path: str) -> None:
+        """Files changed on disk since an analysis read them are seen when it is next used,
+        with or without file watching; the open documents they affect get new diagnostics."""
+        affected = self.host.refresh_from_disk(path)
+        if affected:
+            log.info("changed on disk: %s", ", ".join(sorted(affected)))
+            with contextlib.suppress(RuntimeError):  # no running loop: nothing to schedule
+                self.schedule_diagnostics(self.open_uris(affected))
 
     def require_snapshot(self, uri: str) -> Snapshot:
         """`snapshot` for commands that cannot answer without the document: an unknown one
@@ -195,6 +214,8 @@ class WitxServer(LanguageServer):
     async def _publish_later(self, uri: str) -> None:
         try:
             await asyncio.sleep(self.settings.debounce_ms / 1000)
+            # A file is never judged before its includers are known (see wait_indexed).
+            await self.wait_indexed()
         except asyncio.CancelledError:
             return
         if self.pending.get(uri) is asyncio.current_task():
@@ -202,7 +223,12 @@ class WitxServer(LanguageServer):
         self.publish(uri)
 
     def publish(self, uri: str) -> None:
+        """Deliver the current diagnostics of an open document on the client's channel:
+        pushed, or (pull clients) a refresh request that makes the client pull them."""
         if not self.is_open(uri):
+            return
+        if self.pull_diagnostics:
+            self.request_diagnostic_refresh()
             return
         version = self.version_of(uri)
         items = self.document_diagnostics(uri)
@@ -220,6 +246,21 @@ class WitxServer(LanguageServer):
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)
+
+    def request_diagnostic_refresh(self) -> None:
+        """`workspace/diagnostic/refresh`, once for all the publications of one turn of the loop."""
+        if not self.pull_diagnostics or self._refresh_pending:
+            return
+        self._refresh_pending = True
+        asyncio.get_running_loop().create_task(self._send_refresh())
+
+    async def _send_refresh(self) -> None:
+        await asyncio.sleep(0)
+        self._refresh_pending = False
+        try:
+            await self.workspace_diagnostic_refresh_async(None)
+        except Exception:  # a client may refuse it; its next pull is still right
+            log.info("the client refused workspace/diagnostic/refresh", exc_info=True)
 
     def _run_idle_tasks(self) -> None:
         tasks, self.idle_tasks, self.idle_handle = self.idle_tasks, [], None
@@ -277,13 +318,31 @@ class WitxServer(LanguageServer):
                             return found
         return found
 
+    def index_neighbours(self, path: str) -> None:
+        """Add the `.witx` files beside an opened file (once per directory): its includers
+        are usually there, also when the client names no workspace folder (a file opened
+        outside any project), so it is never judged on its own when one of them uses it."""
+        directory = os.path.dirname(path)
+        if directory in self._scanned_dirs:
+            return
+        self._scanned_dirs.add(directory)
+        try:
+            names = sorted(n for n in os.listdir(directory) if n.endswith(".witx"))[:MAX_NEIGHBOURS]
+        except OSError:
+            return
+        fresh = [p for p in (os.path.join(directory, n) for n in names)
+                 if self.host.canonical(p) not in self.host.known and os.path.isfile(p)]
+        self.host.add_files(fresh)
+
     def indexing_done(self) -> asyncio.Event:
         if self._indexed is None:
             self._indexed = asyncio.Event()
         return self._indexed
 
     async def wait_indexed(self, timeout: float = 30) -> None:
-        """Workspace-wide answers wait for the initial index (bounded, in case it never ran)."""
+        """Diagnostics and workspace-wide answers wait for the initial index (bounded, in
+        case it never ran): before it, a file's includers are unknown, and a file judged
+        on its own reports every name its includer defines as unknown."""
         try:
             await asyncio.wait_for(self.indexing_done().wait(), timeout)
         except asyncio.TimeoutError:
@@ -347,3 +406,4 @@ def configure_logging(level: str = "WARNING") -> None:
     root.setLevel(level)
     for name in ("pygls", "pygls.protocol", "pygls.server", "pygls.feature_manager"):
         logging.getLogger(name).setLevel("WARNING")
+    log_noise.install()

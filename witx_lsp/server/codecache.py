@@ -46,6 +46,13 @@ def default_path() -> Path | None:
     configured = os.environ.get(ENV)
     if configured is not None:
         return None if configured.strip().lower() in ("", "0", "off", "false", "no") else Path(configured)
+    root = user_cache_dir()
+    return root / f"code-{sys.implementation.cache_tag}.bin" if root is not None else None
+
+
+def user_cache_dir() -> Path | None:
+    """witx-lsp's directory in the platform's user cache directory (not created here);
+    None when there is no home directory to put it in."""
     try:
         if sys.platform == "win32":
             base = os.environ.get("LOCALAPPDATA")
@@ -57,7 +64,7 @@ def default_path() -> Path | None:
             root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
     except (RuntimeError, KeyError, OSError):  # no HOME and no password entry
         return None
-    return root / "witx-lsp" / f"code-{sys.implementation.cache_tag}.bin"
+    return root / "witx-lsp"
 
 
 class CodeCache:

@@ -8,6 +8,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from witx_lsp.server import channel
 from witx_lsp.server.app import WitxServer
 
 log = logging.getLogger("witx_lsp.server")
@@ -17,6 +18,9 @@ def register(server: WitxServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: WitxServer, params: types.InitializeParams) -> None:
         ls.apply_settings(params.initialization_options)
+        ls.pull_diagnostics = channel.client_pulls(params.capabilities)
+        if not ls.pull_diagnostics:
+            channel.withhold_pull(ls.protocol.fm)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: WitxServer, params: types.InitializedParams) -> None:
@@ -38,6 +42,8 @@ def register(server: WitxServer) -> None:
             except Exception:
                 log.warning("could not register file watching", exc_info=True)
         await ls.index_workspace()
+        if ls.pull_diagnostics:
+            ls.request_diagnostic_refresh()  # the workspace's files are now judged in their includers' context
         for uri in list(ls.workspace.text_documents):
             ls.publish(uri)
 
@@ -52,6 +58,7 @@ def register(server: WitxServer) -> None:
                 log.warning("workspace/configuration failed", exc_info=True)
         ls.apply_settings(settings)
         ls.schedule_diagnostics(list(ls.workspace.text_documents))
+        ls.request_diagnostic_refresh()  # pull clients: every file's severities may have changed
         # Hints and lenses depend on settings: ask the client to re-request them.
         refreshes = ((("workspace", "inlay_hint", "refresh_support"), ls.workspace_inlay_hint_refresh_async),
                      (("workspace", "code_lens", "refresh_support"), ls.workspace_code_lens_refresh_async))
@@ -66,6 +73,7 @@ def register(server: WitxServer) -> None:
     def did_open(ls: WitxServer, params: types.DidOpenTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
         ls.uri_of[path] = params.text_document.uri
+        ls.index_neighbours(path)
         ls.schedule_diagnostics(ls.open_uris(ls.host.set_text(path, params.text_document.text)))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -79,7 +87,8 @@ def register(server: WitxServer) -> None:
         if (task := ls.pending.pop(uri, None)) is not None:
             task.cancel()
         affected = ls.host.overlay_close(path)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if not ls.pull_diagnostics:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         ls.schedule_diagnostics([u for u in ls.open_uris(affected) if u != uri])
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -101,9 +110,11 @@ def register(server: WitxServer) -> None:
         ls.schedule_diagnostics(sorted(touched))
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
-        identifier="witx", inter_file_dependencies=True, workspace_diagnostics=True))
-    def pull_document(ls: WitxServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-        items = ls.document_diagnostics(params.text_document.uri) or []
+        identifier=channel.PULL_IDENTIFIER, inter_file_dependencies=True, workspace_diagnostics=True))
+    async def pull_document(ls: WitxServer,
+                            params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        await ls.wait_indexed()  # never judge a file before its includers are known
+        items = ls.document_diagnostics(params.text_document.uri) or []  # also E0404 of a huge buffer
         result_id = _result_id(items)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)

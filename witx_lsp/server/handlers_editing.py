@@ -18,6 +18,7 @@ from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
 from witx_lsp.features import code_actions as actions_feature
 from witx_lsp.features.completion import CompletionItem, complete
+from witx_lsp.features.completion_filter import filter_and_rank, rank_texts
 from witx_lsp.features.format_options import FormatOptions
 from witx_lsp.features.formatting import format_document, format_range
 from witx_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, delta, semantic_tokens
@@ -28,12 +29,25 @@ from witx_lsp.server.app import WitxServer
 LEGEND = types.SemanticTokensLegend(token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS))
 TRIGGER_CHARACTERS = ["$", "(", "@"]
 _KIND = {
-    "typename": types.CompletionItemKind.Struct,
+    "typename": types.CompletionItemKind.Struct,  # of an unknown kind (a typename that failed validation)
     "builtin": types.CompletionItemKind.TypeParameter,
     "keyword": types.CompletionItemKind.Keyword,
     "annotation": types.CompletionItemKind.Keyword,
     "snippet": types.CompletionItemKind.Snippet,
     "enumMember": types.CompletionItemKind.EnumMember,
+}
+# Each kind of typename its own icon (features/completion_scope.typename_kind).
+_TYPENAME_KIND = {
+    "record": types.CompletionItemKind.Struct,
+    "tuple": types.CompletionItemKind.Struct,
+    "enum": types.CompletionItemKind.Enum,
+    "flags": types.CompletionItemKind.Constant,
+    "variant": types.CompletionItemKind.Class,
+    "handle": types.CompletionItemKind.Interface,
+    "alias": types.CompletionItemKind.Reference,
+    "list": types.CompletionItemKind.Value,
+    "string": types.CompletionItemKind.Value,
+    "pointer": types.CompletionItemKind.Value,
 }
 
 
@@ -81,7 +95,8 @@ def register(server: WitxServer) -> None:
         resolve = ls._client_flag("text_document", "completion", "completion_item", "resolve_support",
                                   "properties", default=())
         lazy = "documentation" in (resolve or ())
-        found = complete(snap, offset)
+        candidates = complete(snap, offset)
+        found, incomplete = filter_and_rank(candidates, [snap.text[i.replace.start:offset] for i in candidates])
         last_completion[:] = [(uri, tuple(found))]
         # One replace range for the whole list when the client takes list defaults (LSP 3.17):
         # each item then carries only what differs from its label.
@@ -90,13 +105,14 @@ def register(server: WitxServer) -> None:
         shared = len(spans) == 1 and "editRange" in (defaults or ())
         ranges = {span: convert.span_range(snap.lines, span, ls.encoding) for span in spans}
         items = []
-        for index, item in enumerate(found):
+        for index, (item, rank) in enumerate(zip(found, rank_texts(len(found)), strict=True)):
             lsp = _completion_item(item, snippets, None if shared else ranges[item.replace], with_docs=not lazy)
+            lsp.sort_text = rank  # the server's ranking (completion_filter)
             if lazy and item.documentation:
                 lsp.data = index  # resolved from `last_completion`: the items are small on the wire
             items.append(lsp)
         item_defaults = types.CompletionItemDefaults(edit_range=ranges[spans.pop()]) if shared else None
-        return types.CompletionList(is_incomplete=False, items=items, item_defaults=item_defaults)
+        return types.CompletionList(is_incomplete=incomplete, items=items, item_defaults=item_defaults)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def completion_resolve(ls: WitxServer, item: types.CompletionItem) -> types.CompletionItem:
@@ -159,6 +175,12 @@ def register(server: WitxServer) -> None:
         return [_code_action(ls, snap, a, params.context.diagnostics) for a in found]
 
 
+def _completion_kind(item: CompletionItem) -> types.CompletionItemKind:
+    if item.kind == "typename" and item.type_kind in _TYPENAME_KIND:
+        return _TYPENAME_KIND[item.type_kind]
+    return _KIND.get(item.kind, types.CompletionItemKind.Text)
+
+
 def _completion_item(item: CompletionItem, snippets: bool, replace: types.Range | None,
                      with_docs: bool = True) -> types.CompletionItem:
     """The LSP item; with `replace` None the list's default edit range applies. Fields equal
@@ -167,7 +189,7 @@ def _completion_item(item: CompletionItem, snippets: bool, replace: types.Range 
     text = item.snippet if use_snippet and item.snippet is not None else item.insert_text
     return types.CompletionItem(
         label=item.label,
-        kind=_KIND.get(item.kind, types.CompletionItemKind.Text),
+        kind=_completion_kind(item),
         detail=item.detail or None,
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
         if item.documentation and with_docs else None,

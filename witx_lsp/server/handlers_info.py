@@ -1,9 +1,14 @@
 """Information about the code: hover, inlay hints, code lenses and the commands
-witx.showLayout, witx.renderDocs and witx.showSyntaxTree. Thin adapters over
-witx_lsp.features.{hover, inlay_hints, code_lens, commands}."""
+witx.showLayout, witx.renderDocs, witx.showSyntaxTree and witx.showAbi. Thin adapters
+over witx_lsp.features.{hover, inlay_hints, code_lens, commands}.
+
+The lenses pass `{"uri": ..., "open": true}` as their first argument: the command then
+also shows its result in the client (server/views.py), since most clients drop the
+result of a lens' command."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -14,13 +19,14 @@ from witx_lsp.base.text import Position
 from witx_lsp.features import commands
 from witx_lsp.features.code_lens import LensOptions, code_lenses
 from witx_lsp.features.hover import hover
+from witx_lsp.features.hover_types import HoverOptions
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
-from witx_lsp.features.preview import preview_lenses
+from witx_lsp.features.preview import preview_lenses, read_config
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.wit_view import LENS_TITLE as WIT_LENS_TITLE
 from witx_lsp.features.wit_view import SHOW_WIT, wit_lenses
 from witx_lsp.printers import DocsError
-from witx_lsp.server import convert
+from witx_lsp.server import convert, views
 from witx_lsp.server.app import WitxServer
 from witx_lsp.server.protocol import RequestFailed
 
@@ -61,6 +67,13 @@ def _position_offset(ls: WitxServer, snap: Snapshot, value: Any) -> int:
     return snap.lines.offset(Position(line, character), ls.encoding)
 
 
+@functools.lru_cache(maxsize=4)
+def hover_options(rust: bool, preview_config: str) -> HoverOptions:
+    """The hover options of the settings `witx.hover.rust` and `witx.preview.config` (an invalid
+    configuration is reported once by the preview handlers and read as the defaults)."""
+    return HoverOptions(rust=rust, config=read_config(preview_config or None)[0])
+
+
 def register(server: WitxServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: WitxServer, params: types.HoverParams) -> types.Hover | None:
@@ -69,7 +82,8 @@ def register(server: WitxServer) -> None:
             return None
         lines, enc = snap.lines, ls.encoding
         try:
-            result = hover(snap, convert.offset(lines, params.position, enc))
+            options = hover_options(ls.settings.hover_rust, ls.settings.preview_config)
+            result = hover(snap, convert.offset(lines, params.position, enc), options)
         except Exception:  # a hover is never worth an error popup
             log.exception("hover failed")
             return None
@@ -101,17 +115,18 @@ def register(server: WitxServer) -> None:
             return None
         lines, enc, s = snap.lines, ls.encoding, ls.settings
         out = []
+        shown = {"uri": uri, views.OPEN: True}
         for lens in code_lenses(snap, LensOptions(s.lens_layout, s.lens_signature)):
-            args: list[Any] | None = [uri, lens.type_name] if lens.type_name is not None else None
+            args: list[Any] | None = [shown, lens.type_name] if lens.type_name is not None else None
             out.append(types.CodeLens(range=convert.span_range(lines, lens.span, enc),
                                       command=types.Command(title=lens.title, command=lens.command, arguments=args)))
         if s.lens_preview:
             for p in preview_lenses(snap):
                 out.append(types.CodeLens(range=convert.span_range(lines, p.span, enc), command=types.Command(
-                    title=p.title, command=p.command, arguments=[uri])))
+                    title=p.title, command=p.command, arguments=[shown])))
         if s.lens_wit:
             out += [types.CodeLens(range=convert.span_range(lines, span, enc), command=types.Command(
-                title=WIT_LENS_TITLE, command=SHOW_WIT, arguments=[{"uri": uri, "open": True}]))
+                title=WIT_LENS_TITLE, command=SHOW_WIT, arguments=[shown]))
                 for span in wit_lenses(snap)]
         out.sort(key=lambda lens: (lens.range.start.line, lens.range.start.character))
         return out
@@ -127,10 +142,15 @@ def register(server: WitxServer) -> None:
         if len(rest) > 1:
             raise JsonRpcInvalidParams("expected at most two arguments: the URI and a type name or position")
         if target is None:
-            return commands.show_layout(snap)
-        if isinstance(target, str):
-            return commands.show_layout(snap, type_name=target)
-        return commands.show_layout(snap, offset=_position_offset(ls, snap, target))
+            result = commands.show_layout(snap)
+        elif isinstance(target, str):
+            result = commands.show_layout(snap, type_name=target)
+        else:
+            result = commands.show_layout(snap, offset=_position_offset(ls, snap, target))
+        if result is not None and views.wants_open(args):
+            name = target.removeprefix("$") if isinstance(target, str) else "all"
+            views.show_text(ls, uri, f"{name}.layout.txt", str(result["text"]))
+        return result
 
     @server.command(commands.RENDER_DOCS)
     def render_docs(ls: WitxServer, *args: Any) -> str | None:
@@ -142,9 +162,12 @@ def register(server: WitxServer) -> None:
         if snap is None:
             return None
         try:
-            return commands.render_docs_markdown(snap.analysis)
+            markdown = commands.render_docs_markdown(snap.analysis)
         except DocsError as e:  # where the reference's renderer panics: a refusal, not a server fault
             raise RequestFailed(f"cannot render docs: {e}") from e
+        if views.wants_open(args):
+            views.show_text(ls, uri, "docs.md", markdown)
+        return markdown
 
     @server.command(commands.SHOW_SYNTAX_TREE)
     def show_syntax_tree(ls: WitxServer, *args: Any) -> str | None:
@@ -153,4 +176,24 @@ def register(server: WitxServer) -> None:
         if rest:
             raise JsonRpcInvalidParams("expected one argument: the document URI")
         snap = ls.snapshot(uri)
-        return commands.syntax_tree_text(snap, ls.encoding) if snap is not None else None
+        if snap is None:
+            return None
+        tree = commands.syntax_tree_text(snap, ls.encoding)
+        if views.wants_open(args):
+            views.show_text(ls, uri, "tree.txt", tree)
+        return tree
+
+    @server.command(commands.SHOW_ABI)
+    def show_abi(ls: WitxServer, *args: Any) -> str:
+        """Arguments: uri [, function (`name` or `module::name`)]. The core signature and the
+        instruction streams of the document's functions."""
+        uri, named, rest = _uri_arg(args)
+        if len(rest) > 1:
+            raise JsonRpcInvalidParams("expected at most two arguments: the URI and a function name")
+        func = rest[0] if rest else named.get("func")
+        if func is not None and not isinstance(func, str):
+            raise JsonRpcInvalidParams("expected the function name as a string")
+        text = commands.abi_text(ls.require_snapshot(uri), func)
+        if views.wants_open(args):
+            views.show_text(ls, uri, f"{(func or 'all').replace('::', '.')}.abi.txt", text)
+        return text

@@ -9,7 +9,8 @@ Command arguments: `uri [, config text [, wasmtime release]]`, or one object
 (default: the `witx.preview.config` setting). Result: `{"rust": str}`.
 
 The "Preview host signature" lenses are served by the one code-lens handler
-(handlers_info), from `features.preview.preview_lenses`.
+(handlers_info), from `features.preview.preview_lenses`; their `"open": true` makes
+the command write the Rust to a file and ask the client to show it (server/views.py).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from witx_lsp.features.preview import (
     PREVIEW_HOST_SIGNATURES,
     preview_rust,
     read_config,
-    set_hover_config,
 )
+from witx_lsp.server import views
 from witx_lsp.server.app import WitxServer
 from witx_lsp.server.options import Settings
 from witx_lsp.wiggle.codegen import DEFAULT_PROFILE
@@ -60,7 +61,7 @@ def _args(ls: WitxServer, args: tuple[Any, ...]) -> tuple[str, str | None, int]:
 
 def register(server: WitxServer) -> None:
     def on_settings(settings: Settings) -> None:
-        error = set_hover_config(settings.preview_config or None)
+        _, error = read_config(settings.preview_config or None)
         if error is not None:
             log.warning("witx.preview.config: %s; hovers use the default configuration", error)
 
@@ -71,5 +72,8 @@ def register(server: WitxServer) -> None:
         uri, text, wiggle = _args(ls, args)
         snap = ls.require_snapshot(uri)
         config, error = read_config(text, wiggle)
-        return {"rust": preview_rust(snap.analysis, config, error)}
+        rust = preview_rust(snap.analysis, config, error)
+        if views.wants_open(args):  # from the lens: show it (server/views.py)
+            views.show_text(ls, uri, "host.rs", rust)
+        return {"rust": rust}
 

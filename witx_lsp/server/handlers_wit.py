@@ -14,7 +14,6 @@ which shows the text as a virtual document) only the result is returned.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -25,27 +24,15 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.wit_view import SHOW_WIT, WitViewError, wit_view
-from witx_lsp.server import convert
+from witx_lsp.server import convert, views
 from witx_lsp.server.app import WitxServer
 
 log = logging.getLogger("witx_lsp.server")
-VIEWS_ENV = "WITX_LSP_VIEWS_DIR"
 
 
-def views_dir() -> Path:
-    configured = os.environ.get(VIEWS_ENV)
-    if configured:
-        return Path(configured)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return root / "witx-lsp" / "views"
-
-
-def _target(source_uri: str) -> Path:
-    """`<stem>-<hash of the URI>.wit`: one file per source document."""
-    digest = hashlib.sha1(source_uri.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    stem = Path(convert.uri_to_path(source_uri)).stem or "untitled"
-    return views_dir() / f"{stem}-{digest}.wit"
+def _target(source_uri: str) -> Path | None:
+    """One file per source document, where every view goes (server/views.py)."""
+    return views.view_path(source_uri, "wit")
 
 
 def _write(path: Path, text: str) -> bool:
@@ -104,7 +91,7 @@ def register(server: WitxServer) -> None:
         file_uri = None
         if open_:
             path = _target(uri)
-            if _write(path, view.text):
+            if path is not None and _write(path, view.text):
                 followed[uri] = (package, handles, path)
                 file_uri = path.as_uri()
                 if ls._client_flag("window", "show_document", "support", default=False):

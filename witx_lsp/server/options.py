@@ -22,6 +22,7 @@ class Settings:
     lens_preview: bool = True
     lens_wit: bool = True  # witx.codeLens.wit: "Show as WIT" over each module
     log_level: str = "warning"  # or the command line's `--log-level`, whichever says more
+    hover_rust: bool = False  # witx.hover.rust: the Rust forms wiggle generates, in hovers
     preview_config: str = ""  # witx.preview.config: the wiggle::from_witx! braced argument text
 
 
@@ -78,6 +79,7 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     s.lens_signature = flag(lens, "signature", s.lens_signature, "witx.codeLens")
     s.lens_preview = flag(lens, "preview", s.lens_preview, "witx.codeLens")
     s.lens_wit = flag(lens, "wit", s.lens_wit, "witx.codeLens")
+    s.hover_rust = flag(section("hover"), "rust", s.hover_rust, "witx.hover")
     preview = section("preview").get("config", "")
     if isinstance(preview, str):
         s.preview_config = preview

@@ -7,11 +7,14 @@ via the build configuration); in a source checkout it is read from `grammar/`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lark import Lark
+if TYPE_CHECKING:
+    from lark import Lark
 
 GRAMMAR_FILE = "witx.lark"
 
@@ -29,15 +32,40 @@ def lark_parser() -> Lark:
     """lark's LALR parser for the grammar (the reference the fast tree builder is
     tested against). Nested block comments are not regular, so this parser only
     accepts text without block comments."""
+    from lark import Lark
+
     return Lark(grammar_text(), parser="lalr", lexer="contextual")
 
 
 @functools.lru_cache(maxsize=1)
 def terminal_patterns() -> dict[str, str]:
-    """The regular expression of every terminal, as lark compiled it (lark's
-    lexer-only mode keeps the terminals no rule uses, such as BLOCK_COMMENT_OPEN)."""
+    """The regular expression of every terminal, as lark compiled it: from the table in
+    `syntax/terminals.py` when it was made from this very grammar, else from lark."""
+    from witx_lsp.syntax.terminals import GRAMMAR_SHA256, TERMINALS
+
+    if hashlib.sha256(grammar_text().encode("utf-8")).hexdigest() == GRAMMAR_SHA256:
+        return dict(TERMINALS)
+    return lark_terminal_patterns()
+
+
+def lark_terminal_patterns() -> dict[str, str]:
+    """The terminals as lark compiles them (lark's lexer-only mode keeps the terminals
+    no rule uses, such as BLOCK_COMMENT_OPEN)."""
+    from lark import Lark
+
     lexer_only = Lark(grammar_text(), parser=None, lexer="basic")
     return {t.name: t.pattern.to_regexp() for t in lexer_only.terminals}
+
+
+def terminals_module() -> str:
+    """The text of `syntax/terminals.py` for the current grammar."""
+    from witx_lsp.syntax import terminals
+
+    doc = (terminals.__doc__ or "").strip("\n")
+    rows = "".join(f"    {k!r}: {v!r},\n" for k, v in lark_terminal_patterns().items())
+    return (f'"""{doc}\n"""\n\nfrom __future__ import annotations\n\n'
+            f'GRAMMAR_SHA256 = "{hashlib.sha256(grammar_text().encode("utf-8")).hexdigest()}"\n\n'
+            f"TERMINALS: dict[str, str] = {{\n{rows}}}\n")
 
 
 @functools.cache
@@ -50,3 +78,7 @@ def idchar_class(*, backslash: bool = True) -> str:
     assert m is not None, "the ID terminal of grammar/witx.lark is `$` followed by idchars"
     body = m.group(1)
     return body if backslash else body.replace("\\\\", "")
+
+
+if __name__ == "__main__":  # regenerate syntax/terminals.py after editing the grammar
+    Path(__file__).with_name("terminals.py").write_text(terminals_module(), encoding="utf-8")

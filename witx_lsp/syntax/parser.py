@@ -56,13 +56,10 @@ def parse(text: str, path: str = "") -> SourceTree:
             if kind == "EOF" or kind is None:
                 pos = n
                 break
-            start = m.start(kind)
-            end = m.end()
+            start, end = m.span(kind)
             if kind == lpar:
                 lst = SList(start, end, leading=pending)
                 pending = []
-                if stack:
-                    stack[-1].end = end
                 stack.append(lst)
                 expecting_head = True
                 continue
@@ -81,12 +78,8 @@ def parse(text: str, path: str = "") -> SourceTree:
                 lst.trailing = pending
                 pending = []
                 lst.end = end
-                if stack:
-                    parent = stack[-1]
-                    parent.items.append(lst)
-                    parent.end = end
-                else:
-                    root.append(lst)
+                # (The end of a list still open is set when it is closed or found unclosed.)
+                (stack[-1].items if stack else root).append(lst)
                 continue
             if kind == line_comment:
                 c = Comment(TokenKind.LINE_COMMENT, start, end, text[start:end])
@@ -120,12 +113,7 @@ def parse(text: str, path: str = "") -> SourceTree:
                 close_unclosed(_end_before(text, opened.start))
                 stack.append(opened)
             expecting_head = False
-            if stack:
-                parent = stack[-1]
-                parent.items.append(atom)
-                parent.end = end
-            else:
-                root.append(atom)
+            (stack[-1].items if stack else root).append(atom)
         else:
             pos = n
 

@@ -13,6 +13,8 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { asLayoutResult, asRust, asText, COMMANDS, type CommandClient, runServerCommand, ServerCommandError } from "../../src/serverCommands";
 import { vsixPath } from "../util/paths";
+import { layoutOf } from "../../src/layoutDiagram";
+import { CLIENT_ID } from "../../src/clientId";
 import { bundledLaunch, type Server, startServer, stopServer, unpackVsix, waitFor } from "../util/lsp";
 
 
@@ -77,8 +79,13 @@ describe("the bundled server, end to end", { skip: existsSync(vsixPath) ? false 
   it("initializes with the features the client relies on", () => {
     assert.ok(capabilities.hoverProvider);
     assert.ok(capabilities.textDocumentSync);
-    assert.ok(Array.isArray(capabilities.executeCommandProvider?.commands));
-    console.log(`# server commands: ${capabilities.executeCommandProvider.commands.join(", ")}`);
+    const commands: string[] = capabilities.executeCommandProvider?.commands ?? [];
+    console.log(`# server commands: ${commands.join(", ")}`);
+    // Every command the client runs (src/serverCommands.ts) is offered by the bundled server.
+    assert.deepEqual(Object.values(COMMANDS).filter((c) => !commands.includes(c)), []);
+    // A client that does not declare pull diagnostics is served by push only (one channel per client):
+    // it is not offered the pull requests.
+    assert.equal(capabilities.diagnosticProvider, undefined, JSON.stringify(capabilities.diagnosticProvider));
   });
 
   it("publishes diagnostics for an opened document", async () => {
@@ -91,14 +98,23 @@ describe("the bundled server, end to end", { skip: existsSync(vsixPath) ? false 
     assert.equal(unknown.range.start.line, 6);
   });
 
-  it("answers hover on a type reference", async () => {
-    const line = TEXT.split("\n")[4];
-    const hover: any = await server.connection.sendRequest("textDocument/hover", {
-      textDocument: { uri }, position: { line: 4, character: line.indexOf("$size") + 2 },
-    });
-    assert.ok(hover, "no hover");
-    const text = typeof hover.contents === "string" ? hover.contents : hover.contents.value ?? JSON.stringify(hover.contents);
-    assert.match(text, /size/);
+  it("answers hover on a type reference and a definition: kind, size and alignment first", async () => {
+    const hoverAt = async (line: number, needle: string): Promise<string> => {
+      const hover: any = await server.connection.sendRequest("textDocument/hover", {
+        textDocument: { uri }, position: { line, character: TEXT.split("\n")[line].indexOf(needle) + 2 },
+      });
+      assert.ok(hover, `no hover on ${needle}`);
+      assert.equal(hover.contents.kind, "markdown");
+      return hover.contents.value as string;
+    };
+    // `$size` is a u32: 4 bytes, aligned to 4.
+    assert.match(await hoverAt(4, "$size"), /^\*\*u32\*\* · size 4, align 4\n/);
+    // `$pos`: line (u32) at 0, col (u16) at 4, then 2 bytes of padding to the record's alignment 4.
+    const pos = await hoverAt(4, "$pos");
+    assert.match(pos, /^\*\*record\*\* · size 8, align 4 · 2 bytes of padding\n/);
+    assert.match(pos, /\| 0 \| 4 \| `line` \| `\$size` \|\n\| 4 \| 2 \| `col` \| `u16` \|\n\| 6 \| 2 \| \*padding\* \|/);
+    assert.match(pos, /A point in a file\./);
+    assert.doesNotMatch(pos, /\(typename \$pos/, "the definition under the cursor is not echoed");
   });
 
   it("runs the commands the client uses, and a missing one fails gracefully", async () => {
@@ -107,35 +123,54 @@ describe("the bundled server, end to end", { skip: existsSync(vsixPath) ? false 
       initializeResult: { capabilities },
       sendRequest: (method, params) => server.connection.sendRequest(method, params),
     };
-    const have = new Set<string>(capabilities.executeCommandProvider.commands);
-    if (have.has(COMMANDS.showLayout)) {
-      const layout = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [uri, "pos"]));
-      assert.match(layout.svg, /^<svg/);
-      assert.match(layout.text, /size 8, align 4/);
-    }
-    if (have.has(COMMANDS.renderDocs)) {
-      assert.match(asText(COMMANDS.renderDocs, await runServerCommand(client, COMMANDS.renderDocs, [uri])), /pos/);
-    }
-    if (have.has(COMMANDS.showSyntaxTree)) {
-      assert.match(asText(COMMANDS.showSyntaxTree, await runServerCommand(client, COMMANDS.showSyntaxTree, [uri])), /typename/);
-    }
-    if (have.has(COMMANDS.previewHostSignatures)) {
-      assert.equal(typeof asRust(await runServerCommand(client, COMMANDS.previewHostSignatures, [uri])), "string");
-    }
-    if (have.has(COMMANDS.encodeValue)) {
-      const enc: any = await runServerCommand(client, COMMANDS.encodeValue, [uri, "pos", '{"line": 1, "col": 2}']);
-      assert.equal(enc.hex, "0100000002000000", JSON.stringify(enc));
-      const bad: any = await runServerCommand(client, COMMANDS.encodeValue, [uri, "pos", '{"line": "x"}']);
-      assert.equal(typeof bad.error, "string");
-    }
+    const layout = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [uri, "pos"]));
+    assert.match(layout.svg, /^<svg/);
+    assert.match(layout.text, /size 8, align 4/);
+    // The JSON the layout view draws: members at 0 and 4, padding at 6.
+    const pos = layoutOf(layout.json, "pos") as any;
+    assert.deepEqual(pos.members.map((m: any) => [m.name, m.offset, m.size]), [["line", 0, 4], ["col", 4, 2]]);
+    assert.deepEqual(pos.padding, [{ offset: 6, size: 2 }]);
+    const docs = asText(COMMANDS.renderDocs, await runServerCommand(client, COMMANDS.renderDocs, [uri]));
+    assert.match(docs, /## <a href="#pos" name="pos"><\/a> `pos`: `Record`\nA point in a file\.\n\nSize: 8\n\nAlignment: 4\n/);
+    const tree = asText(COMMANDS.showSyntaxTree, await runServerCommand(client, COMMANDS.showSyntaxTree, [uri]));
+    assert.match(tree, /typename/);
+    assert.match(tree, /\$undefined_type/);
+    const rust = asRust(await runServerCommand(client, COMMANDS.previewHostSignatures, [uri]));
+    assert.match(rust, /pub type Size = u32;/);
+    assert.match(rust, /pub struct Pos \{\n\s+pub line: Size,\n\s+pub col: u16,\n\s+\}/);
+    assert.match(rust, /fn guest_size\(\) -> u32 \{\n\s+8u32/);
+    const enc: any = await runServerCommand(client, COMMANDS.encodeValue, [uri, "pos", '{"line": 1, "col": 2}']);
+    assert.equal(enc.hex, "0100000002000000", JSON.stringify(enc));
+    const bad: any = await runServerCommand(client, COMMANDS.encodeValue, [uri, "pos", '{"line": "x"}']);
+    assert.equal(typeof bad.error, "string");
     await assert.rejects(runServerCommand(client, "witx.noSuchCommand", [uri]), (e) => e instanceof ServerCommandError && e.kind === "unsupported");
   });
 
-  it("answers a workspace diagnostic pull (Check Workspace)", { skip: false }, async () => {
-    if (!capabilities.diagnosticProvider?.workspaceDiagnostics) return;
-    const report: any = await server.connection.sendRequest("workspace/diagnostic", { previousResultIds: [] });
-    const mine = report.items.find((i: any) => i.uri === uri);
-    assert.ok(mine, JSON.stringify(report.items.map((i: any) => i.uri)));
-    assert.ok(mine.items.some((d: any) => /undefined_type/.test(d.message)));
+  it("answers a workspace diagnostic pull (Check Workspace) for a client that pulls, under its own identifier", async () => {
+    // VS Code declares pull diagnostics and refresh support; the pull identifier must differ from the
+    // client's push collection name (CLIENT_ID), or VS Code logs "DiagnosticCollection with name 'witx'
+    // does already exist".
+    const puller = await startServer(extensionPath);
+    try {
+      const init: any = await puller.connection.sendRequest("initialize", {
+        processId: process.pid, rootUri: pathToFileURL(workspace).href,
+        workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: "ws" }],
+        capabilities: { textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } },
+          workspace: { workspaceFolders: true, diagnostics: { refreshSupport: true } } },
+      });
+      await puller.connection.sendNotification("initialized", {});
+      const provider = init.capabilities.diagnosticProvider;
+      assert.ok(provider?.workspaceDiagnostics, JSON.stringify(provider));
+      assert.equal(typeof provider.identifier, "string");
+      assert.notEqual(provider.identifier, CLIENT_ID);
+      const report: any = await puller.connection.sendRequest("workspace/diagnostic", { previousResultIds: [] });
+      const mine = report.items.find((i: any) => i.uri === uri);
+      assert.ok(mine, JSON.stringify(report.items.map((i: any) => i.uri)));
+      const unknown = mine.items.filter((d: any) => /undefined_type/.test(d.message));
+      assert.equal(unknown.length, 1, JSON.stringify(mine.items));
+      assert.deepEqual(unknown[0].range.start, { line: 6, character: TEXT.split("\n")[6].indexOf("$undefined_type") });
+    } finally {
+      assert.equal(await stopServer(puller), 0, puller.stderr());
+    }
   });
 });

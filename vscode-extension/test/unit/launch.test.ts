@@ -20,6 +20,17 @@ describe("resolveLaunch", () => {
     assert.equal(l.cwd, undefined);
   });
 
+  it("appends --stdio to witx.server.path once (the client adds no transport flag)", async () => {
+    for (const [given, args] of [[["witx-lsp"], ["--stdio"]], [["/venv/bin/python", "-m", "witx_lsp"], ["-m", "witx_lsp", "--stdio"]],
+      [["witx-lsp", "serve", "--stdio"], ["serve", "--stdio"]], [["witx-lsp", "--stdio", "--log-level", "INFO"], ["--stdio", "--log-level", "INFO"]]] as const) {
+      const l = await resolveLaunch({ settings: { serverPath: given, python: "" }, extensionPath: ext });
+      assert.deepEqual(l.args, args, given.join(" "));
+      assert.equal(l.args.filter((a) => a === "--stdio").length, 1);
+    }
+    const bundled = await resolveLaunch({ settings: none, extensionPath: ext, platform: "linux" });
+    assert.equal(bundled.args.filter((a) => a === "--stdio").length, 1, bundled.args.join(" "));
+  });
+
   it("ignores an empty witx.server.path entry", async () => {
     const l = await resolveLaunch({ settings: { serverPath: [" "], python: "" }, extensionPath: ext, platform: "linux" });
     assert.equal(l.source, "default");

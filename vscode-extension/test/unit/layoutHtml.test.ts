@@ -1,24 +1,28 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bytesOf, encodeResultText, escapeHtml, hexDump, layoutHtml, makeNonce, svgDataUri } from "../../src/layoutHtml";
+import { diagramOf, labelPiece, layoutOf, neededWidth, pieces } from "../../src/layoutDiagram";
+import { bytesOf, encodeResultText, escapeHtml, hexDump, layoutHtml, makeNonce } from "../../src/layoutHtml";
 
-const svg = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><script>alert(1)</script></svg>";
+/** A record as the server's layout JSON describes it (witx-lsp layout --format json). */
+const layout = { kind: "record", size: 8, align: 4, members: [{ name: "x<script>alert(1)</script>", offset: 0, size: 1, align: 1 },
+  { name: "y", offset: 4, size: 4, align: 4 }], flags: [], tag_size: null, payload_offset: null, cases: [], payloads: [],
+padding: [{ offset: 1, size: 3 }] };
 
 describe("layoutHtml", () => {
-  const page = layoutHtml({ typeName: "a<b>", source: "x&y.witx", svg, text: "size 4 <align>", cspSource: "vscode-resource:", nonce: "N0NCE", canEncode: false });
+  const page = layoutHtml({ typeName: "a<b>", source: "x&y.witx", layout, text: "size 4 <align>", cspSource: "vscode-resource:", nonce: "N0NCE", canEncode: false });
   it("has a strict content security policy with the nonce", () => {
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(page)?.[1];
     assert.ok(csp);
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'nonce-N0NCE'/);
-    assert.match(csp, /img-src vscode-resource: data:/);
     assert.doesNotMatch(csp, /unsafe/);
     for (const tag of page.match(/<(script|style)\b[^>]*>/g) ?? []) assert.match(tag, /nonce="N0NCE"/);
   });
-  it("shows the SVG as an image, never inline", () => {
-    assert.ok(page.includes(`src="${svgDataUri(svg)}"`));
-    assert.equal(page.includes("<svg"), false);
-    assert.equal(page.includes("alert(1)"), false);
+  it("draws the diagram without style attributes (the policy allows only the nonce'd stylesheet) and escapes names", () => {
+    assert.doesNotMatch(page, /\sstyle="/);
+    assert.equal(page.includes("<script>alert(1)"), false);
+    assert.ok(page.includes("x&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert.ok(page.includes("record · size 8, align 4 · 3 bytes of padding"));
   });
   it("escapes names and text", () => {
     assert.ok(page.includes("$a&lt;b&gt;"));
@@ -28,12 +32,12 @@ describe("layoutHtml", () => {
   });
   it("explains when values cannot be encoded, and offers a form when they can", () => {
     assert.match(page, /id="no-runtime"/);
-    const withRuntime = layoutHtml({ typeName: "t", source: "s", svg, cspSource: "", nonce: "n", canEncode: true });
+    const withRuntime = layoutHtml({ typeName: "t", source: "s", layout, cspSource: "", nonce: "n", canEncode: true });
     assert.match(withRuntime, /<textarea id="value"/);
     assert.doesNotMatch(withRuntime, /no-runtime/);
   });
   it("keeps the last value and its bytes", () => {
-    const p = layoutHtml({ typeName: "t", source: "s", svg, cspSource: "", nonce: "n", canEncode: true, value: '{"a": "<1>"}', bytesText: "4 bytes\n0000  01" });
+    const p = layoutHtml({ typeName: "t", source: "s", layout, cspSource: "", nonce: "n", canEncode: true, value: '{"a": "<1>"}', bytesText: "4 bytes\n0000  01" });
     assert.ok(p.includes('<textarea id="value" rows="4" spellcheck="false">{&quot;a&quot;: &quot;&lt;1&gt;&quot;}</textarea>'));
     assert.ok(p.includes('<pre id="bytes" aria-live="polite">4 bytes\n0000  01</pre>'));
   });
@@ -65,5 +69,34 @@ describe("helpers", () => {
     assert.equal(bytesOf("xyz"), undefined);
     assert.equal(bytesOf([256]), undefined);
     assert.equal(bytesOf({ other: 1 }), undefined);
+  });
+});
+
+describe("the layout diagram", () => {
+  it("cuts boxes at row ends and labels the widest piece", () => {
+    const box = { offset: 6, size: 12, name: "n", detail: "", kind: "field" as const, title: "" };
+    assert.deepEqual(pieces(box, 8), [{ row: 0, col: 6, bytes: 2 }, { row: 1, col: 0, bytes: 8 }, { row: 2, col: 0, bytes: 2 }]);
+    assert.equal(labelPiece(box, 8), 1);
+    assert.deepEqual(pieces(box, 16), [{ row: 0, col: 6, bytes: 10 }, { row: 1, col: 0, bytes: 2 }]);
+  });
+  it("needs a wider page for 16 bytes a row when a one-byte field has a long name", () => {
+    const d = diagramOf({ kind: "record", size: 24, align: 8, members: [{ name: "dev", offset: 0, size: 8, align: 8 },
+      { name: "filetype", offset: 8, size: 1, align: 1 }, { name: "nlink", offset: 16, size: 8, align: 8 }],
+    padding: [{ offset: 9, size: 7 }] });
+    // "filetype" in one cell: 8 characters.
+    assert.ok(neededWidth(d, 16) > 1000 && neededWidth(d, 8) < neededWidth(d, 16) && neededWidth(d, 4) < neededWidth(d, 8),
+      [16, 8, 4].map((n) => neededWidth(d, n)).join(" "));
+    assert.equal(d.facts, "record · size 24, align 8 · 7 bytes of padding");
+  });
+  it("draws a variant's tag, padding, payloads and the bytes past its size", () => {
+    const d = diagramOf({ kind: "variant", size: 16, align: 8, tag_size: 1, payload_offset: 8, cases: ["x", "y", "z"],
+      payloads: [{ size: 8, align: 8 }, { size: 9, align: 1 }, null], members: [], padding: [] });
+    assert.deepEqual(d.rulers.map((r) => r.caption), ["tag", "case x = 0", "case y = 1"]);
+    assert.deepEqual(d.rulers[2].boxes.map((b) => [b.offset, b.size, b.kind]), [[8, 8, "payload"], [16, 1, "past"]]);
+    assert.deepEqual(d.notes, ["cases without payload: z = 2"]);
+  });
+  it("picks the type from a witx.showLayout result", () => {
+    assert.deepEqual(layoutOf({ types: { a: 1, b: 2 } }, "$b"), 2);
+    assert.equal(layoutOf(null, "a"), undefined);
   });
 });

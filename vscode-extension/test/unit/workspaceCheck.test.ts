@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { summaryText, WorkspaceCheck } from "../../src/workspaceCheck";
+import { pullsOnly, summaryText, WorkspaceCheck } from "../../src/workspaceCheck";
 import { EventEmitter, Uri } from "../mock/vscode";
 
 
@@ -18,9 +18,22 @@ const report = {
 };
 
 describe("WorkspaceCheck", () => {
-  it("answers document pulls with nothing", () => {
+  it("answers document pulls with nothing for a server that also pushes, and passes them on to one that only pulls", async () => {
     const c = new WorkspaceCheck();
-    assert.deepEqual((c.middleware.provideDiagnostics as any)(), { kind: "full", items: [] });
+    let asked = 0;
+    const next = () => { asked++; return Promise.resolve({ kind: "full", items: [{ message: "x" }] }); };
+    assert.deepEqual(await (c.middleware.provideDiagnostics as any)({}, undefined, {}, next), { kind: "full", items: [] });
+    assert.equal(asked, 0);
+    const pulling = new WorkspaceCheck(() => true);
+    assert.deepEqual(await (pulling.middleware.provideDiagnostics as any)({}, undefined, {}, next), { kind: "full", items: [{ message: "x" }] });
+    assert.equal(asked, 1);
+  });
+
+  it("tells a pull-only server by its identifier", () => {
+    assert.equal(pullsOnly({ diagnosticProvider: { identifier: "witx-lsp" } }, "witx"), true);
+    assert.equal(pullsOnly({ diagnosticProvider: { identifier: "witx" } }, "witx"), false, "pushes under the same name too");
+    assert.equal(pullsOnly({}, "witx"), false, "push only");
+    assert.equal(pullsOnly(undefined, "witx"), false);
   });
 
   it("holds the workspace pull until a check is asked for, then runs it once and counts", async () => {
