@@ -1,13 +1,13 @@
 """Resource limits: deep nesting, huge text, and files that must not be read
-(missing, directories, FIFOs, oversized, not UTF-8). Each ends in diagnostics, in
-bounded time, without RecursionError and without hanging."""
+(missing, directories, FIFOs, oversized, not UTF-8). Each ends in diagnostics,
+without RecursionError; a run that does not end within DEADLINE_S fails (SIGALRM)
+instead of hanging the suite. How fast is measured by benchmarks/, not here."""
 
 from __future__ import annotations
 
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +23,7 @@ from witx_lsp.model.lower_base import MAX_TYPE_DEPTH
 from witx_lsp.syntax.parser import parse
 from witx_lsp.syntax.tree import Node, SList
 
-BOUND_S = 30.0
+DEADLINE_S = 60
 DEPTH = 10_000
 
 
@@ -46,10 +46,9 @@ def deadline(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def timed(text: str) -> tuple[Analysis, float]:
-    start = time.perf_counter()
-    analysis = check_text(text)
-    return analysis, time.perf_counter() - start
+def bounded(text: str) -> Analysis:
+    with deadline(DEADLINE_S):
+        return check_text(text)
 
 
 def codes(analysis: Analysis) -> list[str]:
@@ -59,8 +58,7 @@ def codes(analysis: Analysis) -> list[str]:
 # --- deep nesting -------------------------------------------------------------------------
 
 def test_ten_thousand_open_parens() -> None:
-    analysis, took = timed("(" * DEPTH)
-    assert took < BOUND_S
+    analysis = bounded("(" * DEPTH)
     assert "E0005" in codes(analysis)
     # The first 20 unclosed `(` are reported one by one, the rest in one diagnostic.
     assert codes(analysis).count("E0005") == 21
@@ -76,8 +74,8 @@ def test_ten_thousand_balanced_parens_tree_is_traversable() -> None:
         depth += 1
         node = node.items[0] if node.items else None
     assert depth == DEPTH
-    analysis, took = timed(text)
-    assert took < BOUND_S and analysis.diagnostics
+    analysis = bounded(text)
+    assert analysis.diagnostics
 
 
 @pytest.mark.parametrize("opening, closing", [
@@ -95,8 +93,7 @@ def test_deep_type_nesting_is_capped(opening: str, closing: str) -> None:
     """Lowering caps type nesting at MAX_TYPE_DEPTH levels (E0108), so neither it
     nor validation and layout recurse without bound."""
     text = "(typename $t " + opening * DEPTH + "u32" + closing * DEPTH + ")"
-    analysis, took = timed(text)
-    assert took < BOUND_S
+    analysis = bounded(text)
     if opening != "(":
         assert "E0108" in codes(analysis)
     assert not span_problems(analysis, layout_diagnostics(analysis))
@@ -114,8 +111,8 @@ def test_nesting_just_under_the_cap_is_fine() -> None:
 def test_deep_nesting_in_a_function() -> None:
     text = ('(module $m (@interface func (export "f") (param $p ' + "(list " * DEPTH + "u8" + ")" * DEPTH
             + ")))")
-    analysis, took = timed(text)
-    assert took < BOUND_S and "E0108" in codes(analysis)
+    analysis = bounded(text)
+    assert "E0108" in codes(analysis)
 
 
 def test_deep_nesting_under_a_small_recursion_limit() -> None:
@@ -139,9 +136,8 @@ def _twenty_megabytes() -> str:
 
 def test_twenty_megabytes_in_memory() -> None:
     text = _twenty_megabytes()
-    start = time.perf_counter()
-    analysis = analyze_text(text)
-    assert time.perf_counter() - start < BOUND_S
+    with deadline(DEADLINE_S):
+        analysis = analyze_text(text)
     assert [(d.code, d.span) for d in analysis.diagnostics] == [("E0404", Span(0, 0))]
     assert "over the limit" in analysis.diagnostics[0].message
 
@@ -149,9 +145,8 @@ def test_twenty_megabytes_in_memory() -> None:
 def test_twenty_megabytes_on_disk(tmp_path: Path) -> None:
     big = tmp_path / "big.witx"
     big.write_text(_twenty_megabytes(), encoding="utf-8")
-    start = time.perf_counter()
-    analysis = analyze([str(big)], DiskProvider())
-    assert time.perf_counter() - start < BOUND_S
+    with deadline(DEADLINE_S):
+        analysis = analyze([str(big)], DiskProvider())
     assert [d.code for d in analysis.diagnostics] == ["E0404"]
 
 

@@ -109,6 +109,8 @@ CODES: dict[str, CodeInfo] = {
     "E0405": CodeInfo("invalid UTF-8", _E, "A file is not valid UTF-8."),
     "E0406": CodeInfo("cyclic use", _E, "A `use` names a file that is already being loaded higher up the chain."),
     "E0408": CodeInfo("I/O error", _E, "A file cannot be read for another reason (permissions, a bad path, …)."),
+    "E0409": CodeInfo("too many diagnostics", _E, "A file has more than 1,000 diagnostics; the editor is sent the "
+                      "first 1,000 and this one, which counts the rest."),
     # --- E05xx memory layout (witx_lsp.layout.diagnostics) --------------------------------------
     "E0501": CodeInfo("tag too small", _E, "A variant has more cases than its tag type can number."),
     "E0502": CodeInfo("too many flags", _E, "A flags type has more members than its repr has bits."),

@@ -31,6 +31,17 @@ class SourceProvider(Protocol):
         ...
 
 
+def within_limit(text: str, path: str, limit: int = MAX_FILE_BYTES) -> str | ReadFailure:
+    """The size limit of files on disk, applied to text from anywhere else (editor
+    buffers, memory), so that no text makes one analysis run unboundedly long."""
+    if len(text) <= limit // 4:  # at most 4 UTF-8 bytes per code point
+        return text
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return text
+    return ReadFailure("E0404", f"`{path}` is {size} bytes, over the limit of {limit} bytes")
+
+
 def _decode(data: bytes, path: str) -> str | ReadFailure:
     try:
         text = data.decode("utf-8")
@@ -57,7 +68,7 @@ class DiskProvider:
 
     def read(self, path: str) -> str | ReadFailure:
         if path in self.overlay:
-            return self.overlay[path]
+            return within_limit(self.overlay[path], path, self.max_bytes)
         try:
             st = os.stat(path)
         except FileNotFoundError:

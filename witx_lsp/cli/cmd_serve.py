@@ -19,7 +19,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
     from witx_lsp.server.main import serve
 
-    return serve(tcp_port=getattr(args, "tcp", None), log_level=getattr(args, "log_level", "WARNING"))
+    return serve(tcp_port=getattr(args, "tcp", None), log_level=getattr(args, "log_level", "WARNING"),
+                 token_file=getattr(args, "token_file", None))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,7 +28,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                               description="Run the witx language server.")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    g.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead")
+    g.add_argument("--tcp", type=int, metavar="PORT",
+                   help="listen on 127.0.0.1:PORT instead (0: any free port); one client, which must send "
+                        "the token as initializationOptions.token")
+    p.add_argument("--token-file", metavar="FILE",
+                   help="with --tcp: the token, read from FILE (mode 0600), or written there when FILE is "
+                        "missing; default: $WITX_LSP_TOKEN, else a new token printed on stderr")
     # Transports LSP clients may ask for that this server does not offer: a clear error, not a usage dump.
     g.add_argument("--node-ipc", action="store_true", help=argparse.SUPPRESS)
     g.add_argument("--pipe", metavar="NAME", help=argparse.SUPPRESS)

@@ -27,6 +27,10 @@ COMMANDS = (SHOW_LAYOUT, RENDER_DOCS, SHOW_SYNTAX_TREE, SHOW_ABI)
 # Kinds drawn in the whole-file SVG (as `witx-lsp layout --format svg`); one named type is always drawn.
 SVG_KINDS = frozenset({"record", "tuple", "variant"})
 MAX_TREE_LINES = 50_000
+MAX_TREE_ERRORS = 1_000
+# Deeper nodes are indented as deep as this and carry their depth (`[depth] `): the
+# answer stays linear in the size of the file, not quadratic in its nesting.
+MAX_TREE_INDENT = 32
 _ATOM_TEXT = 60
 
 _OWNED = (SymbolKind.TYPENAME, SymbolKind.FIELD, SymbolKind.CASE, SymbolKind.FLAG)
@@ -118,9 +122,12 @@ def syntax_tree_text(snapshot: Snapshot, encoding: PositionEncoding = PositionEn
         a, b = lines_index.position(start, encoding), lines_index.position(end, encoding)
         return f"{a.line}:{a.character}-{b.line}:{b.character}"
 
+    def indent(depth: int) -> str:
+        return "  " * depth if depth <= MAX_TREE_INDENT else f"{'  ' * MAX_TREE_INDENT}[{depth}] "
+
     def comment_line(c: Comment, depth: int) -> str:
         kind = "doc-comment" if c.is_doc else "comment"
-        return f"{'  ' * depth}{kind} {_short(c.text)} {rng(c.start, c.end)}"
+        return f"{indent(depth)}{kind} {_short(c.text)} {rng(c.start, c.end)}"
 
     out = [f";; syntax tree of {snapshot.path} (ranges: line:character, 0-based, {encoding.value})"]
     # Entries: a node with its depth, or a finished line (trailing comments of a list).
@@ -134,18 +141,20 @@ def syntax_tree_text(snapshot: Snapshot, encoding: PositionEncoding = PositionEn
             out.append(entry)
             continue
         node, depth = entry
-        pad = "  " * depth
-        out += [comment_line(c, depth) for c in node.leading]
+        pad = indent(depth)
+        out += [comment_line(c, depth) for c in node.leading[:MAX_TREE_LINES]]
         if isinstance(node, Atom):
             out.append(f"{pad}{_KIND_NAMES.get(node.kind, 'atom')} {_short(node.text)} {rng(node.start, node.end)}")
             continue
         out.append(f"{pad}list {rng(node.start, node.end)}{'' if node.closed else ' (unclosed)'}")
-        stack += [comment_line(c, depth + 1) for c in reversed(node.trailing)]
+        stack += [comment_line(c, depth + 1) for c in reversed(node.trailing[:MAX_TREE_LINES])]
         stack += [(c, depth + 1) for c in reversed(node.items)]
-    out += [comment_line(c, 0) for c in f.tree.trailing]
+    out += [comment_line(c, 0) for c in f.tree.trailing[:MAX_TREE_LINES]]
     if f.tree.errors:
         out.append("errors:")
-        out += [f"  {d.code} {rng(d.span.start, d.span.end)} {d.message}" for d in f.tree.errors]
+        out += [f"  {d.code} {rng(d.span.start, d.span.end)} {d.message}" for d in f.tree.errors[:MAX_TREE_ERRORS]]
+        if len(f.tree.errors) > MAX_TREE_ERRORS:
+            out.append(f"  … and {len(f.tree.errors) - MAX_TREE_ERRORS} more")
     return "\n".join(out) + "\n"
 
 

@@ -45,3 +45,29 @@ def parse_override(text: str) -> tuple[str, Severity | None]:
     if not sep or not code.strip() or level.strip().lower() not in SEVERITY_LEVELS:
         raise ValueError(f"expected CODE=LEVEL with LEVEL one of error, warning, information, hint, off; got {text!r}")
     return code.strip(), SEVERITY_LEVELS[level.strip().lower()]
+
+
+MAX_PER_FILE = 1000
+
+
+def cap_per_file(diags: list[Diagnostic], limit: int = MAX_PER_FILE) -> list[Diagnostic]:
+    """At most `limit` diagnostics of each file (the first, in the order given), and for a
+    file that has more, one E0409 at the first one left out that says how many there are,
+    as severe as the most severe of them: an editor is never sent a million diagnostics."""
+    kept: list[Diagnostic] = []
+    dropped: dict[str, list[Diagnostic]] = {}
+    counts: dict[str, int] = {}
+    for d in diags:
+        n = counts.get(d.path, 0)
+        counts[d.path] = n + 1
+        if n < limit:
+            kept.append(d)
+        else:
+            dropped.setdefault(d.path, []).append(d)
+    for path, rest in dropped.items():
+        first = rest[0]
+        kept.append(Diagnostic(
+            "E0409", min(d.severity for d in rest),
+            f"{len(rest)} more diagnostics in this file are not shown (only the first {limit} are)",
+            path, first.span))
+    return kept

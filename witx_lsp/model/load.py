@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
-from witx_lsp.base.vfs import MAX_FILE_BYTES, ReadFailure, SourceProvider
+from witx_lsp.base.vfs import MAX_FILE_BYTES, ReadFailure, SourceProvider, within_limit
 from witx_lsp.model.analysis import Analysis, SourceFile
 from witx_lsp.model.incremental import Segment, ValidationCheckpoints
 from witx_lsp.model.incremental import run as run_segments
@@ -25,39 +25,40 @@ from witx_lsp.syntax.parser import parse
 from witx_lsp.syntax.tree import SourceTree
 
 
-def _within_limit(text: str, path: str, limit: int) -> str | ReadFailure:
-    """The size limit of files on disk, applied to text from any provider (editor
-    overlays, memory), so that no text makes one analysis run unboundedly long."""
-    if len(text) <= limit // 4:  # at most 4 UTF-8 bytes per code point
-        return text
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size <= limit:
-        return text
-    return ReadFailure("E0404", f"`{path}` is {size} bytes, over the limit of {limit} bytes")
-
-
 class ParseCache:
     """Parsed and lowered files by (path, text), for an editor session that
     re-analyses after every keystroke: files that did not change are not parsed
     again. Trees and lowered files are never mutated after creation, so sharing
-    them between analyses is safe. Bounded (least recently used goes first)."""
+    them between analyses is safe. Bounded: one text per path (an edit replaces
+    the tree of the text before it), at most `capacity` files and `max_chars`
+    characters of source in all (least recently used goes first)."""
 
-    def __init__(self, capacity: int = 256) -> None:
+    def __init__(self, capacity: int = 256, max_chars: int = 16 * 1024 * 1024) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[tuple[str, str], tuple[SourceTree, LoweredFile]] = OrderedDict()
+        self.max_chars = max_chars
+        self._entries: OrderedDict[str, tuple[str, SourceTree, LoweredFile]] = OrderedDict()
+        self._chars = 0
 
     def get(self, path: str, text: str) -> tuple[SourceTree, LoweredFile]:
-        key = (path, text)
-        hit = self._entries.get(key)
-        if hit is not None:
-            self._entries.move_to_end(key)
-            return hit
+        hit = self._entries.get(path)
+        if hit is not None and hit[0] == text:
+            self._entries.move_to_end(path)
+            return hit[1], hit[2]
+        self.discard(path)
         tree = parse(text, path)
-        entry = (tree, lower(tree, path))
-        self._entries[key] = entry
-        if len(self._entries) > self.capacity:
-            self._entries.popitem(last=False)
-        return entry
+        lowered = lower(tree, path)
+        self._entries[path] = (text, tree, lowered)
+        self._chars += len(text)
+        while len(self._entries) > 1 and (len(self._entries) > self.capacity or self._chars > self.max_chars):
+            _, (old, _, _) = self._entries.popitem(last=False)
+            self._chars -= len(old)
+        return tree, lowered
+
+    def discard(self, path: str) -> None:
+        """Forget the tree of `path` (its text is no longer wanted)."""
+        old = self._entries.pop(path, None)
+        if old is not None:
+            self._chars -= len(old[0])
 
 
 @dataclass
@@ -84,7 +85,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
     def open_file(path: str, use_site: tuple[str, Span] | None) -> _Frame | None:
         text = provider.read(path)
         if isinstance(text, str):
-            text = _within_limit(text, path, getattr(provider, "max_bytes", MAX_FILE_BYTES))
+            text = within_limit(text, path, getattr(provider, "max_bytes", MAX_FILE_BYTES))
         if isinstance(text, ReadFailure):
             site_path, site_span = use_site if use_site is not None else (path, Span(0, 0))
             diagnostics.append(Diagnostic(text.code, Severity.ERROR, text.message, site_path, site_span))

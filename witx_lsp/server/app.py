@@ -9,6 +9,7 @@ import contextlib
 import importlib
 import logging
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -19,13 +20,14 @@ from pygls.lsp.server import LanguageServer
 from witx_lsp import __version__
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.text import LineIndex, PositionEncoding
-from witx_lsp.features.diagnostics import collect
+from witx_lsp.features.diagnostics import cap_per_file, collect
 from witx_lsp.features.preview import read_config
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.server import convert, log_noise
 from witx_lsp.server.options import Settings, parse_settings
+from witx_lsp.server.protocol import WitxProtocol
 
 log = logging.getLogger("witx_lsp.server")
 
@@ -46,14 +48,16 @@ _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
 class WitxServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("witx-lsp", __version__)
-        self.host = AnalysisHost()
+        super().__init__("witx-lsp", __version__, protocol_cls=WitxProtocol)
+        self._host = AnalysisHost()
+        self._edited: dict[str, None] = {}  # URIs whose editor text the host does not have yet
+        self._flushing = False
         self.settings = Settings()
         self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, int | None] = {}  # uri -> version last published
         # Diagnostics of recent analyses (one analysis serves every file it reads).
-        self._collected: dict[int, tuple[Analysis, list[Diagnostic]]] = {}
+        self._collected: dict[int, tuple[weakref.ref[Analysis], list[Diagnostic]]] = {}
         # Called with the new settings after every change (features that keep their own configuration).
         self.settings_listeners: list[Callable[[Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
@@ -67,6 +71,11 @@ class WitxServer(LanguageServer):
         self.publish_listeners: list[Callable[[str, Snapshot], None]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
 
+    @property
+    def witx_protocol(self) -> WitxProtocol:
+        assert isinstance(self.protocol, WitxProtocol)
+        return self.protocol
+
     # --- errors go to the log, not to message boxes ------------------------------------------
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -78,6 +87,33 @@ class WitxServer(LanguageServer):
     # --- documents and snapshots -------------------------------------------------------------
 
     @property
+    def host(self) -> AnalysisHost:
+        """The analysis host, with the latest text of every edited document."""
+        self.flush_edits()
+        return self._host
+
+    def document_edited(self, uri: str) -> None:
+        """didChange: the text is taken (and parsed) when something needs it, so a burst
+        of edits is analysed once, at its latest text."""
+        self._edited[uri] = None
+        self.schedule_diagnostics([uri])
+
+    def flush_edits(self) -> None:
+        if self._flushing or not self._edited:
+            return
+        self._flushing = True
+        try:
+            while self._edited:
+                uri, _ = self._edited.popitem()
+                doc = self.workspace.text_documents.get(uri)
+                if doc is None:
+                    continue
+                affected = self._host.set_text(self.path_of(uri), doc.source)
+                self.schedule_diagnostics([u for u in self.open_uris(affected) if u != uri])
+        finally:
+            self._flushing = False
+
+    @property
     def encoding(self) -> PositionEncoding:
         try:
             return convert.encoding_of(self.workspace.position_encoding)
@@ -85,7 +121,7 @@ class WitxServer(LanguageServer):
             return PositionEncoding.UTF16
 
     def path_of(self, uri: str) -> str:
-        path = self.host.canonical(convert.uri_to_path(uri))
+        path = self._host.canonical(convert.uri_to_path(uri))
         self.uri_of.setdefault(path, uri)
         return path
 
@@ -105,7 +141,8 @@ class WitxServer(LanguageServer):
         try:
             path = self.path_of(uri)
             if not self.is_open(uri) and path not in self.host.known:
-                if not os.path.isfile(path):
+                # Trust: from disk, only files under the workspace folders (never /etc/shadow).
+                if not os.path.isfile(path) or not self.in_workspace(path):
                     return None
                 self.host.add_files([path])
         except (OSError, ValueError):
@@ -140,17 +177,31 @@ class WitxServer(LanguageServer):
         lines = self.lines_of(snap)
         related = bool(self._client_flag("text_document", "publish_diagnostics", "related_information",
                                          default=True))
-        return [convert.diagnostic(d, lines, self.encoding, related) for d in self.diagnostics_of(snap.analysis)
-                if d.path == snap.path]
+        own = cap_per_file([d for d in self.diagnostics_of(snap.analysis) if d.path == snap.path])
+        return [convert.diagnostic(d, lines, self.encoding, related) for d in own]
+
+    def document_diagnostics(self, uri: str) -> list[types.Diagnostic] | None:
+        """The diagnostics of a document, also of an open one that is not analysed (over
+        the size limit: E0404); None for an unknown document."""
+        snap = self.snapshot(uri)
+        if snap is not None:
+            return self.lsp_diagnostics(snap)
+        if not self.is_open(uri):
+            return None
+        path = self.path_of(uri)
+        own = cap_per_file([d for d in self.diagnostics_of(self.host.analysis_for(path)) if d.path == path])
+        return [convert.diagnostic(d, {}, self.encoding, False) for d in own]
 
     def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
         hit = self._collected.get(id(analysis))
-        if hit is not None and hit[0] is analysis:
+        if hit is not None and hit[0]() is analysis:
             return hit[1]
         diags = collect(analysis, self.settings.severity, read_config(self.settings.preview_config or None)[0])
         if len(self._collected) >= 16:
             self._collected.clear()
-        self._collected[id(analysis)] = (analysis, diags)
+        # Held weakly: the diagnostics go when the host drops their analysis (an edit, a close).
+        self._collected[id(analysis)] = (weakref.ref(analysis), diags)
+        weakref.finalize(analysis, self._collected.pop, id(analysis), None)
         return diags
 
     def schedule_diagnostics(self, uris: list[str]) -> None:
@@ -180,17 +231,18 @@ class WitxServer(LanguageServer):
             self.request_diagnostic_refresh()
             return
         version = self.version_of(uri)
-        snap = self.snapshot(uri)
-        if snap is None:
+        items = self.document_diagnostics(uri)
+        if items is None:
             return
-        items = self.lsp_diagnostics(snap)
         if self.version_of(uri) != version:
             return  # an edit arrived meanwhile: its own publication follows
         self.published[uri] = version
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
-        for listener in self.publish_listeners:
-            listener(uri, snap)
+        snap = self.snapshot(uri)  # cached: the analysis the diagnostics came from
+        if snap is not None:
+            for listener in self.publish_listeners:
+                listener(uri, snap)
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)
@@ -232,7 +284,8 @@ class WitxServer(LanguageServer):
                 return default
         return node
 
-    def workspace_files(self) -> list[str]:
+    def workspace_roots(self) -> list[str]:
+        """The workspace folders (else the root path) that exist."""
         roots = []
         for folder in (self.workspace.folders or {}).values():
             p = convert.uri_to_path(folder.uri)
@@ -240,12 +293,26 @@ class WitxServer(LanguageServer):
                 roots.append(p)
         if not roots and self.workspace.root_path and os.path.isdir(self.workspace.root_path):
             roots.append(self.workspace.root_path)
+        return roots
+
+    def in_workspace(self, path: str, roots: list[str] | None = None) -> bool:
+        """Whether a canonical path is under a workspace folder (after symlinks)."""
+        for root in roots if roots is not None else self.workspace_roots():
+            top = self._host.canonical(root)
+            if path == top or path.startswith(top.rstrip(os.sep) + os.sep):
+                return True
+        return False
+
+    def workspace_files(self) -> list[str]:
+        roots = self.workspace_roots()
         found: list[str] = []
         for root in roots:
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
                 for name in sorted(filenames):
-                    if name.endswith(".witx"):
+                    # Not a symlink out of the workspace (the trust rule of `snapshot`).
+                    if name.endswith(".witx") and self.in_workspace(
+                            self._host.canonical(os.path.join(dirpath, name)), roots):
                         found.append(os.path.join(dirpath, name))
                         if len(found) >= MAX_INDEXED_FILES:
                             return found

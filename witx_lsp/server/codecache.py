@@ -86,6 +86,10 @@ class CodeCache:
             st = os.stat(self.path)
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
                 return
+            problem = untrusted(self.path, st) or untrusted(self.path.parent, os.stat(self.path.parent))
+            if problem is not None:  # its code would run in this process: refuse it
+                log.warning("code cache %s not loaded: %s", self.path, problem)
+                return
             with open(self.path, "rb") as f:
                 data = f.read(MAX_BYTES + 1)
             if not data.startswith(_HEADER):
@@ -126,7 +130,7 @@ class CodeCache:
         if len(data) > MAX_BYTES:
             return False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # mkstemp files are 0600
             fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -140,6 +144,18 @@ class CodeCache:
             return False
         self._saved_misses = self.misses
         return True
+
+
+def untrusted(path: Path, st: os.stat_result) -> str | None:
+    """Why a cache file (or its directory) must not be loaded: another user owns it or
+    can write it (POSIX; marshal data is code)."""
+    if not hasattr(os, "getuid"):
+        return None
+    if st.st_uid != os.getuid():
+        return f"{path} belongs to another user (uid {st.st_uid})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not (stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_ISVTX):
+        return f"{path} can be written by other users (mode {stat.S_IMODE(st.st_mode):o})"
+    return None
 
 
 def future_flags_of(module: ModuleType) -> int:

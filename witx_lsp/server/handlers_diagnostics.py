@@ -78,12 +78,7 @@ def register(server: WitxServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: WitxServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        doc = ls.workspace.text_documents.get(uri)
-        if doc is None:
-            return
-        path = ls.path_of(uri)
-        ls.schedule_diagnostics(ls.open_uris(ls.host.set_text(path, doc.source)))
+        ls.document_edited(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: WitxServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -119,8 +114,7 @@ def register(server: WitxServer) -> None:
     async def pull_document(ls: WitxServer,
                             params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
         await ls.wait_indexed()  # never judge a file before its includers are known
-        snap = ls.snapshot(params.text_document.uri)
-        items = ls.lsp_diagnostics(snap) if snap is not None else []
+        items = ls.document_diagnostics(params.text_document.uri) or []  # also E0404 of a huge buffer
         result_id = _result_id(items)
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -152,5 +146,5 @@ def register(server: WitxServer) -> None:
 def _result_id(items: list[types.Diagnostic]) -> str:
     h = hashlib.sha1()
     for d in items:
-        h.update(f"{d.range}{d.code}{d.severity}{d.message}".encode())
+        h.update(f"{d.range}{d.code}{d.severity}{d.message}".encode("utf-8", "surrogatepass"))  # lone surrogates
     return h.hexdigest()[:16]

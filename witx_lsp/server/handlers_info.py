@@ -13,8 +13,9 @@ import logging
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInvalidParams
 
+from witx_lsp.base.text import Position
 from witx_lsp.features import commands
 from witx_lsp.features.code_lens import LensOptions, code_lenses
 from witx_lsp.features.hover import hover
@@ -27,6 +28,7 @@ from witx_lsp.features.wit_view import SHOW_WIT, wit_lenses
 from witx_lsp.printers import DocsError
 from witx_lsp.server import convert, views
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.protocol import RequestFailed
 
 log = logging.getLogger("witx_lsp.server")
 
@@ -61,7 +63,8 @@ def _position_offset(ls: WitxServer, snap: Snapshot, value: Any) -> int:
     line, character = (value.get("line"), value.get("character")) if isinstance(value, dict) else (None, None)
     if not (isinstance(line, int) and isinstance(character, int)) or isinstance(line, bool):
         raise JsonRpcInvalidParams("expected a position {\"line\": int, \"character\": int}")
-    return convert.offset(snap.lines, types.Position(line=max(0, line), character=max(0, character)), ls.encoding)
+    # Any integer is a position (clamped to the text): no uinteger check of lsprotocol's Position.
+    return snap.lines.offset(Position(line, character), ls.encoding)
 
 
 @functools.lru_cache(maxsize=4)
@@ -160,8 +163,8 @@ def register(server: WitxServer) -> None:
             return None
         try:
             markdown = commands.render_docs_markdown(snap.analysis)
-        except DocsError as e:  # where the reference's renderer panics
-            raise JsonRpcInternalError(f"cannot render docs: {e}") from e
+        except DocsError as e:  # where the reference's renderer panics: a refusal, not a server fault
+            raise RequestFailed(f"cannot render docs: {e}") from e
         if views.wants_open(args):
             views.show_text(ls, uri, "docs.md", markdown)
         return markdown

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
 
 from witx_lsp.base.span import FileSpan
 from witx_lsp.base.text import LineIndex
@@ -16,14 +15,7 @@ from witx_lsp.features import folding, links, navigation, selection, symbols
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
-
-
-class RequestFailed(JsonRpcException):
-    """LSP `RequestFailed` (-32803): a well-formed request the server refuses (a
-    rename to an invalid name); editors show the message."""
-
-    CODE = -32803
-
+from witx_lsp.server.protocol import RequestFailed
 
 _SYMBOL_KIND = {
     symbols.Kind.STRUCT: types.SymbolKind.Struct,
@@ -67,35 +59,7 @@ def _at(ls: WitxServer, params: Any) -> tuple[Snapshot, int] | None:
     return snap, convert.offset(snap.lines, params.position, ls.encoding)
 
 
-class _Answered:
-    """What a request that was already answered structures to: pygls' handle_message
-    ignores a message whose `jsonrpc` is not "2.0"."""
-
-    jsonrpc = "answered"
-
-
-def answer_malformed_requests(server: WitxServer) -> None:
-    """pygls structures each message inside its read loop; a request whose params do
-    not fit its method's type raises there, is logged, and is never answered, so the
-    client waits forever. Answer it with the JSON-RPC error instead (InvalidParams)."""
-    protocol = server.protocol
-    structure = protocol.structure_message
-
-    def structure_or_answer(data: dict[str, Any]) -> Any:
-        try:
-            return structure(data)
-        except JsonRpcException as error:
-            if "jsonrpc" in data and "method" in data and isinstance(data.get("id"), (int, str)):
-                protocol._send_response(data["id"], None, error.to_response_error())
-                return _Answered()
-            raise
-
-    protocol.structure_message = structure_or_answer  # type: ignore[method-assign]
-
-
 def register(server: WitxServer) -> None:
-    answer_malformed_requests(server)
-
     def locations(ls: WitxServer, params: Any, find: Any) -> list[types.Location] | None:
         at = _at(ls, params)
         if at is None:

@@ -32,6 +32,7 @@ from witx_lsp.features.values import (
     parse_hex,
 )
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.protocol import short
 
 
 def _arguments(args: tuple[Any, ...], third: str) -> tuple[str, str, Any]:
@@ -63,7 +64,7 @@ def register(server: WitxServer) -> None:
         candidates = [value]
         if isinstance(value, str):
             # JSON text typed into an input box, else the plain string (a case name, a char)
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(ValueError, RecursionError):  # not JSON, or nested too deeply for it
                 candidates.insert(0, json.loads(value))
         problems = []
         for candidate in candidates:
@@ -72,8 +73,11 @@ def register(server: WitxServer) -> None:
             except ValueProblem as e:
                 problems.append(str(e))
                 continue
+            except RecursionError:
+                problems.append("the value is nested too deeply")
+                continue
             return {**enc.json(), "text": legend_text(enc.legend)}
-        return {"error": problems[0]}
+        return {"error": short(problems[0])}
 
     @server.command(DECODE_VALUE)
     def decode(ls: WitxServer, *args: Any) -> dict[str, Any]:
@@ -84,5 +88,5 @@ def register(server: WitxServer) -> None:
         try:
             dec = decode_value(doc, ty, parse_hex(hexdata))
         except ValueProblem as e:
-            return {"error": str(e)}
+            return {"error": short(str(e))}
         return {**dec.json(), "text": legend_text(dec.legend)}

@@ -38,11 +38,23 @@ def _collect_startup_garbage() -> None:
     gc.freeze()
 
 
-def serve(tcp_port: int | None = None, host: str = "127.0.0.1", log_level: str = "WARNING") -> int:
-    """Run until the client disconnects (stdio unless a TCP port is given)."""
-    server = prepare(log_level)
+def serve(tcp_port: int | None = None, host: str = "127.0.0.1", log_level: str = "WARNING",
+          token_file: str | None = None) -> int:
+    """Run until the client disconnects or sends `exit` (stdio unless a TCP port is
+    given; see witx_lsp.server.transport). Returns the exit code LSP asks for."""
+    from witx_lsp.server import transport
+
+    token: tuple[str, bool] | None = None
     if tcp_port is not None:
-        server.start_tcp(host, tcp_port)
-    else:
-        server.start_io()
-    return 0
+        try:
+            token = transport.resolve_token(token_file)
+        except (OSError, ValueError) as error:
+            import sys
+
+            print(f"witx-lsp: {error}", file=sys.stderr)
+            return 2
+    server = prepare(log_level)
+    protocol = server.witx_protocol
+    if token is not None and tcp_port is not None:
+        return transport.serve_tcp(protocol, tcp_port, token[0], token[1], host)
+    return transport.serve_stdio(protocol)

@@ -16,6 +16,9 @@ from witx_lsp.syntax.tree import Atom, Comment, Node, SList, SourceTree, TokenKi
 
 # Unclosed lists reported one by one at most; the rest share one diagnostic.
 MAX_UNCLOSED_REPORTS = 20
+# Unmatched `)` reported one by one at most; the rest share one diagnostic (a megabyte of
+# `)` is not a million diagnostic objects).
+MAX_UNMATCHED_REPORTS = 100
 _TOP_LEVEL_ONLY = frozenset({"typename", "module", "use"})
 
 
@@ -41,6 +44,8 @@ def parse(text: str, path: str = "") -> SourceTree:
             unclosed.append(lst)
             add(lst)
 
+    unmatched = 0
+    first_unreported = Span(0, 0)
     master = fast_master()
     n = len(text)
     pos = 0
@@ -61,8 +66,12 @@ def parse(text: str, path: str = "") -> SourceTree:
             if kind == rpar:
                 expecting_head = False
                 if not stack:
-                    errors.append(Diagnostic("E0006", Severity.ERROR, "unexpected `)`: there is no open `(` for it "
-                                             "to close", path, Span(start, end)))
+                    if unmatched < MAX_UNMATCHED_REPORTS:
+                        errors.append(Diagnostic("E0006", Severity.ERROR, "unexpected `)`: there is no open `(` "
+                                                 "for it to close", path, Span(start, end)))
+                    elif unmatched == MAX_UNMATCHED_REPORTS:
+                        first_unreported = Span(start, end)
+                    unmatched += 1
                     pending = []
                     continue
                 lst = stack.pop()
@@ -109,6 +118,9 @@ def parse(text: str, path: str = "") -> SourceTree:
             pos = n
 
     close_unclosed(_end_before(text, n))
+    if unmatched > MAX_UNMATCHED_REPORTS:
+        errors.append(Diagnostic("E0006", Severity.ERROR, f"{unmatched - MAX_UNMATCHED_REPORTS} more unexpected `)`",
+                                 path, first_unreported))
     for i, lst in enumerate(unclosed):
         if i == MAX_UNCLOSED_REPORTS:
             rest = len(unclosed) - i
