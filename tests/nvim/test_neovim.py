@@ -203,7 +203,7 @@ def test_definition_on_a_use_path_hover_rename_and_quick_fix(nvim: Nvim) -> None
     assert found["definition"]["file"].endswith("preview1/typenames.witx")
     assert found["definition"]["cursor"] == [1, 0]
     hover = "\n".join(found["hover"])
-    assert "filestat" in hover and "64" in hover  # the record's size
+    assert "**record** · size 64, align 8" in hover  # the record, its size and alignment first
     assert found["rename"]["types_size"] == 0 and found["rename"]["main_size"] == 0
     assert found["rename"]["types_new"] > 0 and found["rename"]["main_new"] > 0
     assert found["after_rename"]["main"] == 0
