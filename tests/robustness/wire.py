@@ -129,6 +129,8 @@ class WireClient:
 
     def send_bytes(self, data: bytes) -> None:
         assert self.proc.stdin is not None
+        if self.proc.stdin.closed:  # the test ended the stream on purpose
+            return
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
@@ -158,7 +160,13 @@ class WireClient:
 
     def initialize(self, root: Path | None = None, options: dict[str, Any] | None = None,
                    capabilities: dict[str, Any] | None = None) -> dict[str, Any]:
-        params: dict[str, Any] = {"processId": None, "capabilities": capabilities or {},
+        # A pull client (server/channel.py picks pull only for clients that declare it and
+        # its refresh), as the tests and the fuzzer pull diagnostics; plus `capabilities`.
+        caps: dict[str, Any] = {"textDocument": {"diagnostic": {}}, "workspace": {"diagnostics": {
+            "refreshSupport": True}}}
+        for key, value in (capabilities or {}).items():
+            caps[key] = {**caps.get(key, {}), **value}
+        params: dict[str, Any] = {"processId": None, "capabilities": caps,
                                   "rootUri": root.as_uri() if root else None,
                                   "initializationOptions": options or {"diagnostics": {"debounceMs": 5}}}
         if root is not None:
