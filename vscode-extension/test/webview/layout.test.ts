@@ -44,11 +44,15 @@ async function diagram(extensionPath: string, file: string, type: string): Promi
   try {
     const init: any = await server.connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
     await server.connection.sendNotification("initialized", {});
+    // As in an editor, the file is open when its layout is asked for (the server reads only open
+    // documents and files under the workspace folders).
+    const uri = pathToFileURL(file).href;
+    await server.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "witx", version: 1, text: readFileSync(file, "utf8") } });
     const client = { isRunning: () => true, initializeResult: init, sendRequest: (m: string, p: unknown) => server.connection.sendRequest(m, p) };
     if (init.capabilities.executeCommandProvider?.commands?.includes(COMMANDS.showLayout)) {
-      const r = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [pathToFileURL(file).href, type]));
+      const r = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [uri, type]));
       const bytes = init.capabilities.executeCommandProvider.commands.includes(COMMANDS.encodeValue)
-        ? encodeResultText(await runServerCommand(client, COMMANDS.encodeValue, [pathToFileURL(file).href, type, VALUE]))
+        ? encodeResultText(await runServerCommand(client, COMMANDS.encodeValue, [uri, type, VALUE]))
         : undefined;
       return { layout: layoutOf(r.json, type), text: r.text, via: "witx.showLayout", bytes };
     }
