@@ -229,6 +229,7 @@ class WitxServer(LanguageServer):
             return
         if self.pull_diagnostics:
             self.request_diagnostic_refresh()
+            self.schedule_idle_tasks()
             return
         version = self.version_of(uri)
         items = self.document_diagnostics(uri)
@@ -243,6 +244,11 @@ class WitxServer(LanguageServer):
         if snap is not None:
             for listener in self.publish_listeners:
                 listener(uri, snap)
+        self.schedule_idle_tasks()
+
+    def schedule_idle_tasks(self) -> None:
+        """Run the idle tasks (saving the code cache, the start-up garbage) shortly after the first
+        diagnostics are delivered, pushed or made ready for a pull client."""
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)
