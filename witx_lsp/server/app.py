@@ -67,6 +67,7 @@ class WitxServer(LanguageServer):
         self._refresh_pending = False
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
+        self.shutdown_tasks: list[Callable[[], object]] = []  # run when `shutdown` arrives
         # Called after each publication with the document's URI and snapshot (views that follow it).
         self.publish_listeners: list[Callable[[str, Snapshot], None]] = []
         self.idle_handle: asyncio.TimerHandle | None = None

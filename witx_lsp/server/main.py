@@ -22,6 +22,7 @@ def prepare(log_level: str = "WARNING") -> WitxServer:
     if code_cache is not None:
         # Saved once the first diagnostics are out, and at exit for the hooks made later.
         server.idle_tasks.append(code_cache.save)
+        server.shutdown_tasks.append(code_cache.save)
         atexit.register(code_cache.save)
     # Everything imported so far lives as long as the process: keep the collector off it,
     # and collect less often (an analysis allocates many short-lived, acyclic objects).

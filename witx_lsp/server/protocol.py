@@ -115,6 +115,8 @@ class WitxProtocol(LanguageServerProtocol):
         if method == types.EXIT:
             self.exit_code = 0 if self._shutdown else 1
             return
+        if method == types.SHUTDOWN:
+            self._run_shutdown_tasks()
         if method == types.INITIALIZE and not self._admit(msg, reply_id):
             return
         known = method in self.fm.builtin_features or method in self.fm.features or method in _PASS_THROUGH
@@ -136,6 +138,15 @@ class WitxProtocol(LanguageServerProtocol):
             ctx.run(self._handle_request, structured.id, method, structured.params)
         else:
             ctx.run(self._handle_notification, method, structured.params)
+
+    def _run_shutdown_tasks(self) -> None:
+        """The server's `shutdown_tasks` (saving the code cache), before `shutdown` is answered: a
+        client may end the process as soon as it has the answer, before any exit handler runs."""
+        for task in getattr(self._server, "shutdown_tasks", ()):
+            try:
+                task()
+            except Exception:
+                log.exception("shutdown task %r failed", task)
 
     def _lifecycle_refusal(self, method: str, is_request: bool) -> tuple[int, str] | None:
         if method == types.EXIT:
