@@ -15,11 +15,8 @@ which shows the text as a virtual document) only the result is returned.
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 from typing import Any
 
-from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from witx_lsp.features.snapshot import Snapshot
@@ -28,23 +25,6 @@ from witx_lsp.server import convert, views
 from witx_lsp.server.app import WitxServer
 
 log = logging.getLogger("witx_lsp.server")
-
-
-def _target(source_uri: str) -> Path | None:
-    """One file per source document, where every view goes (server/views.py)."""
-    return views.view_path(source_uri, "wit")
-
-
-def _write(path: Path, text: str) -> bool:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-        return True
-    except OSError as e:
-        log.warning("cannot write the WIT view %s: %s", path, e)
-        return False
 
 
 def _args(args: tuple[Any, ...]) -> tuple[str, str | None, str, bool]:
@@ -63,18 +43,20 @@ def _args(args: tuple[Any, ...]) -> tuple[str, str | None, str, bool]:
 
 
 def register(server: WitxServer) -> None:
-    followed: dict[str, tuple[str | None, str, Path]] = {}  # witx URI -> (package, handles, file)
+    followed: dict[str, tuple[str | None, str]] = {}  # witx URI shown as a file -> (package, handles)
 
     def refresh(uri: str, snap: Snapshot) -> None:
         entry = followed.get(uri)
         if entry is None:
             return
-        package, handles, path = entry
+        package, handles = entry
         try:
             view = wit_view(snap, package, handles)
+            views.write_view(uri, "wit", view.text)
         except WitViewError:
             return
-        _write(path, view.text)
+        except OSError as e:
+            log.warning("cannot update the WIT view of %s: %s", uri, e)
 
     server.publish_listeners.append(refresh)
 
@@ -90,11 +72,8 @@ def register(server: WitxServer) -> None:
         diags = [convert.diagnostic(d, lines, ls.encoding) for d in view.diagnostics]
         file_uri = None
         if open_:
-            path = _target(uri)
-            if path is not None and _write(path, view.text):
-                followed[uri] = (package, handles, path)
-                file_uri = path.as_uri()
-                if ls._client_flag("window", "show_document", "support", default=False):
-                    ls.window_show_document(types.ShowDocumentParams(uri=file_uri, take_focus=False))
+            file_uri = views.show_text(ls, uri, "wit", view.text)
+            if file_uri is not None:
+                followed[uri] = (package, handles)
         return {"wit": view.text, "package": view.package, "world": view.world,
                 "diagnostics": diags, "uri": file_uri}

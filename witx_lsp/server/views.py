@@ -57,15 +57,24 @@ def view_path(source_uri: str, view: str) -> Path | None:
     return directory / f"{stem}-{digest}.{view}"
 
 
+def write_view(source_uri: str, view: str, text: str) -> Path:
+    """Write `text` as the view `view` of a source file, atomically (an editor that has the file
+    open never reads half of it); raises OSError when there is nowhere to write it."""
+    path = view_path(source_uri, view)
+    if path is None:
+        raise OSError("no user cache directory (set WITX_LSP_VIEWS_DIR)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
 def show_text(ls: WitxServer, source_uri: str, view: str, text: str) -> str | None:
     """Write `text` as the view `view` of a source file and show it in the client; the URI
     of the file written (None when there is nowhere to write it: the user is told why)."""
-    path = view_path(source_uri, view)
     try:
-        if path is None:
-            raise OSError("no user cache directory (set WITX_LSP_VIEWS_DIR)")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path = write_view(source_uri, view, text)
     except OSError as e:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error,
                                                        message=f"witx: cannot write the {view} view: {e}"))
