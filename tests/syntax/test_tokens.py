@@ -6,6 +6,8 @@ have separate loops over the same patterns."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from witx_lsp.model.analysis import analyze_text
 from witx_lsp.syntax.parser import parse
@@ -44,6 +46,31 @@ def test_token_iterator_and_tree_builder_agree() -> None:
     from_tree = [(a.kind, a.text) for a in atoms(text)]
     assert [x for x in from_tokens if not isinstance(x[0], str)] == from_tree
     assert [k for k, _ in from_tokens if isinstance(k, str)] == error_codes(text)
+
+
+# Pieces of witx text, well-formed or not: every kind of token, blanks the lexer knows and
+# some it does not (U+000B, U+0085), unterminated strings and comments, bad characters.
+_PIECES = st.sampled_from(["(", ")", " ", "\n", "\t", "\r", "\x0b", "\x85", ";", ";;", ";;;", "(;", ";)", '"', "\\",
+                           "$", "@", "a", "Z", "0", "0x", "_", "+", "-", "é", "[", "\x00", "\x7f", "$x", "@witx",
+                           "typename", "module", "use", "u32", '"s"', '"\\u{41}"', '"\\q"'])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_token_iterator_and_tree_builder_agree_on_any_text(text: str) -> None:
+    """The tree builder scans with its own loop (`findall` pieces): its atoms, comments and
+    token errors are the token iterator's, offsets included."""
+    toks = list(tokens(text))
+    tree = parse(text)
+    assert [(a.kind, a.start, a.end, a.text) for a in atoms(text)] == [
+        (t.kind, t.start, t.end, text[t.start:t.end]) for t in toks
+        if t.kind not in (None, TokenKind.LPAR, TokenKind.RPAR, TokenKind.LINE_COMMENT, TokenKind.BLOCK_COMMENT)]
+    assert [(c.kind, c.start, c.end) for c in tree.comments] == [
+        (t.kind, t.start, t.end) for t in toks if t.kind in (TokenKind.LINE_COMMENT, TokenKind.BLOCK_COMMENT)]
+    token_errors = [(d.code, d.span.start, d.span.end) for d in tree.errors if d.code not in ("E0005", "E0006")]
+    # (An unterminated block comment is a token to the end of the text, a diagnostic at its `(;`.)
+    assert token_errors == [(t.code, t.start, t.start + 2 if t.code == "E0004" else t.end) for t in toks
+                            if t.kind is None]
 
 
 # --- strings ------------------------------------------------------------------------------

@@ -56,12 +56,66 @@ def fast_master() -> re.Pattern[str]:
     return re.compile(f"(?:{pats['WHITESPACE']})?(?:" + "|".join(alts) + r"|(?P<EOF>\Z))")
 
 
+@functools.lru_cache(maxsize=1)
+def piece_pattern() -> re.Pattern[str]:
+    """Tokens with the blanks after them ("pieces"), for `findall`: the pieces from a
+    token onwards cover the text without a gap, so their offsets are running sums of
+    their lengths, and no match object is made per token. The alternatives match what
+    `fast_master` does, except that every run of idchars is one piece (an ID, NUMBER,
+    ANNOTATION, KEYWORD or RESERVED token: each of those terminals takes a whole run,
+    NUMBER by its look-ahead), classified by `atom_kind`, and that a string piece is
+    a STRING or a BAD_STRING token (`string_end` tells which)."""
+    pats = terminal_patterns()
+    idchars = idchar_class()
+    alts = [pats["LINE_COMMENT"], pats["BLOCK_COMMENT_OPEN"], pats["LPAR"], pats["RPAR"], f"{idchars}+",
+            pats["STRING"], *(p for _, p in _recovery())]
+    return re.compile("(?:" + "|".join(alts) + f")(?:{pats['WHITESPACE']})?")
+
+
+@functools.lru_cache(maxsize=1)
+def blanks() -> re.Pattern[str]:
+    """The WHITESPACE terminal, or nothing (skips the blanks before a piece)."""
+    return re.compile(f"(?:{terminal_patterns()['WHITESPACE']})?")
+
+
+@functools.lru_cache(maxsize=1)
+def number_pattern() -> re.Pattern[str]:
+    """The NUMBER terminal without its look-ahead, to `fullmatch` a run of idchars."""
+    pat = terminal_patterns()["NUMBER"]
+    return re.compile(pat[:pat.rindex("(?!")])
+
+
+def atom_kind(run: str) -> str:
+    """The terminal of a whole run of idchars (see `piece_pattern`)."""
+    first = run[0]
+    if first == "$" and len(run) > 1:
+        return "ID"
+    if first == "@" and len(run) > 1:
+        return "ANNOTATION"
+    if "a" <= first <= "z":
+        return "KEYWORD"
+    if first in "0123456789+-" and number_pattern().fullmatch(run) is not None:
+        return "NUMBER"
+    return "RESERVED"
+
+
+def string_end(text: str, start: int) -> tuple[str, int]:
+    """The terminal (STRING or BAD_STRING) of the string token at `start`, and its end."""
+    good, bad = _string_patterns()
+    m = good.match(text, start) or bad.match(text, start)
+    assert m is not None  # BAD_STRING matches at every `"`
+    return "STRING" if m.re is good else "BAD_STRING", m.end()
+
+
+@functools.lru_cache(maxsize=1)
+def _string_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(terminal_patterns()["STRING"]), re.compile(dict(_recovery())["BAD_STRING"])
 _BLOCK = re.compile(r"\(;|;\)")
 _CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
 _ESCAPE = re.compile(r"\\(?:[tnr\"'\\]|[0-9a-fA-F]{2}|u\{[0-9a-fA-F](?:_?[0-9a-fA-F])*\})")
 
 
-def _block_comment_end(text: str, start: int) -> int:
+def block_comment_end(text: str, start: int) -> int:
     """End offset of the nested block comment opening at `start`, or -1."""
     depth = 0
     for m in _BLOCK.finditer(text, start):
@@ -92,7 +146,7 @@ def check_string(text: str) -> str:
 
 def block_comment(text: str, start: int) -> Token:
     """The block comment opening at `start` (nesting counted), or its error."""
-    close = _block_comment_end(text, start)
+    close = block_comment_end(text, start)
     if close == -1:
         return Token(None, start, len(text), "unterminated block comment: `(;` has no matching `;)`", "E0004")
     return Token(TokenKind.BLOCK_COMMENT, start, close)
