@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from witx_lsp.base.diagnostic import Diagnostic
+from witx_lsp.base.span import Span
 from witx_lsp.model.lower_base import Reporter, describe, is_annotation, name_of
 from witx_lsp.model.lower_types import TypeLowering
 from witx_lsp.model.syntax_ast import (
@@ -25,6 +26,7 @@ from witx_lsp.syntax.scanner import decode_string
 from witx_lsp.syntax.tree import Atom, Node, SList, SourceTree, TokenKind, docs_of
 
 _U64_MAX = (1 << 64) - 1
+_new = tuple.__new__  # `_new(Span, (start, end))`: Span(start, end) without its Python-level __new__
 _MSG_USE_FROM = ("`(use … from $file)` is the reverted \"use … from\" syntax (WebAssembly/WASI, March-June 2021), "
                  "never released; witx 0.9.1 includes files with `(use \"file.witx\")`")
 _MSG_RESOURCE = ("`(resource …)` belongs to the reverted \"use … from\" syntax (WebAssembly/WASI, March-June 2021), "
@@ -51,7 +53,7 @@ def lower(tree: SourceTree, path: str) -> LoweredFile:
         d = _toplevel(node, r, types)
         if d is not None:
             decls.append(d)
-    dropped = _drop_trailing_consts(decls, r)
+    dropped = drop_trailing_consts(decls, r)
     foreign = bool(r.dialect_reported & {"E0211", "E0212", "E0213"})
     return LoweredFile(decls, r.diagnostics, foreign, dropped)
 
@@ -85,7 +87,7 @@ def _skip_unknown_annotations(items: list[Node], r: Reporter) -> list[Node]:
     return out
 
 
-def _drop_trailing_consts(decls: list[Decl], r: Reporter) -> list[ConstDecl]:
+def drop_trailing_consts(decls: list[Decl], r: Reporter) -> list[ConstDecl]:
     """The reference skips `(@witx const …)` forms after the file's last other
     declaration: between declarations wast has not registered the `@witx`
     annotation yet, so they read as whitespace (wast 35 crates/wast/src/parser.rs
@@ -180,7 +182,7 @@ def _const(lst: SList, r: Reporter) -> ConstDecl | None:
     if not (isinstance(v, Atom) and v.kind is TokenKind.NUMBER):
         r.expected("an integer value", lst, 4)
         return None
-    value = _integer(v.text)
+    value = integer_value(v.text)
     if value is None or value < 0 or value > _U64_MAX:
         r.error("E0105", f"constant value `{v.text}` is not an integer from 0 to 2^64-1", v.span)
         return None
@@ -188,7 +190,7 @@ def _const(lst: SList, r: Reporter) -> ConstDecl | None:
     return ConstDecl(ty, name, value, v.span, docs_of(lst.leading), lst.span)
 
 
-def _integer(text: str) -> int | None:
+def integer_value(text: str) -> int | None:
     t = text.replace("_", "")
     if "__" in text or text.endswith("_") or text.lstrip("+-").startswith("_"):
         return None
@@ -203,31 +205,47 @@ def _module(lst: SList, r: Reporter, types: TypeLowering) -> ModuleDecl | None:
     if name is None:
         r.expected("a module name (`$name`)", lst, 1)
         return None
-    for item in lst.items[2:]:
-        if isinstance(item, SList) and (item.head_is("typename", "use", "resource", "export")
-                                        or is_annotation(item, "@witx")):
-            head = item.head
-            assert head is not None
-            r.dialect_once("E0213", _MSG_010.format(kw=head.text), item.span)
+    items = lst.items
+    heads = [_head(item) for item in items]
+    for i in range(2, len(items)):
+        head = heads[i]
+        if head is not None and (head.text in _MODULE_010
+                                 or (head.text == "@witx" and head.kind is TokenKind.ANNOTATION)):
+            r.dialect_once("E0213", _MSG_010.format(kw=head.text), items[i].span)
             return None
-    mod = ModuleDecl(name, [], [], docs_of(lst.leading), lst.span)
-    for i in range(2, len(lst.items)):
-        item = lst.items[i]
-        if isinstance(item, SList) and item.head_is("import"):
-            imp = _import(item, r)
-            if imp is not None:
-                mod.imports.append(imp)
-                mod.order.append(imp)
-        elif isinstance(item, SList) and is_annotation(item, "@interface"):
+    mod = ModuleDecl(name, [], [], docs_of(lst.leading) if lst.leading else "", lst.span)
+    for i in range(2, len(items)):
+        item, head = items[i], heads[i]
+        if head is None or not isinstance(item, SList):
+            r.expected("`(import …)` or `(@interface func …)`", lst, i)
+        elif head.text == "@interface" and head.kind is TokenKind.ANNOTATION:
             f = _func(item, r, types)
             if f is not None:
                 mod.funcs.append(f)
                 mod.order.append(f)
-        elif isinstance(item, SList) and item.head is not None and item.head.kind is TokenKind.ANNOTATION:
+        elif head.text == "import":
+            imp = _import(item, r)
+            if imp is not None:
+                mod.imports.append(imp)
+                mod.order.append(imp)
+        elif head.kind is TokenKind.ANNOTATION:
             _unknown_annotation(item, r)
         else:
             r.expected("`(import …)` or `(@interface func …)`", lst, i)
     return mod
+
+
+# Heads of module items that belong to the unreleased witx 0.10 dialect (and `(@witx …)`).
+_MODULE_010 = frozenset({"typename", "use", "resource", "export"})
+
+
+def _head(node: Node) -> Atom | None:
+    """The head atom of a list (None for an atom or a list without one)."""
+    if isinstance(node, SList) and node.items:
+        first = node.items[0]
+        if isinstance(first, Atom):
+            return first
+    return None
 
 
 def _import(lst: SList, r: Reporter) -> ImportDecl | None:
@@ -244,26 +262,32 @@ def _import(lst: SList, r: Reporter) -> ImportDecl | None:
 
 
 def _func(lst: SList, r: Reporter, types: TypeLowering) -> FuncDecl | None:
-    word = lst.items[1] if len(lst.items) > 1 else None
+    items = lst.items
+    word = items[1] if len(items) > 1 else None
     if not (isinstance(word, Atom) and word.text == "func"):
         r.expected("`func`", lst, 1)
         return None
-    exp = lst.items[2] if len(lst.items) > 2 else None
+    exp = items[2] if len(items) > 2 else None
     name_atom = exp.items[1] if isinstance(exp, SList) and exp.head_is("export") and len(exp.items) > 1 else None
     if not (isinstance(name_atom, Atom) and name_atom.kind is TokenKind.STRING):
         r.expected("`(export \"name\")`", lst, 2)
         return None
     assert isinstance(exp, SList)
-    r.extra(exp, 2, "export")
-    f = FuncDecl(decode_string(name_atom.text), name_atom.span, [], [], False, docs_of(lst.leading), lst.span)
+    if len(exp.items) > 2:
+        r.extra(exp, 2, "export")
+    f = FuncDecl(decode_string(name_atom.text), name_atom.span, [], [], False,
+                 docs_of(lst.leading) if lst.leading else "", lst.span)
     ok = True
-    for i in range(3, len(lst.items)):
-        item = lst.items[i]
-        if isinstance(item, SList) and item.head_is("param", "result"):
-            p = _param(item, r, types)
+    for i in range(3, len(items)):
+        item = items[i]
+        head = item.items[0] if isinstance(item, SList) and item.items else None
+        kw = head.text if isinstance(head, Atom) else ""
+        if kw == "param" or kw == "result":
+            assert isinstance(item, SList)
+            p = _param(item, kw, r, types)
             if p is None:
                 ok = False
-            elif item.head_is("param"):
+            elif kw == "param":
                 f.params.append(p)
             else:
                 f.results.append(p)
@@ -275,12 +299,16 @@ def _func(lst: SList, r: Reporter, types: TypeLowering) -> FuncDecl | None:
     return f if ok else None
 
 
-def _param(lst: SList, r: Reporter, types: TypeLowering) -> FuncParam | None:
-    kw = lst.items[0].text if isinstance(lst.items[0], Atom) else "param"
-    name = name_of(lst.items[1] if len(lst.items) > 1 else None)
+def _param(lst: SList, kw: str, r: Reporter, types: TypeLowering) -> FuncParam | None:
+    """`(param $name type)` or `(result $name type)` (`kw`)."""
+    items = lst.items
+    name = name_of(items[1] if len(items) > 1 else None)
     if name is None:
         r.expected(f"a {kw} name (`$name`)", lst, 1)
         return None
-    t = types.typedef(lst.items[2] if len(lst.items) > 2 else None, lst, 2)
-    r.extra(lst, 3, kw)
-    return FuncParam(name, t, docs_of(lst.leading), lst.span) if t is not None else None
+    t = types.typedef(items[2] if len(items) > 2 else None, lst, 2)
+    if len(items) > 3:
+        r.extra(lst, 3, kw)
+    if t is None:
+        return None
+    return FuncParam(name, t, docs_of(lst.leading) if lst.leading else "", _new(Span, (lst.start, lst.end)))

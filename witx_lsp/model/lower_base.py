@@ -12,6 +12,8 @@ from witx_lsp.model.types import Builtin, BuiltinKind
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
 
 BUILTINS: dict[str, BuiltinKind] = {k.value: k for k in BuiltinKind}
+# One (immutable) Builtin value per builtin word, shared, as `types.STRING` and `types.BOOL` are.
+BUILTIN_VALUES: dict[str, Builtin] = {k.value: Builtin(k) for k in BuiltinKind}
 # Every word that names a builtin type: the builtins, `string` and `bool`, and the `(@witx usize)` and
 # `(@witx char8)` words (tools/witx/src/parser.rs, witx 0.9.1, `BuiltinType` and `TypedefSyntax`).
 BUILTIN_TYPE_WORDS = frozenset(BUILTINS) | {"string", "bool", "usize", "char8"}
@@ -20,15 +22,18 @@ _WS = re.compile(r"\s+")
 _FIRST_FORM = re.compile(r"\(?[^\s()]{1,40}")  # `(typename`, or a word
 
 
+_new = tuple.__new__  # `_new(Span, (start, end))`: Span(start, end) without its Python-level __new__
+
+
 def builtin_of(atom: Node | None) -> Builtin | None:
-    if isinstance(atom, Atom) and atom.kind is TokenKind.KEYWORD and atom.text in BUILTINS:
-        return Builtin(BUILTINS[atom.text])
+    if isinstance(atom, Atom) and atom.kind is TokenKind.KEYWORD:
+        return BUILTIN_VALUES.get(atom.text)
     return None
 
 
 def name_of(node: Node | None) -> Name | None:
     if isinstance(node, Atom) and node.kind is TokenKind.ID:
-        return Name(node.name, node.span)
+        return Name(node.text[1:], _new(Span, (node.start, node.end)))
     return None
 
 
@@ -47,8 +52,10 @@ def describe(node: Node | None) -> str:
 
 def is_annotation(node: Node | None, name: str) -> bool:
     """`(@name ...)`."""
-    return (isinstance(node, SList) and node.head is not None and node.head.kind is TokenKind.ANNOTATION
-            and node.head.text == name)
+    if not isinstance(node, SList) or not node.items:
+        return False
+    head = node.items[0]
+    return isinstance(head, Atom) and head.kind is TokenKind.ANNOTATION and head.text == name
 
 
 class Reporter:

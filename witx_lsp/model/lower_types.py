@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from witx_lsp.base.span import Span
 from witx_lsp.model.lower_base import (
-    BUILTINS,
+    BUILTIN_VALUES,
     MAX_TYPE_DEPTH,
     Reporter,
     builtin_of,
@@ -39,6 +39,7 @@ from witx_lsp.model.syntax_ast import (
 from witx_lsp.model.types import Builtin, BuiltinKind
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind, docs_of
 
+_new = tuple.__new__  # `_new(Span, (start, end))`: Span(start, end) without its Python-level __new__
 _D08 = "witx-0.8"
 _D010 = "E0213"
 _MSG_010 = ("`{kw}` belongs to the unreleased module-scoped \"witx 0.10\" dialect (WebAssembly/WASI PR #422), "
@@ -51,16 +52,17 @@ class TypeLowering:
 
     def typedef(self, node: Node | None, parent: SList, index: int, depth: int = 0) -> Typedef | None:
         """The type at `parent.items[index]`; None after reporting an error."""
+        if isinstance(node, Atom) and depth <= MAX_TYPE_DEPTH:
+            return self._atom(node, parent, index)
         if node is None:
             self.r.expected("a type", parent, index)
             return None
         if depth > MAX_TYPE_DEPTH:
             self.r.error("E0108", f"type nested more than {MAX_TYPE_DEPTH} levels deep", node.span)
             return None
-        if isinstance(node, Atom):
-            return self._atom(node, parent, index)
-        head = node.head
-        if head is None:
+        assert isinstance(node, SList)
+        head = node.items[0] if node.items else None
+        if not isinstance(head, Atom):
             self.r.expected("a type keyword (`record`, `list`, `@witx`, …)", node, 0)
             return None
         kw = head.text
@@ -74,20 +76,23 @@ class TypeLowering:
         return None
 
     def _atom(self, a: Atom, parent: SList, index: int) -> Typedef | None:
-        if a.kind is TokenKind.ID:
-            return TdRef(Name(a.name, a.span))
-        if a.kind is TokenKind.KEYWORD:
-            if a.text in BUILTINS:
-                return TdBuiltin(Builtin(BUILTINS[a.text]), a.span)
-            if a.text == "string":
+        kind = a.kind
+        if kind is TokenKind.ID:
+            return TdRef(Name(a.text[1:], _new(Span, (a.start, a.end))))
+        if kind is TokenKind.KEYWORD:
+            text = a.text
+            builtin = BUILTIN_VALUES.get(text)
+            if builtin is not None:
+                return TdBuiltin(builtin, _new(Span, (a.start, a.end)))
+            if text == "string":
                 return TdString(a.span)
-            if a.text == "bool":
+            if text == "bool":
                 return TdBool(a.span)
-            if a.text == "char8":
+            if text == "char8":
                 self.r.dialect("E0207", "bare `char8` is witx 0.8 syntax; since witx 0.9 it is `(@witx char8)`",
                                a.span, [(a.span, "(@witx char8)")], _D08)
                 return TdBuiltin(Builtin(BuiltinKind.U8, lang_c_char=True), a.span)
-            if a.text == "usize":
+            if text == "usize":
                 self.r.error("E0101", "`usize` is written `(@witx usize)`", a.span)
                 return None
         self.r.expected("a type", parent, index)

@@ -79,22 +79,20 @@ class SymbolIndex:
     def __repr__(self) -> str:
         return f"SymbolIndex({len(self.definitions)} definitions, {len(self.references)} references)"
 
+    # (Recording only appends: the per-file index is dropped when pending entries are added to it.)
+
     def define(self, d: Definition) -> None:
         self._pending.append(d)
-        self._by_file = None
 
     def refer(self, r: Reference) -> None:
         self._pending.append(r)
-        self._by_file = None
 
     def define_at(self, kind: SymbolKind, names: tuple[str, ...], path: str, name_span: Span, full_span: Span,
                   docs: str = "") -> None:
         self._pending.append((True, kind, names, path, name_span, full_span, docs))
-        self._by_file = None
 
     def refer_at(self, kind: SymbolKind, names: tuple[str, ...], path: str, span: Span) -> None:
         self._pending.append((False, kind, names, path, span, None, ""))
-        self._by_file = None
 
     def copy(self) -> SymbolIndex:
         """An index with the same entries, independent of this one from now on."""
@@ -115,6 +113,7 @@ class SymbolIndex:
             if self._pending:  # another thread may have built it meanwhile
                 self._add(self._pending)
                 self._pending = []
+                self._by_file = None
 
     def _add(self, pending: list[_Pending | Definition | Reference]) -> None:
         defs, refs = self._definitions, self._references
@@ -145,6 +144,8 @@ class SymbolIndex:
         return self._references
 
     def _index(self) -> dict[str, list[tuple[int, int, SymbolKey, bool]]]:
+        if self._pending:
+            self._materialise()
         if self._by_file is None:
             by: dict[str, list[tuple[int, int, SymbolKey, bool]]] = defaultdict(list)
             for d in self.definitions.values():

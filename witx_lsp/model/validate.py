@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
-from witx_lsp.base.span import Span
+from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.model.symbols import SymbolIndex, SymbolKind
 from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, ModuleDecl, Name, TypenameDecl
 from witx_lsp.model.types import (
@@ -32,6 +32,7 @@ from witx_lsp.model.types import (
 )
 from witx_lsp.model.validate_types import ScopeEntry, TypeValidator
 
+_new = tuple.__new__  # `_new(FileSpan, (path, span))`: FileSpan(path, span) without its Python-level __new__
 _INT_BITS = {BuiltinKind.U8: (0, 8), BuiltinKind.U16: (0, 16), BuiltinKind.U32: (0, 32), BuiltinKind.U64: (0, 64),
              BuiltinKind.S8: (1, 8), BuiltinKind.S16: (1, 16), BuiltinKind.S32: (1, 32), BuiltinKind.S64: (1, 64)}
 
@@ -138,40 +139,43 @@ class Validator(TypeValidator):
         return True
 
     def func(self, module: str, f: FuncDecl) -> InterfaceFunc | None:
-        self.symbols.define_at(SymbolKind.FUNC, (module, f.export), self.path, f.export_span, f.span, f.docs)
+        path, define = self.path, self.symbols.define_at
+        define(SymbolKind.FUNC, (module, f.export), path, f.export_span, f.span, f.docs)
         argnames: dict[str, Span] = {}
         ok = True
         params: list[Param] = []
         for p in f.params:
-            if not self._introduce_local(argnames, p.name.text, p.name.span):
+            name = p.name
+            if name.text in argnames:
+                self._introduce_local(argnames, name.text, name.span)  # reports it
                 ok = False
                 continue
-            self.symbols.define_at(SymbolKind.PARAM, (module, f.export, p.name.text), self.path, p.name.span,
-                                   p.span, p.docs)
-            tref = self.datatype(p.type, False, p.name.span)
+            argnames[name.text] = name.span
+            define(SymbolKind.PARAM, (module, f.export, name.text), path, name.span, p.span, p.docs)
+            tref = self.datatype(p.type, False, name.span)
             if tref is None:
                 ok = False
                 continue
-            params.append(Param(p.name.text, tref, p.docs, self.fs(p.name.span)))
+            params.append(Param(name.text, tref, p.docs, _new(FileSpan, (path, name.span))))
         results: list[Param] = []
         for r in f.results:
             tref = self.datatype(r.type, False, r.name.span)
             if not self._introduce_local(argnames, r.name.text, r.name.span):
                 ok = False
                 continue
-            self.symbols.define_at(SymbolKind.RESULT, (module, f.export, r.name.text), self.path, r.name.span,
-                                   r.span, r.docs)
+            define(SymbolKind.RESULT, (module, f.export, r.name.text), path, r.name.span, r.span, r.docs)
             if tref is None:
                 ok = False
                 continue
-            results.append(Param(r.name.text, tref, r.docs, self.fs(r.name.span)))
+            results.append(Param(r.name.text, tref, r.docs, _new(FileSpan, (path, r.name.span))))
         if not ok:
             return None
         reason = abi_result_problem(results)
         if reason is not None:
             self.error("E0306", f"ABI error: {reason}", f.export_span)
             return None
-        return InterfaceFunc(f.export, tuple(params), tuple(results), f.noreturn, f.docs, self.fs(f.export_span))
+        return InterfaceFunc(f.export, tuple(params), tuple(results), f.noreturn, f.docs,
+                             _new(FileSpan, (path, f.export_span)))
 
     def const(self, d: ConstDecl) -> None:
         scope = self.constant_scopes.setdefault(d.type_name.text, {})

@@ -8,8 +8,9 @@ further messages (the reference stops at the first error instead).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import FileSpan, Span
@@ -64,6 +65,9 @@ _DEBUG = {BuiltinKind.U8: "U8 { lang_c_char: false }", BuiltinKind.U16: "U16",
           BuiltinKind.F64: "F64", BuiltinKind.CHAR: "Char"}
 
 
+_new = tuple.__new__  # `_new(FileSpan, (path, span))`: FileSpan(path, span) without its Python-level __new__
+
+
 @dataclass
 class ScopeEntry:
     kind: Literal["typename", "module"]
@@ -82,7 +86,7 @@ class TypeValidator:
     # --- reporting ---------------------------------------------------------------------------
 
     def fs(self, span: Span) -> FileSpan:
-        return FileSpan(self.path, span)
+        return _new(FileSpan, (self.path, span))
 
     def error(self, code: str, message: str, span: Span, related: tuple[Related, ...] = ()) -> None:
         self.diagnostics.append(Diagnostic(code, Severity.ERROR, message, self.path, span, related))
@@ -97,43 +101,37 @@ class TypeValidator:
         """`validate_datatype`: `span` is the caller's location (the reference reports
         anonymous-type, repr, tag and size errors there); `owner` names the typename
         whose body this is, for member symbols."""
-        if isinstance(t, TdRef):
-            return self.ref(t.name)
-        if not named and isinstance(t, (TdEnum, TdFlags, TdRecord, TdUnion, TdHandle)):
-            kw = {TdEnum: "enum", TdFlags: "flags", TdRecord: "record", TdUnion: "union", TdHandle: "handle"}[type(t)]
+        cls = t.__class__
+        if cls is TdRef:
+            return self.ref(t.name)  # type: ignore[union-attr]
+        if cls is TdBuiltin:
+            return t.builtin  # type: ignore[union-attr]
+        if not named and cls in _STRUCTURED:
+            kw = _STRUCTURED[cls]
             self.error("E0307", "Anonymous structured types (struct, union, enum, flags, handle) are not permitted",
                        span, (Related(self.path, typedef_span(t), f"this `{kw}` has no name; define it with "
                                       "`(typename $name …)` and refer to it by name"),))
             return None
-        if isinstance(t, TdBuiltin):
-            return t.builtin
-        if isinstance(t, TdString):
-            return STRING
-        if isinstance(t, TdBool):
-            return BOOL
-        if isinstance(t, TdList):
-            e = self.datatype(t.element, False, span)
-            return ListType(e) if e is not None else None
-        if isinstance(t, TdPointer):
-            p = self.datatype(t.pointee, False, span)
-            if p is None:
-                return None
-            return ConstPointerType(p) if t.const else PointerType(p)
-        if isinstance(t, TdHandle):
-            return HandleType()
-        if isinstance(t, TdEnum):
-            return self.enum(t, span, owner)
-        if isinstance(t, TdFlags):
-            return self.flags(t, span, owner)
-        if isinstance(t, TdRecord):
-            return self.record(t, owner)
-        if isinstance(t, TdTuple):
-            return self.tuple_(t, span)
-        if isinstance(t, TdExpected):
-            return self.expected(t, span)
-        if isinstance(t, TdUnion):
-            return self.union(t, span)
-        return self.variant(t, span, owner)
+        return _DATATYPE[cls](self, t, span, owner)
+
+    def _string(self, t: TdString, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
+        return STRING
+
+    def _bool(self, t: TdBool, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
+        return BOOL
+
+    def _list(self, t: TdList, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
+        e = self.datatype(t.element, False, span)
+        return ListType(e) if e is not None else None
+
+    def _pointer(self, t: TdPointer, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
+        p = self.datatype(t.pointee, False, span)
+        if p is None:
+            return None
+        return ConstPointerType(p) if t.const else PointerType(p)
+
+    def _handle(self, t: TdHandle, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
+        return HandleType()
 
     def ref(self, name: Name) -> TypeRef | None:
         entry = self.scope.get(name.text)
@@ -142,17 +140,18 @@ class TypeValidator:
             return None
         kind = SymbolKind.TYPENAME if entry.kind == "typename" else SymbolKind.MODULE
         self.symbols.refer_at(kind, (name.text,), self.path, name.span)
-        if entry.value == "broken":
+        value = entry.value
+        if isinstance(value, NamedType):
+            return value
+        if value == "broken":
             return None
-        if entry.value is None:
+        if value is None:
             self.error("E0304", f"Recursive definition of name `{name.text}`", name.span,
                        (Related(entry.span.path, entry.span.span, "the definition that refers to itself"),))
             return None
-        if isinstance(entry.value, Module):
-            self.error("E0303", f"Wrong kind of name `{name.text}`: expected datatype, got module", name.span,
-                       (Related(entry.span.path, entry.span.span, f"`{name.text}` is a module"),))
-            return None
-        return entry.value
+        self.error("E0303", f"Wrong kind of name `{name.text}`: expected datatype, got module", name.span,
+                   (Related(entry.span.path, entry.span.span, f"`{name.text}` is a module"),))
+        return None
 
     def int_repr(self, b: Builtin | None, span: Span) -> IntRepr | None:
         if b is None:
@@ -191,7 +190,7 @@ class TypeValidator:
         members = tuple(RecordMember(m.name.text, BOOL, m.docs, self.fs(m.name.span)) for m in t.flags)
         return RecordType(RecordKind.BITFLAGS, members, repr_, form="flags")
 
-    def record(self, t: TdRecord, owner: tuple[str, ...] | None) -> TypeRef | None:
+    def record(self, t: TdRecord, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         ok = self._members([f.name for f in t.fields], owner, SymbolKind.FIELD)
         members = []
         for f in t.fields:
@@ -203,7 +202,7 @@ class TypeValidator:
             members.append(RecordMember(f.name.text, tref, f.docs, self.fs(f.name.span)))
         return RecordType(RecordKind.OTHER, tuple(members), form="record") if ok else None
 
-    def tuple_(self, t: TdTuple, span: Span) -> TypeRef | None:
+    def tuple_(self, t: TdTuple, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         if not t.types:
             self.error("E0314", "an empty `(tuple)` has no layout (the reference crashes laying it out); "
                        "use a type with at least one member", t.span)
@@ -216,7 +215,7 @@ class TypeValidator:
             members.append(RecordMember(str(i), tref))
         return RecordType(RecordKind.TUPLE, tuple(members), form="tuple")
 
-    def expected(self, t: TdExpected, span: Span) -> TypeRef | None:
+    def expected(self, t: TdExpected, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         ok = self.datatype(t.ok, False, span) if t.ok is not None else None
         err = self.datatype(t.err, False, span) if t.err is not None else None
         if (t.ok is not None and ok is None) or (t.err is not None and err is None):
@@ -245,7 +244,7 @@ class TypeValidator:
         self.error("E0303", f"Wrong kind of name `tag`: expected enum or builtin, got {type_kind(ty)}", span)
         return None
 
-    def union(self, t: TdUnion, span: Span) -> TypeRef | None:
+    def union(self, t: TdUnion, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         tag = self.tag(t.tag, span)
         if tag is None:
             return None
@@ -317,3 +316,14 @@ class TypeValidator:
         if isinstance(ty, VariantType) and not ty.cases:
             self.error("E0314", "a variant with no cases has alignment 0, so the reference crashes laying out "
                        "anything that contains it; give it at least one case", typedef_span(syntax))
+
+
+# The structured types, which must be named (their keyword, for the message).
+_STRUCTURED: dict[type, str] = {TdEnum: "enum", TdFlags: "flags", TdRecord: "record", TdUnion: "union",
+                                TdHandle: "handle"}
+# `validate_datatype` by the class of the syntax (TdRef and TdBuiltin are answered first).
+_DATATYPE: dict[type, Callable[[TypeValidator, Any, Span, tuple[str, ...] | None], TypeRef | None]] = {
+    TdString: TypeValidator._string, TdBool: TypeValidator._bool, TdList: TypeValidator._list,
+    TdPointer: TypeValidator._pointer, TdHandle: TypeValidator._handle, TdEnum: TypeValidator.enum,
+    TdFlags: TypeValidator.flags, TdRecord: TypeValidator.record, TdTuple: TypeValidator.tuple_,
+    TdExpected: TypeValidator.expected, TdUnion: TypeValidator.union, TdVariant: TypeValidator.variant}

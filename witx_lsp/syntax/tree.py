@@ -8,6 +8,10 @@ from enum import IntEnum
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
 
+# `tuple.__new__(Span, (start, end))` makes the same Span as `Span(start, end)`, without
+# the Python-level `__new__` of a named tuple (half the cost; spans are made by the thousand).
+_new = tuple.__new__
+
 
 class TokenKind(IntEnum):
     LPAR = 1
@@ -53,7 +57,7 @@ class Atom:
 
     @property
     def span(self) -> Span:
-        return Span(self.start, self.end)
+        return _new(Span, (self.start, self.end))
 
     @property
     def name(self) -> str:
@@ -72,18 +76,24 @@ class SList:
 
     @property
     def span(self) -> Span:
-        return Span(self.start, self.end)
+        return _new(Span, (self.start, self.end))
 
     @property
     def head(self) -> Atom | None:
         """The first item when it is an atom (the form's keyword)."""
-        if self.items and isinstance(self.items[0], Atom):
-            return self.items[0]
+        items = self.items
+        if items:
+            first = items[0]
+            if isinstance(first, Atom):
+                return first
         return None
 
     def head_is(self, *texts: str) -> bool:
-        h = self.head
-        return h is not None and h.text in texts
+        items = self.items
+        if not items:
+            return False
+        first = items[0]
+        return isinstance(first, Atom) and first.text in texts
 
 
 Node = Atom | SList
@@ -118,7 +128,12 @@ def docs_of(comments: list[Comment]) -> str:
         return ""
     ws = RUST_WHITESPACE
     docs = []
+    line = TokenKind.LINE_COMMENT
     for c in comments:
+        if c.kind is line:  # the body is the text after `;;`: a doc comment is `;;;…`
+            if c.text.startswith(";;;"):
+                docs.append(c.text[3:].rstrip(ws))
+            continue
         body = c.body.rstrip(ws)
         if body.startswith(";"):
             docs.append(body[1:])
