@@ -18,6 +18,7 @@ from witx_lsp.model.analysis import Analysis, SourceFile
 from witx_lsp.model.incremental import Segment, ValidationCheckpoints
 from witx_lsp.model.incremental import run as run_segments
 from witx_lsp.model.lower import LoweredFile, lower
+from witx_lsp.model.lower_fast import lower_text
 from witx_lsp.model.symbols import SymbolIndex
 from witx_lsp.model.syntax_ast import UseDecl
 from witx_lsp.model.validate import Validator
@@ -45,8 +46,7 @@ class ParseCache:
             self._entries.move_to_end(path)
             return hit[1], hit[2]
         self.discard(path)
-        tree = parse(text, path)
-        lowered = lower(tree, path)
+        tree, lowered = parse_and_lower(text, path)
         self._entries[path] = (text, tree, lowered)
         self._chars += len(text)
         while len(self._entries) > 1 and (len(self._entries) > self.capacity or self._chars > self.max_chars):
@@ -59,6 +59,16 @@ class ParseCache:
         old = self._entries.pop(path, None)
         if old is not None:
             self._chars -= len(old[0])
+
+
+def parse_and_lower(text: str, path: str) -> tuple[SourceTree, LoweredFile]:
+    """The tree and the lowered declarations of a file. A well-formed file's declarations are
+    read straight from its tokens, and its tree is made only if asked for (`lower_fast`)."""
+    lowered = lower_text(text, path)
+    if lowered is not None:
+        return SourceTree.deferred(text, lambda: parse(text, path)), lowered
+    tree = parse(text, path)
+    return tree, lower(tree, path)
 
 
 @dataclass
@@ -90,11 +100,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             site_path, site_span = use_site if use_site is not None else (path, Span(0, 0))
             diagnostics.append(Diagnostic(text.code, Severity.ERROR, text.message, site_path, site_span))
             return None
-        if cache is not None:
-            tree, lowered = cache.get(path, text)
-        else:
-            tree = parse(text, path)
-            lowered = lower(tree, path)
+        tree, lowered = cache.get(path, text) if cache is not None else parse_and_lower(text, path)
         uses = tuple(provider.canonical(os.path.join(os.path.dirname(path), d.path))
                      for d in lowered.decls if isinstance(d, UseDecl))
         files[path] = SourceFile(path, text, tree, uses)

@@ -56,20 +56,24 @@ def fast_master() -> re.Pattern[str]:
     return re.compile(f"(?:{pats['WHITESPACE']})?(?:" + "|".join(alts) + r"|(?P<EOF>\Z))")
 
 
-@functools.lru_cache(maxsize=1)
-def piece_pattern() -> re.Pattern[str]:
+@functools.lru_cache(maxsize=2)
+def piece_pattern(heads: bool = False) -> re.Pattern[str]:
     """Tokens with the blanks after them ("pieces"), for `findall`: the pieces from a
     token onwards cover the text without a gap, so their offsets are running sums of
     their lengths, and no match object is made per token. The alternatives match what
     `fast_master` does, except that every run of idchars is one piece (an ID, NUMBER,
     ANNOTATION, KEYWORD or RESERVED token: each of those terminals takes a whole run,
     NUMBER by its look-ahead), classified by `atom_kind`, and that a string piece is
-    a STRING or a BAD_STRING token (`string_end` tells which)."""
+    a STRING or a BAD_STRING token (`string_end` tells which). With `heads`, a `(` and
+    the run of idchars right after it are one piece (`(typename`: a list and its head)."""
     pats = terminal_patterns()
     idchars = idchar_class()
-    alts = [pats["LINE_COMMENT"], pats["BLOCK_COMMENT_OPEN"], pats["LPAR"], pats["RPAR"], f"{idchars}+",
+    lpar = f"{pats['LPAR']}(?:{idchars}+)?" if heads else pats["LPAR"]
+    alts = [pats["LINE_COMMENT"], pats["BLOCK_COMMENT_OPEN"], lpar, pats["RPAR"], f"{idchars}+",
             pats["STRING"], *(p for _, p in _recovery())]
-    return re.compile("(?:" + "|".join(alts) + f")(?:{pats['WHITESPACE']})?")
+    blank = pats["WHITESPACE"]
+    blanks_after = blank[:-1] + "*" if blank.endswith("]+") else f"(?:{blank})*"
+    return re.compile("(?:" + "|".join(alts) + ")" + blanks_after)
 
 
 @functools.lru_cache(maxsize=1)

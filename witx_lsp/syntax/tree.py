@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -99,16 +101,85 @@ class SList:
 Node = Atom | SList
 
 
-@dataclass(slots=True)
+_BUILDING = threading.Lock()  # two threads asking for the same deferred tree make it once
+
+
 class SourceTree:
-    text: str
-    items: list[Node]
-    comments: list[Comment]
-    errors: list[Diagnostic]
-    # Comments after the last item of the file.
-    trailing: list[Comment] = field(default_factory=list)
-    # Every annotation name (`@witx`, `@interface`, `@foo`, ...) that opens a list.
-    annotations: set[str] = field(default_factory=set)
+    """A file's tree. Made either at once by the parser, or `deferred`: then the parser runs
+    on the first question (most analyses, a `check`'s or a keystroke's, never ask: the
+    declarations come straight from the tokens, see `model/lower_fast.py`)."""
+
+    __slots__ = ("_annotations", "_build", "_comments", "_errors", "_items", "_trailing", "text")
+
+    def __init__(self, text: str, items: list[Node], comments: list[Comment], errors: list[Diagnostic],
+                 trailing: list[Comment] | None = None, annotations: set[str] | None = None) -> None:
+        self.text = text
+        self._items = items
+        self._comments = comments
+        self._errors = errors
+        # Comments after the last item of the file.
+        self._trailing: list[Comment] = trailing if trailing is not None else []
+        # Every annotation name (`@witx`, `@interface`, `@foo`, ...) that opens a list.
+        self._annotations: set[str] = annotations if annotations is not None else set()
+        self._build: Callable[[], SourceTree] | None = None
+
+    @classmethod
+    def deferred(cls, text: str, build: Callable[[], SourceTree]) -> SourceTree:
+        """The tree that `build()` makes, made when first asked for, of a text known to be
+        free of syntax errors (its `errors` are known: none)."""
+        tree = cls(text, [], [], [])
+        tree._build = build
+        return tree
+
+    def _made(self) -> None:
+        with _BUILDING:
+            build = self._build
+            if build is None:  # another thread made it meanwhile
+                return
+            made = build()
+            self._items, self._comments, self._errors = made.items, made.comments, made.errors
+            self._trailing, self._annotations = made.trailing, made.annotations
+            self._build = None  # last: a reader that sees no `_build` finds the tree made
+
+    @property
+    def items(self) -> list[Node]:
+        if self._build is not None:
+            self._made()
+        return self._items
+
+    @property
+    def comments(self) -> list[Comment]:
+        if self._build is not None:
+            self._made()
+        return self._comments
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return self._errors
+
+    @property
+    def trailing(self) -> list[Comment]:
+        if self._build is not None:
+            self._made()
+        return self._trailing
+
+    @property
+    def annotations(self) -> set[str]:
+        if self._build is not None:
+            self._made()
+        return self._annotations
+
+    def __repr__(self) -> str:
+        return (f"SourceTree(text={self.text!r}, items={self.items!r}, comments={self.comments!r}, "
+                f"errors={self.errors!r}, trailing={self.trailing!r}, annotations={self.annotations!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceTree):
+            return NotImplemented
+        return (self.text, self.items, self.comments, self.errors, self.trailing, self.annotations) == (
+            other.text, other.items, other.comments, other.errors, other.trailing, other.annotations)
+
+    __hash__ = None  # type: ignore[assignment]  # (as the dataclass it replaces: mutable, unhashable)
 
 
 # Rust's `char::is_whitespace` (the Unicode White_Space property), which the
@@ -137,11 +208,18 @@ def docs_of(comments: list[Comment]) -> str:
         body = c.body.rstrip(ws)
         if body.startswith(";"):
             docs.append(body[1:])
+    return doc_text(docs)
+
+
+def doc_text(docs: list[str]) -> str:
+    """The documentation made of doc comment bodies (each without its `;` and its trailing
+    whitespace), as `docs_of` describes."""
     if not docs:
         return ""
+    ws = RUST_WHITESPACE
     if all(d.isascii() for d in docs):  # the common case: bytes are characters
         trim = min((len(d) - len(d.lstrip(ws)) for d in docs if d), default=0)
-        return "".join(d[trim:].rstrip(ws) + "\n" if d else "\n" for d in docs)
+        return "".join(d[trim:] + "\n" if d else "\n" for d in docs)
     indents = [_utf8_len(d) - _utf8_len(d.lstrip(ws)) for d in docs if d]
     trim = min(indents) if indents else 0
     return "".join((_drop_bytes(d, trim).rstrip(ws) if d else "") + "\n" for d in docs)
