@@ -135,6 +135,8 @@ class _Reader:
     def string(self, k: int) -> str:
         """The value of the well-formed string token `k`."""
         t = self.texts[k]
+        if len(t) > 1 and t[0] == '"' and t[-1] == '"' and "\\" not in t and t.isprintable():
+            return t[1:-1]  # the common case: no escapes, no control characters (a whole STRING token)
         start = self.starts[k]
         if t[0] != '"' or string_end(self.text, start) != ("STRING", start + len(t)) or check_string(t):
             raise _GiveUp
@@ -226,7 +228,11 @@ class _Reader:
                 j, docs = self.comments(j)
             t = texts[j]
             if t == "(param" or t == "(result":
-                name = self.name(j + 1)
+                n = texts[j + 1]
+                if n[0] != "$" or len(n) < 2:
+                    raise _GiveUp
+                start = starts[j + 1]
+                name = Name(n[1:], _new(Span, (start, start + len(n))))
                 ty = texts[j + 2]
                 if ty[0] == "$" and len(ty) > 1 and texts[j + 3] == ")":  # the common case: a type name
                     start = starts[j + 2]
@@ -234,7 +240,9 @@ class _Reader:
                     end = j + 3
                 else:
                     typ, end = self.typedef(j + 2, 0)
-                param = FuncParam(name, typ, docs, self.close(j, end))
+                if texts[end] != ")":
+                    raise _GiveUp
+                param = FuncParam(name, typ, docs, _new(Span, (starts[j], starts[end] + 1)))
                 (f.params if t == "(param" else f.results).append(param)
                 j = end + 1
             elif t == "(@witx" and texts[j + 1] == "noreturn" and texts[j + 2] == ")":

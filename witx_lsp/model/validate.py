@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.model.symbols import SymbolIndex, SymbolKind
-from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, ModuleDecl, Name, TypenameDecl
+from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, ModuleDecl, Name, TdRef, TypenameDecl
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
@@ -27,6 +27,7 @@ from witx_lsp.model.types import (
     PointerType,
     RecordKind,
     RecordType,
+    TypeRef,
     VariantType,
     resolve,
 )
@@ -57,6 +58,7 @@ class Validator(TypeValidator):
         self.modules: list[Module] = []
         self.constants: list[Constant] = []
         self.constant_scopes: dict[str, dict[str, Span]] = {}
+        self._abi_problems: dict[int, tuple[TypeRef, str | None]] = {}  # by id of the result type, which it holds
 
     def state(self) -> ValidatorState:
         """A copy of the state between two declarations (entries of the scope are final
@@ -139,24 +141,38 @@ class Validator(TypeValidator):
         return True
 
     def func(self, module: str, f: FuncDecl) -> InterfaceFunc | None:
-        path, define = self.path, self.symbols.define_at
+        path, define, refer, scope = self.path, self.symbols.define_at, self.symbols.refer_at, self.scope
         define(SymbolKind.FUNC, (module, f.export), path, f.export_span, f.span, f.docs)
         argnames: dict[str, Span] = {}
         ok = True
         params: list[Param] = []
+        param_kind, typename_kind = SymbolKind.PARAM, SymbolKind.TYPENAME
         for p in f.params:
             name = p.name
-            if name.text in argnames:
-                self._introduce_local(argnames, name.text, name.span)  # reports it
+            text, span = name.text, name.span
+            if text in argnames:
+                self._introduce_local(argnames, text, span)  # reports it
                 ok = False
                 continue
-            argnames[name.text] = name.span
-            define(SymbolKind.PARAM, (module, f.export, name.text), path, name.span, p.span, p.docs)
-            tref = self.datatype(p.type, False, name.span)
+            argnames[text] = span
+            define(param_kind, (module, f.export, text), path, span, p.span, p.docs)
+            typ = p.type
+            tref: TypeRef | None
+            if isinstance(typ, TdRef):
+                ref = typ.name
+                entry = scope.get(ref.text)
+                value = entry.value if entry is not None else None
+                if isinstance(value, NamedType):  # the common case: a typename defined before
+                    refer(typename_kind, (ref.text,), path, ref.span)
+                    tref = value
+                else:
+                    tref = self.ref(ref)
+            else:
+                tref = self.datatype(typ, False, span)
             if tref is None:
                 ok = False
                 continue
-            params.append(Param(name.text, tref, p.docs, _new(FileSpan, (path, name.span))))
+            params.append(Param(text, tref, p.docs, _new(FileSpan, (path, span))))
         results: list[Param] = []
         for r in f.results:
             tref = self.datatype(r.type, False, r.name.span)
@@ -170,12 +186,23 @@ class Validator(TypeValidator):
             results.append(Param(r.name.text, tref, r.docs, _new(FileSpan, (path, r.name.span))))
         if not ok:
             return None
-        reason = abi_result_problem(results)
+        reason = self._abi_result_problem(results)
         if reason is not None:
             self.error("E0306", f"ABI error: {reason}", f.export_span)
             return None
         return InterfaceFunc(f.export, tuple(params), tuple(results), f.noreturn, f.docs,
                              _new(FileSpan, (path, f.export_span)))
+
+    def _abi_result_problem(self, results: list[Param]) -> str | None:
+        """`abi_result_problem`, once per result type (by identity: the types of an `expected` are
+        shared, see `TypeValidator._made`)."""
+        if len(results) != 1:
+            return abi_result_problem(results)
+        tref = results[0].tref
+        hit = self._abi_problems.get(id(tref))
+        if hit is None:
+            hit = self._abi_problems[id(tref)] = (tref, abi_result_problem(results))
+        return hit[1]
 
     def const(self, d: ConstDecl) -> None:
         scope = self.constant_scopes.setdefault(d.type_name.text, {})

@@ -82,6 +82,9 @@ class TypeValidator:
         self.symbols = symbols
         self.diagnostics: list[Diagnostic] = []
         self.path = ""
+        # Types without positions (lists, pointers, `expected`) made once per load for the same parts
+        # (by identity; each entry holds its parts, so their ids stay theirs): equal values, shared.
+        self._made: dict[tuple[type, int] | tuple[type, int, int], TypeRef] = {}
 
     # --- reporting ---------------------------------------------------------------------------
 
@@ -122,13 +125,24 @@ class TypeValidator:
 
     def _list(self, t: TdList, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         e = self.datatype(t.element, False, span)
-        return ListType(e) if e is not None else None
+        if e is None:
+            return None
+        key = (ListType, id(e))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = ListType(e)
+        return made
 
     def _pointer(self, t: TdPointer, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         p = self.datatype(t.pointee, False, span)
         if p is None:
             return None
-        return ConstPointerType(p) if t.const else PointerType(p)
+        kind = ConstPointerType if t.const else PointerType
+        key = (kind, id(p))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = kind(p)
+        return made
 
     def _handle(self, t: TdHandle, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         return HandleType()
@@ -220,10 +234,15 @@ class TypeValidator:
         err = self.datatype(t.err, False, span) if t.err is not None else None
         if (t.ok is not None and ok is None) or (t.err is not None and err is None):
             return None
-        for tref, syn in ((ok, t.ok), (err, t.err)):
-            if tref is not None and syn is not None:
-                self._needs_layout(tref, syn)
-        return VariantType(IntRepr.U32, (Case("ok", ok), Case("err", err)), form="expected")
+        if ok is not None and t.ok is not None:
+            self._needs_layout(ok, t.ok)
+        if err is not None and t.err is not None:
+            self._needs_layout(err, t.err)
+        key = (VariantType, id(ok), id(err))
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = VariantType(IntRepr.U32, (Case("ok", ok), Case("err", err)), form="expected")
+        return made
 
     def tag(self, tag: Typedef | None, span: Span) -> tuple[IntRepr, list[str] | None, NamedType | None] | None:
         """`union_tag_repr`: the tag repr, the case names an enum tag imposes, and the tag typename."""

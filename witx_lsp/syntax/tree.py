@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from itertools import repeat
+from operator import sub
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -217,9 +219,12 @@ def doc_text(docs: list[str]) -> str:
     if not docs:
         return ""
     ws = RUST_WHITESPACE
-    if all(d.isascii() for d in docs):  # the common case: bytes are characters
-        trim = min((len(d) - len(d.lstrip(ws)) for d in docs if d), default=0)
-        return "".join(d[trim:] + "\n" if d else "\n" for d in docs)
+    if "".join(docs).isascii():  # the common case: bytes are characters
+        if all(docs):
+            trim = min(map(sub, map(len, docs), map(len, map(str.lstrip, docs, repeat(ws)))))
+        else:
+            trim = min((len(d) - len(d.lstrip(ws)) for d in docs if d), default=0)
+        return "\n".join([d[trim:] for d in docs] if trim else docs) + "\n"
     indents = [_utf8_len(d) - _utf8_len(d.lstrip(ws)) for d in docs if d]
     trim = min(indents) if indents else 0
     return "".join((_drop_bytes(d, trim).rstrip(ws) if d else "") + "\n" for d in docs)
