@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-from itertools import repeat
-from operator import sub
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -219,12 +217,17 @@ def doc_text(docs: list[str]) -> str:
     if not docs:
         return ""
     ws = RUST_WHITESPACE
-    if "".join(docs).isascii():  # the common case: bytes are characters
-        if all(docs):
-            trim = min(map(sub, map(len, docs), map(len, map(str.lstrip, docs, repeat(ws)))))
-        else:
-            trim = min((len(d) - len(d.lstrip(ws)) for d in docs if d), default=0)
-        return "\n".join([d[trim:] for d in docs] if trim else docs) + "\n"
+    if len(docs) == 1:  # the most common case: its own indentation is the smallest
+        return docs[0].lstrip(ws) + "\n"
+    joined = "\n".join(docs)
+    if joined.isascii():  # the common case: bytes are characters
+        trim = -1
+        for d in docs:
+            if d:
+                indent = len(d) - len(d.lstrip(ws))
+                if indent < trim or trim < 0:
+                    trim = indent
+        return ("\n".join([d[trim:] for d in docs]) if trim > 0 else joined) + "\n"
     indents = [_utf8_len(d) - _utf8_len(d.lstrip(ws)) for d in docs if d]
     trim = min(indents) if indents else 0
     return "".join((_drop_bytes(d, trim).rstrip(ws) if d else "") + "\n" for d in docs)
