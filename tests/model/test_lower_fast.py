@@ -92,6 +92,14 @@ def test_gives_up_on_what_it_does_not_read() -> None:
         assert lower_text(text, "/f.witx") is None, text
 
 
+@pytest.mark.parametrize("end", ["\x1c", "\x85", "\xa0", "\u2028", "\x0b", "\t", "\r", " é", "\u3000x"])
+def test_doc_comments_ending_in_any_whitespace(end: str) -> None:
+    """Python and Rust do not agree on what is whitespace: the docs are the tree path's."""
+    text = f";;; doc{end}\n;;;  more{end}\n(typename $a (enum ;;; member{end}\n $b))\n"
+    assert _agrees(text)
+    assert not _agrees(f"(typename $a u8){end}\n") or end.strip(" \t\r") == ""
+
+
 def test_deferred_tree_is_made_when_asked() -> None:
     text = ";;; doc\n(typename $a (list u8)) ;; after\n"
     tree, lowered = parse_and_lower(text, "/f.witx")

@@ -20,7 +20,7 @@ join a `(` with the keyword after it (`(param`), so a list's opening is one toke
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import accumulate, repeat
+from itertools import accumulate
 
 from witx_lsp.base.span import Span
 from witx_lsp.model.lower import LoweredFile, drop_trailing_consts, integer_value
@@ -60,7 +60,6 @@ from witx_lsp.syntax.scanner import atom_kind, blanks, check_string, decode_stri
 from witx_lsp.syntax.tree import RUST_WHITESPACE, doc_text
 
 _new = tuple.__new__  # `_new(Span, (start, end))`: Span(start, end) without its Python-level __new__
-_BLANKS = " \t\r\n"
 _END = "\x00"  # after the last token: matches nothing, so what is missing gives up
 _U64_MAX = (1 << 64) - 1
 _USIZE = Builtin(BuiltinKind.U32, lang_ptr_size=True)
@@ -78,10 +77,13 @@ def lower_text(text: str, path: str) -> LoweredFile | None:
     start = blanks().match(text).end()  # type: ignore[union-attr]  # it matches the empty string
     pieces = piece_pattern(heads=True).findall(text, start)
     starts = list(accumulate(map(len, pieces), initial=start))
-    texts = list(map(str.rstrip, pieces, repeat(_BLANKS)))
+    # The tokens: a piece without its blanks. `str.rstrip()` strips more than the blanks (any
+    # Unicode whitespace), which only matters for the end of a comment (`comments` reads those
+    # from the pieces) and of bad characters (the reader gives up on those anyway).
+    texts = list(map(str.rstrip, pieces))
     texts += [_END] * 8
     try:
-        decls = _Reader(text, texts, starts).file()
+        decls = _Reader(text, pieces, texts, starts).file()
     except (_GiveUp, IndexError):
         return None
     r = Reporter(path, text)
@@ -93,8 +95,9 @@ class _Reader:
     """Recursive descent over the tokens (without their blanks): every method takes the
     index of its first token and returns what it read and the index after it."""
 
-    def __init__(self, text: str, texts: list[str], starts: list[int]) -> None:
+    def __init__(self, text: str, pieces: list[str], texts: list[str], starts: list[int]) -> None:
         self.text = text
+        self.pieces = pieces
         self.texts = texts
         self.starts = starts
 
@@ -110,7 +113,7 @@ class _Reader:
             if t[1:2] != ";":
                 raise _GiveUp  # a lone `;`
             if t.startswith(";;;"):
-                docs.append(t[3:].rstrip(RUST_WHITESPACE))
+                docs.append(self.pieces[k][3:].rstrip(RUST_WHITESPACE))
             k += 1
             t = texts[k]
         return k, doc_text(docs)
