@@ -89,3 +89,23 @@ def test_symbols_index_definitions_and_references() -> None:
     assert len(s.references_to(SymbolKey(SymbolKind.CASE, ("t", "a")))) == 1
     hit = s.at("/x.witx", text.index("$r)))") + 1)
     assert hit is not None and hit[0] == SymbolKey(SymbolKind.TYPENAME, ("r",)) and not hit[2]
+
+
+def test_use_targets_resolve_as_realpath(tmp_path: Path) -> None:
+    """`DiskProvider.canonical_child` (one `lstat` for a plain name next to its user) names the
+    file `realpath` names: through a symbolic link, a missing file, `..`, a subdirectory."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "t.witx").write_text("(typename $t u8)\n")
+    (real / "sub" / "s.witx").write_text("(typename $s u8)\n")
+    (tmp_path / "link.witx").symlink_to(real / "t.witx")
+    (tmp_path / "dirlink").symlink_to(real)
+    provider = DiskProvider()
+    for directory in (str(tmp_path), str(real), str(real / "sub")):
+        for name in ("link.witx", "t.witx", "missing.witx", "../t.witx", "sub/s.witx", "dirlink", "dirlink/t.witx",
+                     ".", "..", ""):
+            assert provider.canonical_child(directory, name) == provider.canonical(f"{directory}/{name}"), name
+    root = tmp_path / "root.witx"
+    root.write_text('(use "link.witx")\n(typename $r $t)\n')
+    a = analyze([str(root)])
+    assert not a.diagnostics and list(a.files)[1] == str(real / "t.witx")

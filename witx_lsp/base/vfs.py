@@ -66,6 +66,20 @@ class DiskProvider:
         except (OSError, ValueError):
             return os.path.abspath(path)
 
+    def canonical_child(self, directory: str, name: str) -> str:
+        """`canonical(os.path.join(directory, name))` for a canonical `directory` (a `use`d
+        file's): a plain file name that is not a symbolic link costs one `lstat`, not one
+        per component of the path as `realpath` does."""
+        path = os.path.join(directory, name)
+        plain = name not in ("", ".", "..") and os.sep not in name and (os.altsep is None or os.altsep not in name)
+        if plain and "\x00" not in path:
+            try:
+                if not stat.S_ISLNK(os.lstat(path).st_mode):
+                    return path
+            except OSError:
+                return path  # as `realpath`: what cannot be read stays as written
+        return self.canonical(path)
+
     def read(self, path: str) -> str | ReadFailure:
         if path in self.overlay:
             return within_limit(self.overlay[path], path, self.max_bytes)
@@ -87,8 +101,7 @@ class DiskProvider:
             try:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     return ReadFailure("E0403", f"`{path}` is not a regular file; it is not read")
-                with os.fdopen(fd, "rb", closefd=False) as f:
-                    data = f.read(self.max_bytes + 1)
+                data = _read_all(fd, self.max_bytes + 1, st.st_size + 1)
             finally:
                 os.close(fd)
         except OSError as e:
@@ -96,6 +109,20 @@ class DiskProvider:
         if len(data) > self.max_bytes:
             return ReadFailure("E0404", f"`{path}` is over the limit of {self.max_bytes} bytes")
         return _decode(data, path)
+
+
+def _read_all(fd: int, limit: int, hint: int) -> bytes:
+    """At most `limit` bytes of `fd` (a regular file), in reads of `hint` bytes (its size, and
+    one more to see its end) or more."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, max(hint, 1 << 16)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class MemoryProvider:

@@ -71,6 +71,16 @@ def parse_and_lower(text: str, path: str) -> tuple[SourceTree, LoweredFile]:
     return tree, lower(tree, path)
 
 
+def use_target(provider: SourceProvider, including: str, name: str) -> str:
+    """The canonical path that `(use "name")` in the file at canonical path `including` names
+    (relative to that file's directory, as the reference resolves it)."""
+    directory = os.path.dirname(including)
+    child = getattr(provider, "canonical_child", None)
+    if child is not None:
+        return child(directory, name)  # type: ignore[no-any-return]
+    return provider.canonical(os.path.join(directory, name))
+
+
 @dataclass
 class _Frame:
     path: str
@@ -101,8 +111,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             diagnostics.append(Diagnostic(text.code, Severity.ERROR, text.message, site_path, site_span))
             return None
         tree, lowered = cache.get(path, text) if cache is not None else parse_and_lower(text, path)
-        uses = tuple(provider.canonical(os.path.join(os.path.dirname(path), d.path))
-                     for d in lowered.decls if isinstance(d, UseDecl))
+        uses = tuple(use_target(provider, path, d.path) for d in lowered.decls if isinstance(d, UseDecl))
         files[path] = SourceFile(path, text, tree, uses)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)

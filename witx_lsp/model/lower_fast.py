@@ -300,15 +300,20 @@ class _Reader:
         return None, None, k
 
     def members(self, k: int) -> tuple[list[Member], int]:
-        texts = self.texts
+        texts, starts = self.texts, self.starts
         out: list[Member] = []
         while True:
             docs = ""
-            if texts[k][0] == ";":
+            t = texts[k]
+            if t[0] == ";":
                 k, docs = self.comments(k)
-            if texts[k] == ")":
+                t = texts[k]
+            if t == ")":
                 return out, k
-            out.append(Member(self.name(k), docs))
+            if t[0] != "$" or len(t) < 2:
+                raise _GiveUp
+            start = starts[k]
+            out.append(Member(Name(t[1:], _new(Span, (start, start + len(t)))), docs))
             k += 1
 
     def enum(self, k: int, depth: int) -> tuple[Typedef, int]:

@@ -178,14 +178,16 @@ class TypeValidator:
     def _members(self, names: list[Name], owner: tuple[str, ...] | None, kind: SymbolKind) -> bool:
         seen: dict[str, Span] = {}
         ok = True
+        define, path = self.symbols.define_at, self.path
         for n in names:
-            if n.text in seen:
-                self.redefinition(n, self.fs(seen[n.text]))
+            text = n.text
+            if text in seen:
+                self.redefinition(n, self.fs(seen[text]))
                 ok = False
                 continue
-            seen[n.text] = n.span
+            seen[text] = n.span
             if owner is not None:
-                self.symbols.define_at(kind, (*owner, n.text), self.path, n.span, n.span)
+                define(kind, (*owner, text), path, n.span, n.span)
         return ok
 
     def enum(self, t: TdEnum, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
@@ -193,7 +195,8 @@ class TypeValidator:
         ok = self._members([m.name for m in t.members], owner, SymbolKind.CASE)
         if repr_ is None or not ok:
             return None
-        cases = tuple(Case(m.name.text, None, m.docs, self.fs(m.name.span)) for m in t.members)
+        path = self.path
+        cases = tuple([Case(m.name.text, None, m.docs, _new(FileSpan, (path, m.name.span))) for m in t.members])
         return VariantType(repr_, cases, form="enum")
 
     def flags(self, t: TdFlags, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
@@ -201,7 +204,8 @@ class TypeValidator:
         ok = self._members([m.name for m in t.flags], owner, SymbolKind.FLAG)
         if repr_ is None or not ok:
             return None
-        members = tuple(RecordMember(m.name.text, BOOL, m.docs, self.fs(m.name.span)) for m in t.flags)
+        path = self.path
+        members = tuple([RecordMember(m.name.text, BOOL, m.docs, _new(FileSpan, (path, m.name.span))) for m in t.flags])
         return RecordType(RecordKind.BITFLAGS, members, repr_, form="flags")
 
     def record(self, t: TdRecord, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
