@@ -62,6 +62,7 @@ from witx_lsp.syntax.tree import RUST_WHITESPACE, doc_text
 _new = tuple.__new__  # `_new(Span, (start, end))`: Span(start, end) without its Python-level __new__
 _END = "\x00"  # after the last token: matches nothing, so what is missing gives up
 _U64_MAX = (1 << 64) - 1
+_PYTHON_ONLY_BLANKS = "\x1c\x1d\x1e\x1f"
 _USIZE = Builtin(BuiltinKind.U32, lang_ptr_size=True)
 _CHAR8 = Builtin(BuiltinKind.U8, lang_c_char=True)
 
@@ -100,20 +101,24 @@ class _Reader:
         self.pieces = pieces
         self.texts = texts
         self.starts = starts
+        # Whether `str.rstrip()`, which made the tokens, strips what Rust's `trim_end` does: all but
+        # U+001C..U+001F, which only Python calls whitespace.
+        self.python_blanks_are_rusts = not any(ch in text for ch in _PYTHON_ONLY_BLANKS)
 
     # --- tokens ---------------------------------------------------------------------------
 
     def comments(self, k: int) -> tuple[int, str]:
         """The line comments from token `k` on: the index after them, and the documentation
-        they make for what follows."""
+        they make for what follows (`docs_of`: the bodies of the `;;;` ones, without Rust's
+        whitespace at their end)."""
         texts = self.texts
         docs: list[str] = []
         t = texts[k]
         while t[0] == ";":
-            if t[1:2] != ";":
+            if len(t) > 2 and t[2] == ";":
+                docs.append(t[3:] if self.python_blanks_are_rusts else self.pieces[k][3:].rstrip(RUST_WHITESPACE))
+            elif t == ";":
                 raise _GiveUp  # a lone `;`
-            if t.startswith(";;;"):
-                docs.append(self.pieces[k][3:].rstrip(RUST_WHITESPACE))
             k += 1
             t = texts[k]
         return k, doc_text(docs)
