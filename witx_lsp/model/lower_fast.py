@@ -334,7 +334,7 @@ class _Reader:
         return TdFlags(repr_, repr_span, members, self.close(k, j)), j + 1
 
     def record(self, k: int, depth: int) -> tuple[Typedef, int]:
-        texts = self.texts
+        texts, starts = self.texts, self.starts
         fields: list[Field] = []
         j = k + 1
         while True:
@@ -343,7 +343,11 @@ class _Reader:
                 j, docs = self.comments(j)
             if texts[j] != "(field":
                 break
-            name = self.name(j + 1)
+            n = texts[j + 1]
+            if n[0] != "$" or len(n) < 2:
+                raise _GiveUp
+            start = starts[j + 1]
+            name = Name(n[1:], _new(Span, (start, start + len(n))))
             t, end = self.typedef(j + 2, depth)
             fields.append(Field(name, t, docs, self.close(j, end)))
             j = end + 1
@@ -379,7 +383,7 @@ class _Reader:
             members.append(UnionMember(t, docs))
 
     def variant(self, k: int, depth: int) -> tuple[Typedef, int]:
-        texts = self.texts
+        texts, starts = self.texts, self.starts
         tag, j = self.tag(k + 1, depth)
         cases: list[CaseSyntax] = []
         while True:
@@ -388,7 +392,11 @@ class _Reader:
                 j, docs = self.comments(j)
             if texts[j] != "(case":
                 break
-            name = self.name(j + 1)
+            n = texts[j + 1]
+            if n[0] != "$" or len(n) < 2:
+                raise _GiveUp
+            start = starts[j + 1]
+            name = Name(n[1:], _new(Span, (start, start + len(n))))
             payload: Typedef | None = None
             end = j + 2
             if texts[end] != ")":

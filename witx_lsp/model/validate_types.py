@@ -211,13 +211,14 @@ class TypeValidator:
     def record(self, t: TdRecord, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         ok = self._members([f.name for f in t.fields], owner, SymbolKind.FIELD)
         members = []
+        path = self.path
         for f in t.fields:
             tref = self.datatype(f.type, False, f.name.span)
             if tref is None:
                 ok = False
                 continue
             self._needs_layout(tref, f.type)
-            members.append(RecordMember(f.name.text, tref, f.docs, self.fs(f.name.span)))
+            members.append(RecordMember(f.name.text, tref, f.docs, _new(FileSpan, (path, f.name.span))))
         return RecordType(RecordKind.OTHER, tuple(members), form="record") if ok else None
 
     def tuple_(self, t: TdTuple, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
@@ -335,7 +336,9 @@ class TypeValidator:
     def _needs_layout(self, tref: TypeRef, syntax: Typedef) -> None:
         """A zero-case variant inside a record, tuple or variant breaks the
         reference's layout code (align 0); the empty tuple is reported where written."""
-        ty = resolve(tref)
+        ty = tref
+        while isinstance(ty, NamedType):  # (`resolve`, inline: this runs for every member)
+            ty = ty.tref
         if isinstance(ty, VariantType) and not ty.cases:
             self.error("E0314", "a variant with no cases has alignment 0, so the reference crashes laying out "
                        "anything that contains it; give it at least one case", typedef_span(syntax))
