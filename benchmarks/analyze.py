@@ -7,8 +7,10 @@
   every root of each DIRS_09 directory of ../shared/tools/conformance.py, a root
   being a file no other file of its directory `use`s), all of them per run.
 
-Also reported: where preview1's time goes (parse, lower, validate and read, and
-layout diagnostics, which the editor adds on top). `--profile` prints the top of a
+Also reported: where preview1's time goes (lowering straight from the tokens, which
+well-formed files take; validate and read; the tree parse and lowering that files with
+errors take, and that the editor's features ask for; and layout diagnostics, which the
+editor adds on top). `--profile` prints the top of a
 cProfile of the preview1 analysis to stderr.
 
 Run: python benchmarks/analyze.py [--runs N] [--profile]
@@ -38,6 +40,7 @@ from witx_lsp.layout.diagnostics import layout_diagnostics  # noqa: E402
 from witx_lsp.model.analysis import analyze  # noqa: E402
 from witx_lsp.model.load import ParseCache  # noqa: E402
 from witx_lsp.model.lower import lower  # noqa: E402
+from witx_lsp.model.lower_fast import lower_text  # noqa: E402
 from witx_lsp.syntax.parser import parse  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -92,10 +95,13 @@ def measure(fn: Callable[[], object], runs: int, warmup: int = 3) -> dict[str, A
 
 
 def preview1_breakdown(runs: int) -> dict[str, float]:
-    """Median milliseconds of each stage of the preview1 analysis."""
+    """Median milliseconds of each stage of the preview1 analysis. Well-formed files are
+    lowered straight from their tokens (`model/lower_fast.py`); the tree (parse, and its
+    lowering) is made for files with errors, and on demand for the editor's features."""
     analysis = analyze([str(PREVIEW1)])
     texts = {p: f.text for p, f in analysis.files.items()}
     trees = {p: parse(t, p) for p, t in texts.items()}
+    fast = {p: t for p, t in texts.items() if lower_text(t, p) is not None}
 
     def parse_all() -> None:
         for p, t in texts.items():
@@ -105,14 +111,21 @@ def preview1_breakdown(runs: int) -> dict[str, float]:
         for p, tree in trees.items():
             lower(tree, p)
 
+    def lower_from_tokens() -> None:
+        for p, t in fast.items():
+            lower_text(t, p)
+
     total = measure(lambda: analyze([str(PREVIEW1)], DiskProvider()), runs)["median_ms"]
+    fast_ms = measure(lower_from_tokens, runs)["median_ms"]
     parse_ms = measure(parse_all, runs)["median_ms"]
     lower_ms = measure(lower_all, runs)["median_ms"]
     layout_ms = measure(lambda: layout_diagnostics(analysis), runs)["median_ms"]
     return {
-        "parse_ms": parse_ms,
-        "lower_ms": lower_ms,
-        "validate_read_and_rest_ms": round(total - parse_ms - lower_ms, 2),
+        "files_lowered_from_tokens": len(fast),
+        "lower_from_tokens_ms": fast_ms,
+        "validate_read_and_rest_ms": round(total - fast_ms, 2),
+        "tree_parse_ms (files with errors; features, on demand)": parse_ms,
+        "tree_lower_ms (files with errors)": lower_ms,
         "layout_diagnostics_ms (not part of analyze)": layout_ms,
     }
 
