@@ -7,63 +7,27 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from witx_lsp.base.diagnostic import Diagnostic, Severity
-from witx_lsp.base.text import LineIndex
 from witx_lsp.base.vfs import DiskProvider, MemoryProvider, SourceProvider
-from witx_lsp.model.symbols import SymbolIndex
-from witx_lsp.model.types import Document
-from witx_lsp.syntax.tree import SourceTree
-
-if TYPE_CHECKING:
-    from witx_lsp.model.incremental import ValidationCheckpoints
-    from witx_lsp.model.load import ParseCache
-
-
-@dataclass
-class SourceFile:
-    path: str  # canonical path (the key used in spans and diagnostics)
-    text: str
-    tree: SourceTree
-    uses: tuple[str, ...] = ()  # canonical paths this file's `(use ...)` forms name, in order
-    _lines: LineIndex | None = field(default=None, repr=False)
-
-    @property
-    def lines(self) -> LineIndex:
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines
-
-
-@dataclass
-class Analysis:
-    roots: tuple[str, ...]  # canonical root paths, as given
-    files: dict[str, SourceFile]  # every file that was read, in load order
-    document: Document
-    diagnostics: list[Diagnostic]  # sorted by path, then position
-    symbols: SymbolIndex
-
-    def has_errors(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+from witx_lsp.model.analysis_result import Analysis, SourceFile
+from witx_lsp.model.incremental import ValidationCheckpoints
+from witx_lsp.model.load import ParseCache, load
 
 
 def analyze(roots: Sequence[str], provider: SourceProvider | None = None, cache: ParseCache | None = None,
-            checkpoints: ValidationCheckpoints | None = None) -> Analysis:
+            checkpoints: ValidationCheckpoints | None = None, frozen_heap: bool | None = None) -> Analysis:
     """Load the root files (and what they `use`) into one document, as the
     reference's `witx::load(&[paths])` does, and validate it. An editor session
     passes a `ParseCache` so that unchanged files are not parsed again, and
     `ValidationCheckpoints` (with the same cache) so that the declarations read
-    before the first changed file are not validated again."""
-    from witx_lsp.model.load import load
-
-    with cyclic_gc_paused():
+    before the first changed file are not validated again. `frozen_heap`: see
+    `cyclic_gc_paused`."""
+    with cyclic_gc_paused(frozen_heap):
         return load(roots, provider or DiskProvider(), cache, checkpoints)
 
 
 @contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused(frozen_heap: bool | None = None) -> Iterator[None]:
     """Keep Python's cyclic collector out of one analysis. An analysis allocates
     tens of thousands of small acyclic objects (tokens, nodes, model values), all
     freed by reference counting; every 700 of them the collector would otherwise
@@ -75,7 +39,13 @@ def cyclic_gc_paused() -> Iterator[None]:
     still young, and all alive): unless the process keeps a frozen heap of its own
     (the language server does), they are moved to the oldest generation instead, in
     constant time (`freeze` then `unfreeze`), where a full collection finds them later
-    if any is ever part of a cycle."""
+    if any is ever part of a cycle.
+
+    Whether the process keeps a frozen heap is `frozen_heap` when the caller knows it
+    (the language server's analysis host: it froze its heap at start-up); None asks
+    `gc.get_freeze_count()`, which walks the whole frozen heap (CPython 3.11 and 3.12
+    Modules/gcmodule.c `gc_get_freeze_count_impl` counts the permanent generation's list): 10-20 ms per
+    analysis in a server, more than the rest of a keystroke's analysis."""
     if not gc.isenabled():
         yield
         return
@@ -83,7 +53,7 @@ def cyclic_gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
+        if not (gc.get_freeze_count() > 0 if frozen_heap is None else frozen_heap):
             gc.freeze()
             gc.unfreeze()
         gc.enable()
@@ -94,3 +64,6 @@ def analyze_text(text: str, path: str = "/input.witx", others: dict[str, str] | 
     files = dict(others or {})
     files[path] = text
     return analyze([path], MemoryProvider(files))
+
+
+__all__ = ["Analysis", "SourceFile", "analyze", "analyze_text", "cyclic_gc_paused"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.vfs import MAX_FILE_BYTES, ReadFailure, SourceProvider, within_limit
-from witx_lsp.model.analysis import Analysis, SourceFile
+from witx_lsp.model.analysis_result import Analysis, SourceFile
 from witx_lsp.model.incremental import Segment, ValidationCheckpoints
 from witx_lsp.model.incremental import run as run_segments
 from witx_lsp.model.lower import LoweredFile, lower
@@ -61,6 +61,13 @@ class ParseCache:
             self._chars -= len(old[0])
 
 
+def use_targets(path: str, lowered: LoweredFile, provider: SourceProvider) -> tuple[str, ...]:
+    """The canonical paths the `(use "...")` declarations of a file name, in order: relative
+    to the directory of the file that uses them (tools/witx/src/toplevel.rs, witx 0.9.1)."""
+    base = os.path.dirname(path)
+    return tuple(provider.canonical(os.path.join(base, d.path)) for d in lowered.decls if isinstance(d, UseDecl))
+
+
 @dataclass
 class _Frame:
     path: str
@@ -95,8 +102,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
         else:
             tree = parse(text, path)
             lowered = lower(tree, path)
-        uses = tuple(provider.canonical(os.path.join(os.path.dirname(path), d.path))
-                     for d in lowered.decls if isinstance(d, UseDecl))
+        uses = use_targets(path, lowered, provider)
         files[path] = SourceFile(path, text, tree, uses)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)

@@ -23,11 +23,11 @@ from witx_lsp.base.text import LineIndex, PositionEncoding
 from witx_lsp.features.diagnostics import cap_per_file, collect
 from witx_lsp.features.preview import read_config
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.server import convert, log_noise
 from witx_lsp.server.options import Settings, parse_settings
 from witx_lsp.server.protocol import WitxProtocol
+from witx_lsp.workspace.host import AnalysisHost
 
 log = logging.getLogger("witx_lsp.server")
 
@@ -49,7 +49,7 @@ _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 class WitxServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("witx-lsp", __version__, protocol_cls=WitxProtocol)
-        self._host = AnalysisHost()
+        self._host = AnalysisHost(convert.uri_to_path)
         self._edited: dict[str, None] = {}  # URIs whose editor text the host does not have yet
         self._flushing = False
         self.settings = Settings()
@@ -122,7 +122,7 @@ class WitxServer(LanguageServer):
             return PositionEncoding.UTF16
 
     def path_of(self, uri: str) -> str:
-        path = self._host.canonical(convert.uri_to_path(uri))
+        path = self._host.path_of_uri(uri)
         self.uri_of.setdefault(path, uri)
         return path
 
@@ -149,8 +149,7 @@ class WitxServer(LanguageServer):
         except (OSError, ValueError):
             return None
         self.reread_changed_files(path)
-        snap = Snapshot(path, self.host.analysis_for(path))
-        return snap if snap.file is not None else None
+        return self.host.snapshot(path)
 
     def reread_changed_files(self, path: str) -> None:
         """Files changed on disk since an analysis read them are seen when it is next used,

@@ -28,6 +28,7 @@ def prepare(log_level: str = "WARNING") -> WitxServer:
     # and collect less often (an analysis allocates many short-lived, acyclic objects).
     # The import garbage is collected in idle time, not before the first diagnostics.
     gc.freeze()
+    server.host.frozen_heap = True  # (asking gc for it walks the whole frozen heap)
     gc.set_threshold(50_000, 20, 20)
     server.idle_tasks.append(_collect_startup_garbage)
     return server

@@ -4,41 +4,39 @@ unsaved, and in whose context each file is analysed.
 A file that another workspace file `use`s is analysed in its includer's context
 (as `witx-lsp check` does); a file no other file uses is a root and is analysed
 on its own. Analyses are cached per root and dropped when any file they read
-changes.
+changes; the analyses of the other roots stay.
+
+Paths given to the host are canonicalised by it (`canonical`); paths it returns are
+canonical.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from witx_lsp.base.vfs import DiskProvider, ReadFailure
-from witx_lsp.features.disk_stamps import DiskStamps
+from witx_lsp.base.vfs import ReadFailure
+from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import Analysis, SourceFile, analyze
 from witx_lsp.model.incremental import ValidationCheckpoints
-from witx_lsp.model.load import ParseCache
-from witx_lsp.syntax.scanner import decode_string
-from witx_lsp.syntax.tree import Atom, SourceTree, TokenKind
+from witx_lsp.model.load import ParseCache, use_targets
+from witx_lsp.workspace.disk_stamps import DiskStamps
+from witx_lsp.workspace.paths import CachingDiskProvider, UriPaths
 
 
-def used_names(tree: SourceTree) -> list[str]:
-    """The file names of a tree's top-level `(use "...")` forms: what lowering turns
-    into `UseDecl`s (model/lower.py `_use`), read straight from the tree, since
-    lowering a whole file on every keystroke only for these costs 10-15 ms on preview1."""
-    out = []
-    for node in tree.items:
-        if isinstance(node, Atom) or not node.head_is("use") or len(node.items) < 2:
-            continue
-        arg = node.items[1]
-        if isinstance(arg, Atom) and arg.kind is TokenKind.STRING:
-            out.append(decode_string(arg.text))
-    return out
+def _no_uris(uri: str) -> str:
+    raise ValueError(f"this analysis host converts no URIs: {uri}")
 
 
 class AnalysisHost:
-    def __init__(self) -> None:
-        self.provider = DiskProvider()
+    """`uri_to_path`: the client's URIs as file-system paths (the server's conversion);
+    `frozen_heap`: whether the process keeps a frozen heap (model/analysis.py
+    `cyclic_gc_paused`; the server freezes its own at start-up)."""
+
+    def __init__(self, uri_to_path: Callable[[str], str] = _no_uris, frozen_heap: bool = False) -> None:
         self.known: set[str] = set()  # canonical paths of workspace .witx files and open documents
+        self.provider = CachingDiskProvider(self.known)
+        self.uris = UriPaths(self.provider, uri_to_path, self.known)
+        self.frozen_heap = frozen_heap
         self.uses: dict[str, tuple[str, ...]] = {}  # file -> files it uses (canonical), from its own text
         self._analyses: dict[str, Analysis] = {}  # root -> analysis
         self._users: dict[str, set[str]] | None = None  # file -> files that use it (derived from `uses`)
@@ -51,14 +49,27 @@ class AnalysisHost:
     def canonical(self, path: str) -> str:
         return self.provider.canonical(path)
 
+    def path_of_uri(self, uri: str) -> str:
+        """The canonical path of a document the client names by `uri`."""
+        return self.uris.path_of(uri)
+
+    def forget_paths(self) -> None:
+        """Resolve every path again (a file was created, deleted or changed on disk: a
+        symlink may now point elsewhere)."""
+        self.provider.forget_paths()
+        self.uris.forget()
+
     def add_files(self, paths: Iterable[str]) -> None:
         for p in paths:
             c = self.canonical(p)
+            if c not in self.known:
+                self.forget_paths()  # a new file: a `use` that named it may resolve differently now
             self.known.add(c)
             self._index(c)
 
     def remove_file(self, path: str) -> set[str]:
         c = self.canonical(path)
+        self.forget_paths()
         self.known.discard(c)
         self.uses.pop(c, None)
         self._users = None
@@ -80,6 +91,7 @@ class AnalysisHost:
         return self._invalidate(c)
 
     def file_changed_on_disk(self, path: str) -> set[str]:
+        self.forget_paths()
         c = self.canonical(path)
         if c in self.provider.overlay:
             return set()  # the editor's text wins over the disk
@@ -91,9 +103,8 @@ class AnalysisHost:
         if isinstance(text, ReadFailure):
             self.uses[path] = ()
             return
-        base = os.path.dirname(path)
-        tree, _ = self.cache.get(path, text)
-        uses = tuple(self.canonical(os.path.join(base, name)) for name in used_names(tree))
+        _, lowered = self.cache.get(path, text)  # what the next load reads from the cache
+        uses = use_targets(path, lowered, self.provider)
         if self.uses.get(path) != uses:
             self.uses[path] = uses
             self._users = None
@@ -149,7 +160,7 @@ class AnalysisHost:
     def analysis_of_root(self, root: str) -> Analysis:
         a = self._analyses.get(root)
         if a is None:
-            a = analyze([root], self.provider, self.cache, self.checkpoints)
+            a = analyze([root], self.provider, self.cache, self.checkpoints, self.frozen_heap)
             self._analyses[root] = a
             self.stamps.record(self._read_from_disk(a))
         return a
@@ -199,6 +210,12 @@ class AnalysisHost:
                 out.append(a)
                 covered.update(a.files)
         return out
+
+    def snapshot(self, path: str) -> Snapshot | None:
+        """What features read about a known file: its text, in the analysis of its includer's
+        context (None when the file could not be read)."""
+        snap = Snapshot(path, self.analysis_for(path))
+        return snap if snap.file is not None else None
 
     def source_file(self, path: str) -> SourceFile | None:
         """The current text and line index of a file, from a cached analysis when one read it."""
