@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 
@@ -30,6 +30,7 @@ from witx_lsp.layout.engine import I386, Layout, LayoutEngine, align_to, engine_
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import (
     ConstPointerType,
+    InterfaceFunc,
     IntRepr,
     ListType,
     NamedType,
@@ -240,18 +241,16 @@ class _Checker:
                  "struct onto guest memory", site.span,
                  data={"wasm32": _summary(lay), "i386": _summary(other)})
 
-    def functions(self, analysis: Analysis) -> None:
+    def function(self, module: str, f: InterfaceFunc) -> None:
         # Only `bool`s stored in memory (list and pointer elements) matter in signatures.
-        for m in analysis.document.modules:
-            for f in m.funcs:
-                for p in (*f.params, *f.results):
-                    if p.span is None:
-                        continue
-                    owner = f"{m.name}::{f.name}"
-                    for site in _sites(p.tref, p.span, owner, "param", f"param `{p.name}` of `{owner}`"):
-                        t = site.tref
-                        if site.role == "element" and isinstance(t, VariantType) and t.form == "bool":
-                            self.site(site, top=False)
+        for p in (*f.params, *f.results):
+            if p.span is None:
+                continue
+            owner = f"{module}::{f.name}"
+            for site in _sites(p.tref, p.span, owner, "param", f"param `{p.name}` of `{owner}`"):
+                t = site.tref
+                if site.role == "element" and isinstance(t, VariantType) and t.form == "bool":
+                    self.site(site, top=False)
 
 
 # The diagnostics of a typename depend on nothing but the typename (an immutable value that
@@ -279,17 +278,30 @@ def _typename_diagnostics(c: _Checker, t: NamedType) -> list[Diagnostic]:
     return out
 
 
-def layout_diagnostics(analysis: Analysis) -> list[Diagnostic]:
-    """Layout diagnostics for every typename and function of the analysis,
-    sorted by path and position."""
+def function_layout_diagnostics(analysis: Analysis, module: str, func: InterfaceFunc) -> list[Diagnostic]:
+    """The layout diagnostics of one function of `module` (they depend on nothing but the
+    function, an immutable value holding its parameters' whole types, and the module's name)."""
+    c = _Checker(analysis)
+    c.function(module, func)
+    return c.out
+
+
+FunctionDiagnostics = Callable[[Analysis, str, InterfaceFunc], Sequence[Diagnostic]]
+
+
+def layout_diagnostics(analysis: Analysis,
+                       functions: FunctionDiagnostics = function_layout_diagnostics) -> list[Diagnostic]:
+    """Layout diagnostics for every typename and function of the analysis, sorted by
+    path and position (`functions`: those of one function, or a cache of them)."""
     c = _Checker(analysis)
     out: list[Diagnostic] = []
     for t in analysis.document.typenames:
         out += _typename_diagnostics(c, t)
-    c.out = out
-    c.functions(analysis)
-    c.out.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
-    return c.out
+    for m in analysis.document.modules:
+        for f in m.funcs:
+            out += functions(analysis, m.name, f)
+    out.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
+    return out
 
 
-__all__ = ["layout_diagnostics", "smallest_order"]
+__all__ = ["FunctionDiagnostics", "function_layout_diagnostics", "layout_diagnostics", "smallest_order"]

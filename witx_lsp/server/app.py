@@ -9,7 +9,6 @@ import contextlib
 import importlib
 import logging
 import os
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +19,7 @@ from pygls.lsp.server import LanguageServer
 from witx_lsp import __version__
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.text import LineIndex, PositionEncoding
-from witx_lsp.features.diagnostics import cap_per_file, collect
-from witx_lsp.features.preview import read_config
+from witx_lsp.features.diagnostics import cap_per_file
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.server import convert, log_noise
@@ -56,8 +54,6 @@ class WitxServer(LanguageServer):
         self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, int | None] = {}  # uri -> version last published
-        # Diagnostics of recent analyses (one analysis serves every file it reads).
-        self._collected: dict[int, tuple[weakref.ref[Analysis], list[Diagnostic]]] = {}
         # Called with the new settings after every change (features that keep their own configuration).
         self.settings_listeners: list[Callable[[Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
@@ -193,16 +189,7 @@ class WitxServer(LanguageServer):
         return [convert.diagnostic(d, {}, self.encoding, False) for d in own]
 
     def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
-        hit = self._collected.get(id(analysis))
-        if hit is not None and hit[0]() is analysis:
-            return hit[1]
-        diags = collect(analysis, self.settings.severity, read_config(self.settings.preview_config or None)[0])
-        if len(self._collected) >= 16:
-            self._collected.clear()
-        # Held weakly: the diagnostics go when the host drops their analysis (an edit, a close).
-        self._collected[id(analysis)] = (weakref.ref(analysis), diags)
-        weakref.finalize(analysis, self._collected.pop, id(analysis), None)
-        return diags
+        return self.host.diagnostics.of(analysis, self.settings.severity, self.settings.preview_config or None)
 
     def schedule_diagnostics(self, uris: list[str]) -> None:
         """Debounced publication (per document, on the event loop; no threads)."""
@@ -385,7 +372,6 @@ class WitxServer(LanguageServer):
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw)
         self.settings = settings
-        self._collected.clear()
         for listener in self.settings_listeners:
             listener(settings)
         # The more verbose of the setting and the command line (the root logger's level).

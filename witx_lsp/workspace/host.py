@@ -19,6 +19,7 @@ from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import Analysis, SourceFile, analyze
 from witx_lsp.model.incremental import ValidationCheckpoints
 from witx_lsp.model.load import ParseCache, use_targets
+from witx_lsp.workspace.diagnostics import SessionDiagnostics
 from witx_lsp.workspace.disk_stamps import DiskStamps
 from witx_lsp.workspace.paths import CachingDiskProvider, UriPaths
 
@@ -43,6 +44,7 @@ class AnalysisHost:
         self.cache = ParseCache()
         self.checkpoints = ValidationCheckpoints()  # validator states between files (model/incremental.py)
         self.stamps = DiskStamps()  # of the files analyses read from disk (disk_stamps.py)
+        self.diagnostics = SessionDiagnostics()  # of the analyses, under the session's settings
 
     # --- inputs ------------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ module_trait.rs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from witx_lsp.base.codes import default_severity
@@ -29,6 +30,7 @@ from witx_lsp.model.types import (
     BuiltinKind,
     ConstPointerType,
     HandleType,
+    InterfaceFunc,
     ListType,
     NamedType,
     Param,
@@ -144,7 +146,7 @@ class _Hazards:
 
     # --- functions ------------------------------------------------------------------------------------
 
-    def func(self, module: str, fname: str, params: tuple[Param, ...], results: tuple[Param, ...]) -> None:
+    def func(self, fname: str, params: tuple[Param, ...], results: tuple[Param, ...]) -> None:
         for p in params:
             self.anonymous_bools(p.tref, f"parameter `{p.name}` of `{fname}`", p.span, p.span)
             if _is_char(p.tref):
@@ -210,22 +212,43 @@ class _Hazards:
             else:
                 first[rust] = (what, witx, at)
 
-    def naming(self) -> None:
+    # The name checks of one declaration (W0609, W0611, and collisions among its own members or
+    # parameters); the collisions between declarations are `_Hazards.collisions`.
+
+    def typename_names(self, named: NamedType) -> str:
+        rust = names.type_name(named.name)
+        self.ident("typename", f"${named.name}", rust, named.span)
+        if rust in PRELUDE_TYPES or (rust in PRELUDE_VALUES and isinstance(named.tref, HandleType)):
+            self.add("W0611", f"typename `${named.name}` becomes `{rust}`, which shadows Rust's prelude "
+                     f"`{rust}` in the generated modules (the generated code uses it), so they do not "
+                     "compile; rename it", named.span, {"rust": rust})
+        self.members(named)
+        return rust
+
+    def function_names(self, f: InterfaceFunc) -> str:
+        rust = names.escape_snake(f.name)
+        self.ident("function", f'"{f.name}"', rust, f.span)
+        params: list[tuple[str, str, str, FileSpan | None]] = []
+        if self.config.profile >= LIFETIME_FREE_PROFILE:
+            params.append(("the memory parameter", "mem", "mem", None))
+        for p in f.params:
+            self.ident("parameter", f"${p.name}", names.escape_snake(p.name), p.span)
+            params.append(("parameter", f"${p.name}", names.escape_snake(p.name), p.span))
+        self.collide(params)
+        return rust
+
+    def collisions(self, typenames: Sequence[DeclHazards], functions: Sequence[Sequence[DeclHazards]]) -> None:
+        """The name checks between declarations, after those of each declaration (in the order
+        they are written in `typenames` and `functions`, one sequence per module)."""
         doc, cfg = self.analysis.document, self.config
         types: list[tuple[str, str, str, FileSpan | None]] = [("the generated trait", "UserErrorConversion",
                                                                 "UserErrorConversion", None)]
         for e in cfg.errors:
             if e.trappable and doc.typename(e.abi) is not None:
                 types.append(("the trappable error type", e.rich, e.rich, None))
-        for named in doc.typenames:
-            rust = names.type_name(named.name)
-            self.ident("typename", f"${named.name}", rust, named.span)
-            types.append(("typename", f"${named.name}", rust, named.span))
-            if rust in PRELUDE_TYPES or (rust in PRELUDE_VALUES and isinstance(named.tref, HandleType)):
-                self.add("W0611", f"typename `${named.name}` becomes `{rust}`, which shadows Rust's prelude "
-                         f"`{rust}` in the generated modules (the generated code uses it), so they do not "
-                         "compile; rename it", named.span, {"rust": rust})
-            self.members(named)
+        for named, th in zip(doc.typenames, typenames, strict=True):
+            self.out += th.names
+            types.append(("typename", f"${named.name}", th.rust, named.span))
         self.collide(types)
         consts = []
         for c in doc.constants:
@@ -235,23 +258,16 @@ class _Hazards:
         self.collide(consts)
         mods: list[tuple[str, str, str, FileSpan | None]] = [("the generated module", "types", "types", None),
                                                               ("the generated module", "metadata", "metadata", None)]
-        for m in doc.modules:
+        for m, fhs in zip(doc.modules, functions, strict=True):
             if self.ident("module", f"${m.name}", names.module_name(m.name), m.span):
                 self.ident("module", f"${m.name}", names.type_name(m.name), m.span)
             mods.append(("module", f"${m.name}", names.module_name(m.name), m.span))
             funcs: list[tuple[str, str, str, FileSpan | None]] = []
             if cfg.wasmtime:
                 funcs.append(("the generated function", "add_to_linker", "add_to_linker", None))
-            for f in m.funcs:
-                self.ident("function", f'"{f.name}"', names.escape_snake(f.name), f.span)
-                funcs.append(("function", f'"{f.name}"', names.escape_snake(f.name), f.span))
-                params: list[tuple[str, str, str, FileSpan | None]] = []
-                if cfg.profile >= LIFETIME_FREE_PROFILE:
-                    params.append(("the memory parameter", "mem", "mem", None))
-                for p in f.params:
-                    self.ident("parameter", f"${p.name}", names.escape_snake(p.name), p.span)
-                    params.append(("parameter", f"${p.name}", names.escape_snake(p.name), p.span))
-                self.collide(params)
+            for f, fh in zip(m.funcs, fhs, strict=True):
+                self.out += fh.names
+                funcs.append(("function", f'"{f.name}"', fh.rust, f.span))
             self.collide(funcs)
         self.collide(mods)
 
@@ -275,15 +291,55 @@ class _Hazards:
                 items.append(("case", f"${c.name}", rust, c.span))
         self.collide(items)
 
-    def run(self) -> list[Diagnostic]:
-        for named in self.analysis.document.typenames:
-            self.typedef(named)
-        for m in self.analysis.document.modules:
-            for f in m.funcs:
-                self.func(m.name, f.name, f.params, f.results)
-        self.naming()
-        self.out.sort(key=lambda d: (d.path, d.span.start, d.code))
-        return self.out
+    def take(self) -> tuple[Diagnostic, ...]:
+        out, self.out = tuple(self.out), []
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DeclHazards:
+    """The hazards of one typename or function: its own (`own`), those of its names
+    (`names`), and its Rust name (for the collisions between declarations)."""
+
+    own: tuple[Diagnostic, ...]
+    names: tuple[Diagnostic, ...]
+    rust: str
+
+
+def typename_hazards(analysis: Analysis, named: NamedType, config: Config = DEFAULT_CONFIG) -> DeclHazards:
+    """What one typename contributes. It depends on the typename (an immutable value
+    holding its whole type tree), the syntax tree of its file (for positions) and
+    `config`, on nothing else in the analysis."""
+    h = _Hazards(analysis, config)
+    h.typedef(named)
+    own = h.take()
+    rust = h.typename_names(named)
+    return DeclHazards(own, h.take(), rust)
+
+
+def function_hazards(analysis: Analysis, func: InterfaceFunc, config: Config = DEFAULT_CONFIG) -> DeclHazards:
+    """What one function contributes (depending on the same things as `typename_hazards`)."""
+    h = _Hazards(analysis, config)
+    h.func(func.name, func.params, func.results)
+    own = h.take()
+    rust = h.function_names(func)
+    return DeclHazards(own, h.take(), rust)
+
+
+def assemble(analysis: Analysis, config: Config, typenames: Sequence[DeclHazards],
+             functions: Sequence[Sequence[DeclHazards]]) -> list[Diagnostic]:
+    """Every hazard of the analysis from those of its declarations (`typenames`: one per
+    typename of the document, in order; `functions`: one sequence per module, one per
+    function), sorted by path and position."""
+    h = _Hazards(analysis, config)
+    for th in typenames:
+        h.out += th.own
+    for fhs in functions:
+        for fh in fhs:
+            h.out += fh.own
+    h.collisions(typenames, functions)
+    h.out.sort(key=lambda d: (d.path, d.span.start, d.code))
+    return h.out
 
 
 class _TypedefHazards:
@@ -347,7 +403,10 @@ class _TypedefHazards:
 
 def hazard_diagnostics(analysis: Analysis, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
     """Every generator hazard of the analysed document under `config` (W0601-W0611)."""
-    return _Hazards(analysis, config).run()
+    doc = analysis.document
+    return assemble(analysis, config, [typename_hazards(analysis, t, config) for t in doc.typenames],
+                    [[function_hazards(analysis, f, config) for f in m.funcs] for m in doc.modules])
 
 
-__all__ = ["PRELUDE_TYPES", "PRELUDE_VALUES", "hazard_diagnostics"]
+__all__ = ["PRELUDE_TYPES", "PRELUDE_VALUES", "DeclHazards", "assemble", "function_hazards", "hazard_diagnostics",
+           "typename_hazards"]
