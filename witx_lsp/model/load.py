@@ -37,7 +37,6 @@ class ParseCache:
         self.capacity = capacity
         self.max_chars = max_chars
         self._entries: OrderedDict[str, tuple[str, SourceTree, LoweredFile]] = OrderedDict()
-        self._files: dict[str, SourceFile] = {}  # the last SourceFile made of each entry
         self._chars = 0
 
     def get(self, path: str, text: str) -> tuple[SourceTree, LoweredFile]:
@@ -51,23 +50,13 @@ class ParseCache:
         self._entries[path] = (text, tree, lowered)
         self._chars += len(text)
         while len(self._entries) > 1 and (len(self._entries) > self.capacity or self._chars > self.max_chars):
-            evicted, (old, _, _) = self._entries.popitem(last=False)
-            self._files.pop(evicted, None)
+            _, (old, _, _) = self._entries.popitem(last=False)
             self._chars -= len(old)
         return tree, lowered
-
-    def source_file(self, path: str, text: str, tree: SourceTree, uses: tuple[str, ...]) -> SourceFile:
-        """The SourceFile of an entry (`tree` from `get`), shared by the loads that read the
-        same text: its line index is built once, not on every keystroke in another file."""
-        f = self._files.get(path)
-        if f is None or f.tree is not tree or f.uses != uses:
-            f = self._files[path] = SourceFile(path, text, tree, uses)
-        return f
 
     def discard(self, path: str) -> None:
         """Forget the tree of `path` (its text is no longer wanted)."""
         old = self._entries.pop(path, None)
-        self._files.pop(path, None)
         if old is not None:
             self._chars -= len(old[0])
 
@@ -110,13 +99,11 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             return None
         if cache is not None:
             tree, lowered = cache.get(path, text)
-            uses = use_targets(path, lowered, provider)
-            files[path] = cache.source_file(path, text, tree, uses)
         else:
             tree = parse(text, path)
             lowered = lower(tree, path)
-            uses = use_targets(path, lowered, provider)
-            files[path] = SourceFile(path, text, tree, uses)
+        uses = use_targets(path, lowered, provider)
+        files[path] = SourceFile(path, text, tree, uses)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)
         return _Frame(path, lowered, uses)

@@ -19,46 +19,122 @@ computation gives (tests/workspace/test_incremental.py compares the two).
 
 from __future__ import annotations
 
+import bisect
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Generic, TypeVar
 
 from witx_lsp.base.diagnostic import Diagnostic, Severity
+from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.features.diagnostics import collect
 from witx_lsp.features.preview import read_config
 from witx_lsp.layout.diagnostics import function_layout_diagnostics
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import InterfaceFunc, NamedType
+from witx_lsp.syntax.tree import Node, SList
 from witx_lsp.wiggle.codegen import Config
 from witx_lsp.wiggle.codegen.hazards import DeclHazards, assemble, function_hazards, typename_hazards
 
-K = TypeVar("K")
-V = TypeVar("V")
+D = TypeVar("D", NamedType, InterfaceFunc)
+R = TypeVar("R")
 
 
-class IdentityMemo(Generic[K, V]):
-    """Results by the identity of an immutable value, least recently used first out."""
+def _form(analysis: Analysis, at: FileSpan, depth: int) -> SList | None:
+    """The list holding `at`, `depth` levels below the top of its file (1: a declaration,
+    2: a function of a module)."""
+    f = analysis.files.get(at.path)
+    if f is None:
+        return None
+    items: list[Node] = f.tree.items
+    form: SList | None = None
+    for _ in range(depth):
+        i = bisect.bisect_right(items, at.span.start, key=lambda n: n.start) - 1
+        node = items[i] if i >= 0 else None
+        if not isinstance(node, SList) or at.span.start >= node.end:
+            return None
+        form, items = node, node.items
+    return form
 
-    def __init__(self, capacity: int) -> None:
+
+def _shift(d: Diagnostic, delta: int) -> Diagnostic:
+    related = tuple(replace(r, span=Span(r.span.start + delta, r.span.end + delta)) for r in d.related)
+    return replace(d, span=Span(d.span.start + delta, d.span.end + delta), related=related)
+
+
+def _inside(diags: Iterable[Diagnostic], path: str, form: SList) -> bool:
+    return all(d.path == path and form.start <= d.span.start <= d.span.end <= form.end
+               and all(r.path == path and form.start <= r.span.start <= r.span.end <= form.end for r in d.related)
+               for d in diags)
+
+
+class DeclarationMemo(Generic[D, R]):
+    """The results of a per-declaration computation, kept for recent declarations.
+
+    By identity: the same value (a typename or function of a file validated before the
+    edit) has the same results. By text: a value equal to a kept one (equality ignores
+    positions) whose form in its file has the same text, only somewhere else (a declaration
+    after the edit point, moved by it), has the kept results moved by the same distance, when
+    they all lie inside the form: the computation reads nothing but the value, the positions
+    in its form's subtree and the configuration."""
+
+    def __init__(self, capacity: int, depth: int, diagnostics: Callable[[R], Iterable[Diagnostic]],
+                 shift: Callable[[R, int], R]) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[int, tuple[K, V]] = OrderedDict()
-        self.misses = 0
+        self.depth = depth
+        self._diagnostics = diagnostics
+        self._shift = shift
+        self._by_id: OrderedDict[int, tuple[D, R]] = OrderedDict()
+        self._by_text: OrderedDict[tuple[str, str, str], tuple[D, int, R]] = OrderedDict()
+        self.computed = 0  # results computed (not reused): for tests
 
-    def get(self, key: K, compute: Callable[[K], V]) -> V:
-        hit = self._entries.get(id(key))
-        if hit is not None and hit[0] is key:
-            self._entries.move_to_end(id(key))
+    def get(self, analysis: Analysis, value: D, context: str, compute: Callable[[D], R]) -> R:
+        """`compute(value)`, or its kept result; `context`: what else the result depends on."""
+        hit = self._by_id.get(id(value))
+        if hit is not None and hit[0] is value:
+            self._by_id.move_to_end(id(value))
             return hit[1]
-        self.misses += 1
-        value = compute(key)
-        self._entries[id(key)] = (key, value)
-        if len(self._entries) > self.capacity:
-            self._entries.popitem(last=False)
-        return value
+        at = value.span
+        form = _form(analysis, at, self.depth) if at is not None else None
+        if at is None or form is None:
+            self.computed += 1
+            result = compute(value)
+            self._keep(self._by_id, id(value), (value, result))
+            return result
+        key = (at.path, context, analysis.files[at.path].text[form.start:form.end])
+        kept = self._by_text.get(key)
+        if kept is not None and kept[0] == value:
+            result = self._shift(kept[2], form.start - kept[1])
+        else:
+            self.computed += 1
+            result = compute(value)
+        self._keep(self._by_id, id(value), (value, result))
+        if _inside(self._diagnostics(result), at.path, form):
+            self._keep(self._by_text, key, (value, form.start, result))
+        return result
+
+    def _keep(self, entries: OrderedDict[Any, Any], key: Any, entry: Any) -> None:
+        entries[key] = entry
+        entries.move_to_end(key)
+        if len(entries) > self.capacity:
+            entries.popitem(last=False)
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._by_id.clear()
+        self._by_text.clear()
+
+
+def _hazard_diagnostics(h: DeclHazards) -> Iterable[Diagnostic]:
+    return (*h.own, *h.names)
+
+
+def _shift_hazards(h: DeclHazards, delta: int) -> DeclHazards:
+    return DeclHazards(tuple(_shift(d, delta) for d in h.own), tuple(_shift(d, delta) for d in h.names), h.rust)
+
+
+def _shift_all(diags: Sequence[Diagnostic], delta: int) -> Sequence[Diagnostic]:
+    return [_shift(d, delta) for d in diags]
 
 
 class DeclarationResults:
@@ -66,9 +142,12 @@ class DeclarationResults:
 
     def __init__(self, capacity: int = 8192) -> None:
         self.config: Config | None = None
-        self.typenames: IdentityMemo[NamedType, DeclHazards] = IdentityMemo(capacity)
-        self.functions: IdentityMemo[InterfaceFunc, DeclHazards] = IdentityMemo(capacity)
-        self.layouts: IdentityMemo[InterfaceFunc, Sequence[Diagnostic]] = IdentityMemo(capacity)
+        self.typenames: DeclarationMemo[NamedType, DeclHazards] = DeclarationMemo(
+            capacity, 1, _hazard_diagnostics, _shift_hazards)
+        self.functions: DeclarationMemo[InterfaceFunc, DeclHazards] = DeclarationMemo(
+            capacity, 2, _hazard_diagnostics, _shift_hazards)
+        self.layouts: DeclarationMemo[InterfaceFunc, Sequence[Diagnostic]] = DeclarationMemo(
+            capacity, 2, lambda ds: ds, _shift_all)
 
     def hazards(self, analysis: Analysis, config: Config) -> list[Diagnostic]:
         """`hazard_diagnostics(analysis, config)`, from the kept results of unchanged declarations."""
@@ -77,14 +156,15 @@ class DeclarationResults:
             self.functions.clear()
             self.config = config
         doc = analysis.document
-        typenames = [self.typenames.get(t, lambda t: typename_hazards(analysis, t, config)) for t in doc.typenames]
-        functions = [[self.functions.get(f, lambda f: function_hazards(analysis, f, config)) for f in m.funcs]
-                     for m in doc.modules]
+        typenames = [self.typenames.get(analysis, t, "", lambda t: typename_hazards(analysis, t, config))
+                     for t in doc.typenames]
+        functions = [[self.functions.get(analysis, f, "", lambda f: function_hazards(analysis, f, config))
+                      for f in m.funcs] for m in doc.modules]
         return assemble(analysis, config, typenames, functions)
 
     def layout_of_function(self, analysis: Analysis, module: str, func: InterfaceFunc) -> Sequence[Diagnostic]:
-        """`function_layout_diagnostics`, kept (a function value belongs to one module)."""
-        return self.layouts.get(func, lambda f: function_layout_diagnostics(analysis, module, f))
+        """`function_layout_diagnostics` (its messages name the module)."""
+        return self.layouts.get(analysis, func, module, lambda f: function_layout_diagnostics(analysis, module, f))
 
 
 Overrides = Mapping[str, Severity | None]

@@ -33,7 +33,6 @@ from witx_lsp.model.types import (
     InterfaceFunc,
     ListType,
     NamedType,
-    Param,
     PointerType,
     RecordKind,
     RecordType,
@@ -146,7 +145,8 @@ class _Hazards:
 
     # --- functions ------------------------------------------------------------------------------------
 
-    def func(self, fname: str, params: tuple[Param, ...], results: tuple[Param, ...]) -> None:
+    def func(self, func: InterfaceFunc) -> None:
+        fname, params, results = func.name, func.params, func.results
         for p in params:
             self.anonymous_bools(p.tref, f"parameter `{p.name}` of `{fname}`", p.span, p.span)
             if _is_char(p.tref):
@@ -320,7 +320,7 @@ def typename_hazards(analysis: Analysis, named: NamedType, config: Config = DEFA
 def function_hazards(analysis: Analysis, func: InterfaceFunc, config: Config = DEFAULT_CONFIG) -> DeclHazards:
     """What one function contributes (depending on the same things as `typename_hazards`)."""
     h = _Hazards(analysis, config)
-    h.func(func.name, func.params, func.results)
+    h.func(func)
     own = h.take()
     rust = h.function_names(func)
     return DeclHazards(own, h.take(), rust)
