@@ -36,16 +36,20 @@ def cyclic_gc_paused(frozen_heap: bool | None = None) -> Iterator[None]:
     Cycles made meanwhile by other code are collected after the analysis.
 
     Re-enabled, the collector would first walk every object the analysis made (all
-    still young, and all alive): unless the process keeps a frozen heap of its own
-    (the language server does), they are moved to the oldest generation instead, in
+    still young, and all alive): they are moved to the oldest generation instead, in
     constant time (`freeze` then `unfreeze`), where a full collection finds them later
     if any is ever part of a cycle.
 
-    Whether the process keeps a frozen heap is `frozen_heap` when the caller knows it
-    (the language server's analysis host: it froze its heap at start-up); None asks
-    `gc.get_freeze_count()`, which walks the whole frozen heap (CPython 3.11 and 3.12
-    Modules/gcmodule.c `gc_get_freeze_count_impl` counts the permanent generation's list): 10-20 ms per
-    analysis in a server, more than the rest of a keystroke's analysis."""
+    A process that keeps a frozen heap of its own (the language server) says so with
+    `frozen_heap=True`: `unfreeze` would thaw its heap, so the analysis' objects join the
+    frozen heap instead (`freeze`; when they die, reference counting frees them as any
+    other), and the process collects the cycles of its frozen heap itself when it is idle
+    (workspace/host.py `AnalysisHost.collect_cycles`). Otherwise a collection of the
+    young generation would walk them on a later keystroke: 30-70 ms on compute-at-edge,
+    every few edits. None asks `gc.get_freeze_count()` whether there is a frozen heap (and
+    then leaves the objects young); it walks the whole frozen heap (CPython 3.11 and 3.12
+    Modules/gcmodule.c `gc_get_freeze_count_impl` counts the permanent generation's list),
+    10-20 ms in a server, so a caller that knows passes it."""
     if not gc.isenabled():
         yield
         return
@@ -53,7 +57,9 @@ def cyclic_gc_paused(frozen_heap: bool | None = None) -> Iterator[None]:
     try:
         yield
     finally:
-        if not (gc.get_freeze_count() > 0 if frozen_heap is None else frozen_heap):
+        if frozen_heap:
+            gc.freeze()
+        elif frozen_heap is not None or gc.get_freeze_count() == 0:
             gc.freeze()
             gc.unfreeze()
         gc.enable()

@@ -41,6 +41,7 @@ HANDLER_MODULES: tuple[str, ...] = (
 MAX_INDEXED_FILES = 5000
 MAX_NEIGHBOURS = 200  # .witx files read beside an opened file (index_neighbours)
 IDLE_DELAY_S = 0.5
+CYCLES_IDLE_S = 2.0
 _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
 
@@ -67,6 +68,7 @@ class WitxServer(LanguageServer):
         # Called after each publication with the document's URI and snapshot (views that follow it).
         self.publish_listeners: list[Callable[[str, Snapshot], None]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
+        self._cycles_handle: asyncio.TimerHandle | None = None
 
     @property
     def witx_protocol(self) -> WitxProtocol:
@@ -235,7 +237,12 @@ class WitxServer(LanguageServer):
 
     def schedule_idle_tasks(self) -> None:
         """Run the idle tasks (saving the code cache, the start-up garbage) shortly after the first
-        diagnostics are delivered, pushed or made ready for a pull client."""
+        diagnostics are delivered, pushed or made ready for a pull client; and collect the cycles of
+        the frozen heap, which the analyses' objects join (`AnalysisHost.collect_cycles`), once
+        no diagnostics were delivered for CYCLES_IDLE_S."""
+        if self._cycles_handle is not None:
+            self._cycles_handle.cancel()
+        self._cycles_handle = asyncio.get_running_loop().call_later(CYCLES_IDLE_S, self._host.collect_cycles)
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)

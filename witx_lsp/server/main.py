@@ -30,14 +30,8 @@ def prepare(log_level: str = "WARNING") -> WitxServer:
     gc.freeze()
     server.host.frozen_heap = True  # (asking gc for it walks the whole frozen heap)
     gc.set_threshold(50_000, 20, 20)
-    server.idle_tasks.append(_collect_startup_garbage)
+    server.idle_tasks.append(server.host.collect_cycles)  # the start-up garbage
     return server
-
-
-def _collect_startup_garbage() -> None:
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def serve(tcp_port: int | None = None, host: str = "127.0.0.1", log_level: str = "WARNING",

@@ -12,16 +12,19 @@ canonical.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 
 from witx_lsp.base.vfs import ReadFailure
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.model.analysis import Analysis, SourceFile, analyze
+from witx_lsp.model.analysis import Analysis, SourceFile, analyze, cyclic_gc_paused
 from witx_lsp.model.incremental import ValidationCheckpoints
 from witx_lsp.model.load import ParseCache, use_targets
 from witx_lsp.workspace.diagnostics import SessionDiagnostics
 from witx_lsp.workspace.disk_stamps import DiskStamps
 from witx_lsp.workspace.paths import CachingDiskProvider, UriPaths
+
+CYCLES_BUDGET = 500
 
 
 def _no_uris(uri: str) -> str:
@@ -38,6 +41,7 @@ class AnalysisHost:
         self.provider = CachingDiskProvider(self.known)
         self.uris = UriPaths(self.provider, uri_to_path, self.known)
         self.frozen_heap = frozen_heap
+        self._frozen = 0  # analyses whose objects joined the frozen heap since its cycles were collected
         self.uses: dict[str, tuple[str, ...]] = {}  # file -> files it uses (canonical), from its own text
         self._analyses: dict[str, Analysis] = {}  # root -> analysis
         self._users: dict[str, set[str]] | None = None  # file -> files that use it (derived from `uses`)
@@ -45,6 +49,23 @@ class AnalysisHost:
         self.checkpoints = ValidationCheckpoints()  # validator states between files (model/incremental.py)
         self.stamps = DiskStamps()  # of the files analyses read from disk (disk_stamps.py)
         self.diagnostics = SessionDiagnostics()  # of the analyses, under the session's settings
+
+    def collect_cycles(self) -> None:
+        """Collect the cyclic garbage of a frozen heap (`frozen_heap`: the analyses' objects join
+        it, model/analysis.py `cyclic_gc_paused`), when the session is idle: it walks the heap.
+        Also done after CYCLES_BUDGET analyses without one, so that a session that is never
+        idle still frees the cycles other code made meanwhile."""
+        self._frozen = 0
+        if self.frozen_heap:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+
+    def _froze(self) -> None:
+        if self.frozen_heap:
+            self._frozen += 1
+            if self._frozen >= CYCLES_BUDGET:
+                self.collect_cycles()
 
     # --- inputs ------------------------------------------------------------------------------
 
@@ -105,7 +126,9 @@ class AnalysisHost:
         if isinstance(text, ReadFailure):
             self.uses[path] = ()
             return
-        _, lowered = self.cache.get(path, text)  # what the next load reads from the cache
+        with cyclic_gc_paused(self.frozen_heap):
+            _, lowered = self.cache.get(path, text)  # what the next load reads from the cache
+        self._froze()
         uses = use_targets(path, lowered, self.provider)
         if self.uses.get(path) != uses:
             self.uses[path] = uses
@@ -163,6 +186,7 @@ class AnalysisHost:
         a = self._analyses.get(root)
         if a is None:
             a = analyze([root], self.provider, self.cache, self.checkpoints, self.frozen_heap)
+            self._froze()
             self._analyses[root] = a
             self.stamps.record(self._read_from_disk(a))
         return a
