@@ -36,7 +36,6 @@ from witx_lsp.model.types import InterfaceFunc, NamedType
 from witx_lsp.syntax.tree import Node, SList
 from witx_lsp.wiggle.codegen import Config
 from witx_lsp.wiggle.codegen.hazards import DeclHazards, assemble, function_hazards, typename_hazards
-from witx_lsp.workspace.equality import Known, equal_values
 
 D = TypeVar("D", NamedType, InterfaceFunc)
 R = TypeVar("R")
@@ -81,8 +80,7 @@ class DeclarationMemo(Generic[D, R]):
     in its form's subtree and the configuration."""
 
     def __init__(self, capacity: int, depth: int, diagnostics: Callable[[R], Iterable[Diagnostic]],
-                 shift: Callable[[R, int], R], known: Callable[[Analysis], Known]) -> None:
-        self._known = known
+                 shift: Callable[[R, int], R]) -> None:
         self.capacity = capacity
         self.depth = depth
         self._diagnostics = diagnostics
@@ -106,7 +104,7 @@ class DeclarationMemo(Generic[D, R]):
             return result
         key = (at.path, context, analysis.files[at.path].text[form.start:form.end])
         kept = self._by_text.get(key)
-        if kept is not None and equal_values(kept[0], value, self._known(analysis)):
+        if kept is not None and kept[0] == value:
             result = self._shift(kept[2], form.start - kept[1])
         else:
             self.computed += 1
@@ -145,21 +143,11 @@ class DeclarationResults:
     def __init__(self, capacity: int = 8192) -> None:
         self.config: Config | None = None
         self.typenames: DeclarationMemo[NamedType, DeclHazards] = DeclarationMemo(
-            capacity, 1, _hazard_diagnostics, _shift_hazards, self.known)
+            capacity, 1, _hazard_diagnostics, _shift_hazards)
         self.functions: DeclarationMemo[InterfaceFunc, DeclHazards] = DeclarationMemo(
-            capacity, 2, _hazard_diagnostics, _shift_hazards, self.known)
+            capacity, 2, _hazard_diagnostics, _shift_hazards)
         self.layouts: DeclarationMemo[InterfaceFunc, Sequence[Diagnostic]] = DeclarationMemo(
-            capacity, 2, lambda ds: ds, _shift_all, self.known)
-        self._known: Known = {}
-        self._known_for: weakref.ref[Analysis] | None = None
-
-    def known(self, analysis: Analysis) -> Known:
-        """The pairs of typenames found equal while comparing this analysis' values with kept
-        ones (equality.py), kept while the same analysis is being looked at."""
-        if self._known_for is None or self._known_for() is not analysis:
-            self._known = {}
-            self._known_for = weakref.ref(analysis)
-        return self._known
+            capacity, 2, lambda ds: ds, _shift_all)
 
     def hazards(self, analysis: Analysis, config: Config) -> list[Diagnostic]:
         """`hazard_diagnostics(analysis, config)`, from the kept results of unchanged declarations."""
