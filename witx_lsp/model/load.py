@@ -54,6 +54,10 @@ class ParseCache:
             self._chars -= len(old)
         return tree, lowered
 
+    def peek(self, path: str) -> tuple[str, SourceTree, LoweredFile] | None:
+        """The entry of `path` (its text, tree and lowered file), without using it."""
+        return self._entries.get(path)
+
     def discard(self, path: str) -> None:
         """Forget the tree of `path` (its text is no longer wanted)."""
         old = self._entries.pop(path, None)

@@ -202,6 +202,7 @@ class WitxServer(LanguageServer):
 
     async def _publish_later(self, uri: str) -> None:
         try:
+            asyncio.get_running_loop().call_soon(self._host.release)  # while the debounce runs
             await asyncio.sleep(self.settings.debounce_ms / 1000)
             # A file is never judged before its includers are known (see wait_indexed).
             await self.wait_indexed()
