@@ -58,6 +58,31 @@ def _form(analysis: Analysis, at: FileSpan, depth: int) -> SList | None:
     return form
 
 
+class Lookups:
+    """What was found about one analysis' values, shared by the memos (a function has its
+    hazards and its layout diagnostics): the form of each value with its text, and which kept
+    values each one equals."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self._forms: dict[int, tuple[object, SList | None, str]] = {}
+        self._equal: dict[tuple[int, int], tuple[object, object, bool]] = {}
+
+    def form(self, value: D, at: FileSpan, depth: int) -> tuple[SList | None, str]:
+        hit = self._forms.get(id(value))
+        if hit is None:
+            form = _form(self.analysis, at, depth)
+            text = self.analysis.files[at.path].text[form.start:form.end] if form is not None else ""
+            hit = self._forms[id(value)] = (value, form, text)
+        return hit[1], hit[2]
+
+    def equal(self, kept: D, value: D) -> bool:
+        hit = self._equal.get((id(kept), id(value)))
+        if hit is None:
+            hit = self._equal[(id(kept), id(value))] = (kept, value, kept == value)
+        return hit[2]
+
+
 def _shift(d: Diagnostic, delta: int) -> Diagnostic:
     related = tuple(replace(r, span=Span(r.span.start + delta, r.span.end + delta)) for r in d.related)
     return replace(d, span=Span(d.span.start + delta, d.span.end + delta), related=related)
@@ -89,22 +114,22 @@ class DeclarationMemo(Generic[D, R]):
         self._by_text: OrderedDict[tuple[str, str, str], tuple[D, int, R]] = OrderedDict()
         self.computed = 0  # results computed (not reused): for tests
 
-    def get(self, analysis: Analysis, value: D, context: str, compute: Callable[[D], R]) -> R:
+    def get(self, lookups: Lookups, value: D, context: str, compute: Callable[[D], R]) -> R:
         """`compute(value)`, or its kept result; `context`: what else the result depends on."""
         hit = self._by_id.get(id(value))
         if hit is not None and hit[0] is value:
             self._by_id.move_to_end(id(value))
             return hit[1]
         at = value.span
-        form = _form(analysis, at, self.depth) if at is not None else None
+        form, text = lookups.form(value, at, self.depth) if at is not None else (None, "")
         if at is None or form is None:
             self.computed += 1
             result = compute(value)
             self._keep(self._by_id, id(value), (value, result))
             return result
-        key = (at.path, context, analysis.files[at.path].text[form.start:form.end])
+        key = (at.path, context, text)
         kept = self._by_text.get(key)
-        if kept is not None and kept[0] == value:
+        if kept is not None and lookups.equal(kept[0], value):
             result = self._shift(kept[2], form.start - kept[1])
         else:
             self.computed += 1
@@ -148,6 +173,16 @@ class DeclarationResults:
             capacity, 2, _hazard_diagnostics, _shift_hazards)
         self.layouts: DeclarationMemo[InterfaceFunc, Sequence[Diagnostic]] = DeclarationMemo(
             capacity, 2, lambda ds: ds, _shift_all)
+        self._lookups: Lookups | None = None
+
+    def lookups(self, analysis: Analysis) -> Lookups:
+        """Those of `analysis`, kept until `forget_lookups`."""
+        if self._lookups is None or self._lookups.analysis is not analysis:
+            self._lookups = Lookups(analysis)
+        return self._lookups
+
+    def forget_lookups(self) -> None:
+        self._lookups = None
 
     def hazards(self, analysis: Analysis, config: Config) -> list[Diagnostic]:
         """`hazard_diagnostics(analysis, config)`, from the kept results of unchanged declarations."""
@@ -155,16 +190,17 @@ class DeclarationResults:
             self.typenames.clear()
             self.functions.clear()
             self.config = config
-        doc = analysis.document
-        typenames = [self.typenames.get(analysis, t, "", lambda t: typename_hazards(analysis, t, config))
+        doc, lookups = analysis.document, self.lookups(analysis)
+        typenames = [self.typenames.get(lookups, t, "", lambda t: typename_hazards(analysis, t, config))
                      for t in doc.typenames]
-        functions = [[self.functions.get(analysis, f, "", lambda f: function_hazards(analysis, f, config))
+        functions = [[self.functions.get(lookups, f, "", lambda f: function_hazards(analysis, f, config))
                       for f in m.funcs] for m in doc.modules]
         return assemble(analysis, config, typenames, functions)
 
     def layout_of_function(self, analysis: Analysis, module: str, func: InterfaceFunc) -> Sequence[Diagnostic]:
         """`function_layout_diagnostics` (its messages name the module)."""
-        return self.layouts.get(analysis, func, module, lambda f: function_layout_diagnostics(analysis, module, f))
+        return self.layouts.get(self.lookups(analysis), func, module,
+                                lambda f: function_layout_diagnostics(analysis, module, f))
 
 
 Overrides = Mapping[str, Severity | None]
@@ -190,6 +226,7 @@ class SessionDiagnostics:
             return hit[1]
         decls = self.declarations
         diags = collect(analysis, overrides, self._config, decls.hazards, decls.layout_of_function)
+        decls.forget_lookups()
         if len(self._collected) >= 16:
             self._collected.clear()
         self._collected[id(analysis)] = (weakref.ref(analysis), diags)
