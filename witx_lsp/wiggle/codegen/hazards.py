@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from witx_lsp.abi import AbiError
+from witx_lsp.abi.host_call import host_call
 from witx_lsp.base.codes import default_severity
 from witx_lsp.base.diagnostic import Diagnostic, Related
 from witx_lsp.base.span import FileSpan
@@ -29,9 +31,9 @@ from witx_lsp.model.types import (
     BuiltinKind,
     ConstPointerType,
     HandleType,
+    InterfaceFunc,
     ListType,
     NamedType,
-    Param,
     PointerType,
     RecordKind,
     RecordType,
@@ -43,7 +45,7 @@ from witx_lsp.model.types import (
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config
-from witx_lsp.wiggle.codegen.funcs import lower_instruction
+from witx_lsp.wiggle.codegen.funcs import error_panic
 from witx_lsp.wiggle.codegen.spans import form_span, keyword_span, type_span
 from witx_lsp.wiggle.codegen.typeref import LIFETIME_FREE_PROFILE, is_string, witx_text
 
@@ -144,7 +146,8 @@ class _Hazards:
 
     # --- functions ------------------------------------------------------------------------------------
 
-    def func(self, module: str, fname: str, params: tuple[Param, ...], results: tuple[Param, ...]) -> None:
+    def func(self, func: InterfaceFunc) -> None:
+        fname, params, results = func.name, func.params, func.results
         for p in params:
             self.anonymous_bools(p.tref, f"parameter `{p.name}` of `{fname}`", p.span, p.span)
             if _is_char(p.tref):
@@ -172,9 +175,11 @@ class _Hazards:
                          "wiggle-generate panics (“called `Option::unwrap()` on a `None` value”); add "
                          "`(error $errno)` with an enum", at, {"panic": "called `Option::unwrap()` on a `None` value"})
                 continue
-            et = resolve(err)
-            if not (isinstance(et, VariantType) and et.is_enum()):
-                panic = f"no implementation for {lower_instruction(et)}"
+            # How the error is lowered, as the function's `call_interface` stream says (none when the
+            # adapter fails before it gets there: an inline parameter type it cannot name).
+            call = host_call(func)
+            panic = error_panic(call.result) if not isinstance(call, AbiError) and call.result else None
+            if panic is not None:
                 self.add("W0607", f"the error type of result `{r.name}` of `{fname}` is `{witx_text(err)}`, which "
                          f"is not an enum: wiggle-generate panics (“{panic}”); use an enum such as `$errno`",
                          form_span(self.analysis, r.span, "error"), {"panic": panic})
@@ -280,7 +285,7 @@ class _Hazards:
             self.typedef(named)
         for m in self.analysis.document.modules:
             for f in m.funcs:
-                self.func(m.name, f.name, f.params, f.results)
+                self.func(f)
         self.naming()
         self.out.sort(key=lambda d: (d.path, d.span.start, d.code))
         return self.out
