@@ -29,7 +29,10 @@ from witx_lsp.base.span import FileSpan
 from witx_lsp.layout.engine import I386, Layout, LayoutEngine, align_to, engine_for
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import (
+    Builtin,
+    Cases,
     ConstPointerType,
+    HandleType,
     IntRepr,
     ListType,
     NamedType,
@@ -38,6 +41,7 @@ from witx_lsp.model.types import (
     RecordType,
     TypeRef,
     VariantType,
+    visit,
 )
 
 _PERMUTE_LIMIT = 6  # members; beyond this the descending-alignment order is used as is
@@ -67,17 +71,47 @@ def _sites(tref: TypeRef, span: FileSpan, owner: str, role: str, context: str) -
         if isinstance(t, NamedType):
             continue
         yield site
-        if isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS:
-            for m in reversed(t.members):
-                stack.append(_Site(m.tref, m.span or site.span, "field", f"field `{m.name}` of `{owner}`"))
-        elif isinstance(t, VariantType):
-            for c in reversed(t.cases):
-                if c.tref is not None:
-                    stack.append(_Site(c.tref, c.span or site.span, "case", f"case `{c.name}` of `{owner}`"))
-        elif isinstance(t, ListType):
-            stack.append(_Site(t.element, site.span, "element", site.context))
-        elif isinstance(t, (PointerType, ConstPointerType)):
-            stack.append(_Site(t.pointee, site.span, "element", site.context))
+        stack.extend(reversed(visit(t, _Inside(site, owner))))
+
+
+class _Inside:
+    """The sites directly inside a site's type: record fields, variant payloads, list and pointer
+    elements (flags hold no types)."""
+
+    def __init__(self, site: _Site, owner: str) -> None:
+        self.site, self.owner = site, owner
+
+    def element(self, tref: TypeRef) -> list[_Site]:
+        return [_Site(tref, self.site.span, "element", self.site.context)]
+
+    def on_builtin(self, t: Builtin) -> list[_Site]:
+        return []
+
+    def on_handle(self, t: HandleType) -> list[_Site]:
+        return []
+
+    def on_list(self, t: ListType) -> list[_Site]:
+        return self.element(t.element)
+
+    def on_pointer(self, t: PointerType) -> list[_Site]:
+        return self.element(t.pointee)
+
+    def on_const_pointer(self, t: ConstPointerType) -> list[_Site]:
+        return self.element(t.pointee)
+
+    def on_record(self, t: RecordType) -> list[_Site]:
+        if t.kind is RecordKind.BITFLAGS:
+            return []
+        return [_Site(m.tref, m.span or self.site.span, "field", f"field `{m.name}` of `{self.owner}`")
+                for m in t.members]
+
+    def on_variant(self, t: VariantType) -> list[_Site]:
+        return [_Site(c.tref, c.span or self.site.span, "case", f"case `{c.name}` of `{self.owner}`")
+                for c in t.cases if c.tref is not None]
+
+
+def _nothing(_: object) -> None:
+    pass
 
 
 def _plural(n: int, word: str) -> str:
@@ -146,12 +180,10 @@ class _Checker:
                      "u32 tag; a u8-tagged enum or a flags bit stores the same information in less space",
                      site.span, data={"size": 4, "align": 4})
             return
-        if isinstance(t, VariantType):
-            self.variant(t, site, where, top)
-        elif isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
-            self.flags(t, site, where)
-        elif isinstance(t, RecordType):
-            self.record(t, site, where, top)
+        visit(t, Cases(builtin=_nothing, list_=_nothing, pointer=_nothing, const_pointer=_nothing, handle=_nothing,
+                       variant=lambda v: self.variant(v, site, where, top),
+                       record=lambda r: self.flags(r, site, where) if r.kind is RecordKind.BITFLAGS
+                       else self.record(r, site, where, top)))
 
     def flags(self, t: RecordType, site: _Site, where: str) -> None:
         repr_ = t.repr or IntRepr.U32
