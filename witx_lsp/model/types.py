@@ -239,7 +239,7 @@ class ByKind(Generic[R]):
         return self.values[6]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slots: `Cases[T](...)` sets `__orig_class__`, which a slotted frozen class refuses
 class Cases(Generic[R]):
     """A visitor made of one function per kind, every kind required (so mypy reports the one a
     new kind leaves out): `visit(t, Cases(builtin=lambda b: ..., list_=..., ...))`. For a dispatch
