@@ -15,7 +15,6 @@ from witx_lsp.abi.signature import wasm_signature
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
-    Cases,
     ConstPointerType,
     HandleType,
     InterfaceFunc,
@@ -52,15 +51,10 @@ class _Unreachable(Exception):
     pass
 
 
-# How an error message names an inline type: records and variants by their surface form.
-_DESCRIBE: Cases[str] = Cases(
-    builtin=lambda t: f"`{type_kind(t)}`", list_=lambda t: f"`{type_kind(t)}`", pointer=lambda t: f"`{type_kind(t)}`",
-    const_pointer=lambda t: f"`{type_kind(t)}`", handle=lambda t: f"`{type_kind(t)}`",
-    record=lambda t: f"`{t.form}`", variant=lambda t: f"`{t.form}`")
-
-
 def _describe(t: Type) -> str:
-    return visit(t, _DESCRIBE)
+    if isinstance(t, (VariantType, RecordType)):
+        return f"`{t.form}`"
+    return f"`{type_kind(t)}`"
 
 
 class _Generator:
