@@ -30,7 +30,6 @@ from witx_lsp.layout.engine import I386, Layout, LayoutEngine, align_to, engine_
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import (
     Builtin,
-    Cases,
     ConstPointerType,
     HandleType,
     IntRepr,
@@ -65,21 +64,25 @@ def _sites(tref: TypeRef, span: FileSpan, owner: str, role: str, context: str) -
     """Every inline type value reachable without going through a typename
     reference (those are reported at their own definitions). Iterative."""
     stack: list[_Site] = [_Site(tref, span, role, context)]
+    inside = _Inside(owner)
     while stack:
         site = stack.pop()
         t = site.tref
         if isinstance(t, NamedType):
             continue
         yield site
-        stack.extend(reversed(visit(t, _Inside(site, owner))))
+        inside.site = site
+        stack.extend(reversed(visit(t, inside)))
 
 
 class _Inside:
-    """The sites directly inside a site's type: record fields, variant payloads, list and pointer
-    elements (flags hold no types)."""
+    """The sites directly inside a site's type (`site`, set before each visit): record fields,
+    variant payloads, list and pointer elements (flags hold no types)."""
 
-    def __init__(self, site: _Site, owner: str) -> None:
-        self.site, self.owner = site, owner
+    site: _Site
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
 
     def element(self, tref: TypeRef) -> list[_Site]:
         return [_Site(tref, self.site.span, "element", self.site.context)]
@@ -108,10 +111,6 @@ class _Inside:
     def on_variant(self, t: VariantType) -> list[_Site]:
         return [_Site(c.tref, c.span or self.site.span, "case", f"case `{c.name}` of `{self.owner}`")
                 for c in t.cases if c.tref is not None]
-
-
-def _nothing(_: object) -> None:
-    pass
 
 
 def _plural(n: int, word: str) -> str:
@@ -155,6 +154,8 @@ def _summary(lay: Layout) -> dict[str, object]:
 
 
 class _Checker:
+    at: tuple[_Site, str, bool]  # the site being checked (see `site`)
+
     def __init__(self, analysis: Analysis) -> None:
         self.engine: LayoutEngine = engine_for(analysis.document)
         self.i386 = LayoutEngine(I386)
@@ -180,10 +181,36 @@ class _Checker:
                      "u32 tag; a u8-tagged enum or a flags bit stores the same information in less space",
                      site.span, data={"size": 4, "align": 4})
             return
-        visit(t, Cases(builtin=_nothing, list_=_nothing, pointer=_nothing, const_pointer=_nothing, handle=_nothing,
-                       variant=lambda v: self.variant(v, site, where, top),
-                       record=lambda r: self.flags(r, site, where) if r.kind is RecordKind.BITFLAGS
-                       else self.record(r, site, where, top)))
+        self.at = (site, where, top)
+        visit(t, self)
+
+    # What is checked at a site (`at`: the site, its words, whether it is a typename's own type), by the
+    # kind of its type (model.TypeVisitor): tag and repr sizes, padding, the variant size quirk.
+
+    def on_builtin(self, t: Builtin) -> None:
+        pass
+
+    def on_list(self, t: ListType) -> None:
+        pass
+
+    def on_pointer(self, t: PointerType) -> None:
+        pass
+
+    def on_const_pointer(self, t: ConstPointerType) -> None:
+        pass
+
+    def on_handle(self, t: HandleType) -> None:
+        pass
+
+    def on_record(self, t: RecordType) -> None:
+        site, where, top = self.at
+        if t.kind is RecordKind.BITFLAGS:
+            self.flags(t, site, where)
+        else:
+            self.record(t, site, where, top)
+
+    def on_variant(self, t: VariantType) -> None:
+        self.variant(t, *self.at)
 
     def flags(self, t: RecordType, site: _Site, where: str) -> None:
         repr_ = t.repr or IntRepr.U32

@@ -186,6 +186,9 @@ class _Hazards:
                          "wiggle-generate panics (“called `Option::unwrap()` on a `None` value”); add "
                          "`(error $errno)` with an enum", at, {"panic": "called `Option::unwrap()` on a `None` value"})
                 continue
+            et = resolve(err)
+            if isinstance(et, VariantType) and et.is_enum():
+                continue  # lowered by `enum.lower`, which wiggle implements (skips reading the stream)
             # How the error is lowered, as the function's `call_interface` stream says (none when the
             # adapter fails before it gets there: an inline parameter type it cannot name).
             call = host_call(func)
