@@ -14,7 +14,7 @@ from witx_lsp.base.span import Span
 from witx_lsp.features.sexpr_nav import walk
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import engine_for, typename_layout
-from witx_lsp.model.types import NamedType, RecordKind, RecordType, VariantType, resolve
+from witx_lsp.model.types import Cases, NamedType, RecordKind, RecordType, VariantType, visit
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
 
 V = TypeVar("V")
@@ -105,17 +105,23 @@ def _member_hints(snapshot: Snapshot, top: SList, opts: InlayOptions) -> list[In
     if named is None or named.span is None or named.span.path != snapshot.path \
             or named.span.span.start != name.start or isinstance(named.tref, NamedType):
         return []
-    t = resolve(named)
-    if isinstance(t, RecordType):
+    def record(t: RecordType) -> list[InlayHint]:
         if t.kind is RecordKind.BITFLAGS:
             return _flag_hints(body, t) if opts.values else []
         if t.kind is RecordKind.OTHER and opts.offsets:
             return _field_hints(snapshot, named, body)
         return []
-    if isinstance(t, VariantType) and opts.values:
-        if t.form == "union":
-            return _union_hints(snapshot, named, body, t)
-        return _case_hints(body, t)
+
+    def variant(t: VariantType) -> list[InlayHint]:
+        if not opts.values:
+            return []
+        return _union_hints(snapshot, named, body, t) if t.form == "union" else _case_hints(body, t)
+
+    return visit(named.tref, Cases(builtin=_none, list_=_none, pointer=_none, const_pointer=_none, handle=_none,
+                                   record=record, variant=variant))
+
+
+def _none(_: object) -> list[InlayHint]:
     return []
 
 

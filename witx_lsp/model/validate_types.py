@@ -39,6 +39,7 @@ from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
     Case,
+    Cases,
     ConstPointerType,
     HandleType,
     IntRepr,
@@ -49,10 +50,12 @@ from witx_lsp.model.types import (
     RecordKind,
     RecordMember,
     RecordType,
+    Type,
     TypeRef,
     VariantType,
     resolve,
     type_kind,
+    visit,
 )
 
 _INT_REPR = {BuiltinKind.U8: IntRepr.U8, BuiltinKind.U16: IntRepr.U16, BuiltinKind.U32: IntRepr.U32,
@@ -243,18 +246,27 @@ class TypeValidator:
             return None
         ty = resolve(tref)
         named = tref if isinstance(tref, NamedType) else None
-        if isinstance(ty, VariantType):
-            if not ty.is_enum():
+
+        def wrong_kind(t: Type) -> None:
+            self.error("E0303", f"Wrong kind of name `tag`: expected enum or builtin, got {type_kind(t)}", span)
+
+        def variant(v: VariantType) -> tuple[IntRepr, list[str] | None, NamedType | None] | None:
+            if not v.is_enum():
                 self.error("E0309", "Invalid union tag: all variant cases should have empty payloads", span)
                 return None
-            if len(ty.cases) != cases:
-                self.error("E0308", f"Union expected {len(ty.cases)} variants, found {cases}", span)
+            if len(v.cases) != cases:
+                self.error("E0308", f"Union expected {len(v.cases)} variants, found {cases}", span)
                 return None
-            return ty.tag_repr, [c.name for c in ty.cases], named
-        if isinstance(ty, Builtin) and ty.kind in _INT_REPR:
-            return _INT_REPR[ty.kind], None, named
-        self.error("E0303", f"Wrong kind of name `tag`: expected enum or builtin, got {type_kind(ty)}", span)
-        return None
+            return v.tag_repr, [c.name for c in v.cases], named
+
+        def builtin(b: Builtin) -> tuple[IntRepr, list[str] | None, NamedType | None] | None:
+            if b.kind in _INT_REPR:
+                return _INT_REPR[b.kind], None, named
+            wrong_kind(b)
+            return None
+
+        return visit(ty, Cases(builtin=builtin, variant=variant, list_=wrong_kind, pointer=wrong_kind,
+                               const_pointer=wrong_kind, record=wrong_kind, handle=wrong_kind))
 
     def union(self, t: TdUnion, span: Span) -> TypeRef | None:
         tag = self.tag(t.tag, len(t.members), span)

@@ -18,8 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from witx_lsp.base.text import Position
 from witx_lsp.features import commands
 from witx_lsp.features.code_lens import LensOptions, code_lenses
-from witx_lsp.features.hover import hover
-from witx_lsp.features.hover_types import HoverOptions
+from witx_lsp.features.hover import HoverOptions, hover
 from witx_lsp.features.inlay_hints import PARAMETER, InlayOptions, inlay_hints
 from witx_lsp.features.preview import preview_lenses, read_config
 from witx_lsp.features.snapshot import Snapshot

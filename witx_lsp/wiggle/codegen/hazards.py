@@ -21,6 +21,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from witx_lsp.abi import AbiError
+from witx_lsp.abi.host_call import host_call
 from witx_lsp.base.codes import default_severity
 from witx_lsp.base.diagnostic import Diagnostic, Related
 from witx_lsp.base.span import FileSpan
@@ -28,6 +30,7 @@ from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    Cases,
     ConstPointerType,
     HandleType,
     InterfaceFunc,
@@ -36,6 +39,7 @@ from witx_lsp.model.types import (
     PointerType,
     RecordKind,
     RecordType,
+    Type,
     TypeRef,
     VariantType,
     inner_types,
@@ -44,7 +48,7 @@ from witx_lsp.model.types import (
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config
-from witx_lsp.wiggle.codegen.funcs import lower_instruction
+from witx_lsp.wiggle.codegen.funcs import error_panic
 from witx_lsp.wiggle.codegen.spans import form_span, keyword_span, type_span
 from witx_lsp.wiggle.codegen.typeref import LIFETIME_FREE_PROFILE, is_string, witx_text
 
@@ -77,14 +81,16 @@ def _has_anonymous_bool(tref: TypeRef) -> bool:
     return any(_is_bool(t) for t in _anonymous(tref))
 
 
-def _kind_word(t: TypeRef) -> str:
-    if isinstance(t, ListType):
-        return "string" if is_string(t) else "list"
-    if isinstance(t, RecordType):
-        return "tuple" if t.kind is RecordKind.TUPLE else "record"
-    if isinstance(t, VariantType):
-        return "bool" if t.is_bool() else t.form
-    return "type"
+# What an anonymous member type is called in W0608 (only lists, records and variants are).
+_KIND_WORD: Cases[str] = Cases(
+    builtin=lambda _: "type", pointer=lambda _: "type", const_pointer=lambda _: "type", handle=lambda _: "type",
+    list_=lambda t: "string" if is_string(t) else "list",
+    record=lambda t: "tuple" if t.kind is RecordKind.TUPLE else "record",
+    variant=lambda t: "bool" if t.is_bool() else t.form)
+
+
+def _nothing(_: object) -> None:
+    pass
 
 
 class _Hazards:
@@ -108,27 +114,34 @@ class _Hazards:
 
     def member(self, named: NamedType, name: str, tref: TypeRef, span: FileSpan | None) -> None:
         where = f"field `{name}` of `${named.name}`"
-        at = type_span(self.analysis, span)
         if _is_bool(tref):
             self.add("W0601", f"anonymous `bool` in {where}: wiggle-generate panics (“not implemented: other "
                      "anonymous struct members”); define `(typename $flag bool)` and use `$flag`",
                      keyword_span(self.analysis, span, "bool"), {"panic": "not implemented: other anonymous "
                                                                            "struct members"})
-        elif isinstance(tref, (ListType, RecordType, VariantType)):
-            kind = _kind_word(tref)
-            # A named `string` is a hazard of its own (W0605: it becomes `[char]`), so strings are
-            # advised to be named byte lists.
-            suggested = "(list u8)" if kind == "string" else witx_text(tref)
-            also = " (a named `string` would become `[char]`, see W0605)" if kind == "string" else ""
-            self.add("W0608", f"{where} is an anonymous {kind}, `{witx_text(tref)}`: wiggle-generate panics "
-                     "(“not implemented: other anonymous struct members”); define it as a typename, e.g. "
-                     f"`(typename ${name}_{'bytes' if kind == 'string' else kind} {suggested})`{also}, "
-                     "and use that",
-                     at, {"panic": "not implemented: other anonymous struct members", "kind": kind})
-        elif isinstance(tref, (PointerType, ConstPointerType)):
-            self.anonymous_bools(tref.pointee, where, span, None)
+        elif not isinstance(tref, NamedType):
+            def anonymous(t: Type) -> None:
+                self.anonymous_member(where, name, t, span)
+
+            visit(tref, Cases(builtin=_nothing, handle=_nothing, list_=anonymous, record=anonymous, variant=anonymous,
+                              pointer=lambda t: self.anonymous_bools(t.pointee, where, span, None),
+                              const_pointer=lambda t: self.anonymous_bools(t.pointee, where, span, None)))
         if _is_char(tref):
-            self.char_in_memory(where, keyword_span(self.analysis, span, "char") or at)
+            self.char_in_memory(where, keyword_span(self.analysis, span, "char") or type_span(self.analysis, span))
+
+    def anonymous_member(self, where: str, name: str, t: Type, span: FileSpan | None) -> None:
+        """W0608: a struct member that is an anonymous list, record or variant."""
+        kind = visit(t, _KIND_WORD)
+        # A named `string` is a hazard of its own (W0605: it becomes `[char]`), so strings are
+        # advised to be named byte lists.
+        suggested = "(list u8)" if kind == "string" else witx_text(t)
+        also = " (a named `string` would become `[char]`, see W0605)" if kind == "string" else ""
+        self.add("W0608", f"{where} is an anonymous {kind}, `{witx_text(t)}`: wiggle-generate panics "
+                 "(“not implemented: other anonymous struct members”); define it as a typename, e.g. "
+                 f"`(typename ${name}_{'bytes' if kind == 'string' else kind} {suggested})`{also}, "
+                 "and use that",
+                 type_span(self.analysis, span), {"panic": "not implemented: other anonymous struct members",
+                                                  "kind": kind})
 
     def anonymous_bools(self, tref: TypeRef, where: str, span: FileSpan | None, fallback: FileSpan | None) -> None:
         if not _has_anonymous_bool(tref):
@@ -175,8 +188,13 @@ class _Hazards:
                          "`(error $errno)` with an enum", at, {"panic": "called `Option::unwrap()` on a `None` value"})
                 continue
             et = resolve(err)
-            if not (isinstance(et, VariantType) and et.is_enum()):
-                panic = f"no implementation for {lower_instruction(et)}"
+            if isinstance(et, VariantType) and et.is_enum():
+                continue  # lowered by `enum.lower`, which wiggle implements (skips reading the stream)
+            # How the error is lowered, as the function's `call_interface` stream says (none when the
+            # adapter fails before it gets there: an inline parameter type it cannot name).
+            call = host_call(func)
+            panic = error_panic(call.result) if not isinstance(call, AbiError) and call.result else None
+            if panic is not None:
                 self.add("W0607", f"the error type of result `{r.name}` of `{fname}` is `{witx_text(err)}`, which "
                          f"is not an enum: wiggle-generate panics (“{panic}”); use an enum such as `$errno`",
                          form_span(self.analysis, r.span, "error"), {"panic": panic})
@@ -272,23 +290,28 @@ class _Hazards:
         self.collide(mods)
 
     def members(self, named: NamedType) -> None:
-        t = named.tref
+        """W0609/W0610 on the Rust names of a typename's fields, flags or cases."""
         items: list[tuple[str, str, str, FileSpan | None]] = []
-        if isinstance(t, RecordType) and t.kind is RecordKind.OTHER:
+
+        def add(what: str, witx: str, rust: str, at: FileSpan | None) -> None:
+            self.ident(what, f"${witx}", rust, at)
+            items.append((what, f"${witx}", rust, at))
+
+        def record(t: RecordType) -> None:
             for m in t.members:
-                rust = names.escape_snake(m.name)
-                self.ident("field", f"${m.name}", rust, m.span)
-                items.append(("field", f"${m.name}", rust, m.span))
-        elif isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
-            for m in t.members:
-                rust = names.flag_member(m.name)
-                self.ident("flag", f"${m.name}", rust, m.span)
-                items.append(("flag", f"${m.name}", rust, m.span))
-        elif isinstance(t, VariantType) and not (t.cases and all(c.name.isdigit() for c in t.cases)):
-            for c in t.cases:
-                rust = names.enum_variant(c.name)
-                self.ident("case", f"${c.name}", rust, c.span)
-                items.append(("case", f"${c.name}", rust, c.span))
+                if t.kind is RecordKind.OTHER:
+                    add("field", m.name, names.escape_snake(m.name), m.span)
+                elif t.kind is RecordKind.BITFLAGS:
+                    add("flag", m.name, names.flag_member(m.name), m.span)
+
+        def variant(t: VariantType) -> None:
+            if not (t.cases and all(c.name.isdigit() for c in t.cases)):  # an untagged union is W0604
+                for c in t.cases:
+                    add("case", c.name, names.enum_variant(c.name), c.span)
+
+        if not isinstance(named.tref, NamedType):
+            visit(named.tref, Cases(builtin=_nothing, list_=_nothing, pointer=_nothing, const_pointer=_nothing,
+                                    handle=_nothing, record=record, variant=variant))
         self.collide(items)
 
     def take(self) -> tuple[Diagnostic, ...]:

@@ -17,17 +17,19 @@ from contextlib import contextmanager
 
 from witx_lsp.layout import Layout, LayoutEngine, typename_layout
 from witx_lsp.model.types import (
-    Builtin,
+    Cases,
     ConstPointerType,
-    HandleType,
     IntRepr,
     ListType,
     NamedType,
     PointerType,
     RecordKind,
     RecordType,
+    Type,
+    TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
@@ -135,27 +137,29 @@ class TypeGen:
         tref = named.tref
         if isinstance(tref, NamedType):
             self.alias(w, rust, tref)
-        elif isinstance(tref, RecordType):
-            if tref.kind is RecordKind.BITFLAGS:
-                self.flags(w, rust, named, tref)
-            else:
-                self.record(w, rust, named, tref)
-        elif isinstance(tref, VariantType):
-            self.variant(w, rust, named, tref, error if error is not None and error.trappable else None)
-        elif isinstance(tref, HandleType):
-            self.handle(w, rust, named)
-        elif isinstance(tref, Builtin):
-            w.type_alias(f"pub type {rust}", BUILTIN[tref.kind])
-        elif isinstance(tref, (PointerType, ConstPointerType)):
-            lt = "<'a>" if self.lifetimes else ""
-            w.type_alias(f"pub type {rust}{lt}", guest_ptr(type_ref(tref.pointee, LIFETIME, self.profile),
+            return
+        lt = "<'a>" if self.lifetimes else ""
+
+        def pointer(t: PointerType | ConstPointerType) -> None:
+            w.type_alias(f"pub type {rust}{lt}", guest_ptr(type_ref(t.pointee, LIFETIME, self.profile),
                                                            LIFETIME, self.profile))
-        else:
-            assert isinstance(tref, ListType)
-            lt = "<'a>" if self.lifetimes else ""
-            elem = type_ref(tref.element, LIFETIME, self.profile)
+
+        def list_(t: ListType) -> None:
+            elem = type_ref(t.element, LIFETIME, self.profile)
             # No `str` special case here, unlike `type_ref`: a named string is `GuestPtr<[char]>`.
             w.type_alias(f"pub type {rust}{lt}", guest_ptr(f"[{elem}]", LIFETIME, self.profile))
+
+        def record(t: RecordType) -> None:
+            if t.kind is RecordKind.BITFLAGS:
+                self.flags(w, rust, named, t)
+            else:
+                self.record(w, rust, named, t)
+
+        trappable = error if error is not None and error.trappable else None
+        visit(tref, Cases(builtin=lambda t: w.type_alias(f"pub type {rust}", BUILTIN[t.kind]), list_=list_,
+                          pointer=pointer, const_pointer=pointer, record=record,
+                          variant=lambda t: self.variant(w, rust, named, t, trappable),
+                          handle=lambda _: self.handle(w, rust, named)))
 
     def alias(self, w: RustWriter, rust: str, to: NamedType) -> None:
         target = ident(names.type_name(to.name))
@@ -166,15 +170,19 @@ class TypeGen:
 
     # --- records --------------------------------------------------------------------------------------
 
-    def member_type(self, tref: object) -> str:
+    def member_type(self, tref: TypeRef) -> str:
+        """types/record.rs: a struct member is a named type, a builtin or a pointer."""
         if isinstance(tref, NamedType):
             return named_ref(tref, LIFETIME, self.profile)
-        if isinstance(tref, Builtin):
-            return BUILTIN[tref.kind]
-        if isinstance(tref, (PointerType, ConstPointerType)):
-            return guest_ptr(type_ref(tref.pointee, LIFETIME, self.profile), LIFETIME, self.profile)
-        assert not isinstance(tref, str)
-        raise GenPanic(f"not implemented: other anonymous struct members: {witx_text(tref)}")  # type: ignore[arg-type]
+
+        def other(t: Type) -> str:
+            raise GenPanic(f"not implemented: other anonymous struct members: {witx_text(t)}")
+
+        def pointer(t: PointerType | ConstPointerType) -> str:
+            return guest_ptr(type_ref(t.pointee, LIFETIME, self.profile), LIFETIME, self.profile)
+
+        return visit(tref, Cases(builtin=lambda t: BUILTIN[t.kind], list_=other, pointer=pointer,
+                                 const_pointer=pointer, record=other, variant=other, handle=other))
 
     def record(self, w: RustWriter, rust: str, named: NamedType, rec: RecordType) -> None:
         """types/record.rs `define_struct`."""
@@ -366,17 +374,19 @@ def _arms(level: int, arms: list[tuple[str, str]]) -> list[str]:
     return [INDENT + line for pattern, body in arms for line in match_arm(level, pattern, body)]
 
 
+# What wiggle makes of a typename, by the kind of its type (the others by their model class name).
+_RESOLVED_KIND: Cases[str] = Cases(
+    builtin=lambda _: "Builtin", list_=lambda _: "ListType", pointer=lambda _: "PointerType",
+    const_pointer=lambda _: "ConstPointerType", handle=lambda _: "HandleType",
+    record=lambda r: {"tuple": "tuple", "bitflags": "flags"}.get(r.kind.value, "struct"),
+    variant=lambda v: "enum" if v.is_enum() else "variant")
+
+
 def resolved_kind(named: NamedType) -> str:
     """A short name of what wiggle makes of a typename."""
-    t = named.tref
-    if isinstance(t, NamedType):
+    if isinstance(named.tref, NamedType):
         return "alias"
-    r = resolve(t)
-    if isinstance(r, RecordType):
-        return {"tuple": "tuple", "bitflags": "flags"}.get(r.kind.value, "struct")
-    if isinstance(r, VariantType):
-        return "enum" if r.is_enum() else "variant"
-    return type(r).__name__
+    return visit(resolve(named.tref), _RESOLVED_KIND)
 
 
 __all__ = ["GUEST_ERROR", "TypeGen", "anyhow", "ident", "resolved_kind"]
