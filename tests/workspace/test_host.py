@@ -90,3 +90,19 @@ def test_a_server_host_puts_its_analyses_in_the_frozen_heap(tmp_path: Path) -> N
         assert gc.get_freeze_count() > 0  # frozen again after the collection
     finally:
         gc.unfreeze()
+
+
+def test_the_readers_of_a_file_are_what_an_edit_of_it_affects(tmp_path: Path) -> None:
+    (tmp_path / "types.witx").write_text("(typename $a u8)\n")
+    (tmp_path / "one.witx").write_text('(use "types.witx")\n(typename $x $a)\n')
+    (tmp_path / "two.witx").write_text('(use "types.witx")\n(typename $y $a)\n')
+    (tmp_path / "solo.witx").write_text("(typename $s u8)\n")
+    host = AnalysisHost()
+    host.add_files([str(p) for p in tmp_path.iterdir()])
+    types = str(tmp_path / "types.witx")
+    assert host.readers_of(types) == {types}  # nothing analysed yet
+    for name in ("one.witx", "two.witx", "solo.witx"):
+        host.analysis_for(str(tmp_path / name))
+    readers = host.readers_of(types)
+    assert readers == {types, str(tmp_path / "one.witx"), str(tmp_path / "two.witx")}
+    assert host.set_text(types, "(typename $a u16)\n") == readers

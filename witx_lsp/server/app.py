@@ -95,7 +95,9 @@ class WitxServer(LanguageServer):
         """didChange: the text is taken (and parsed) when something needs it, so a burst
         of edits is analysed once, at its latest text."""
         self._edited[uri] = None
-        self.schedule_diagnostics([uri])
+        # With the open documents whose analyses read it, so that theirs are out with its own.
+        readers = self.open_uris(self._host.readers_of(self.path_of(uri)))
+        self.schedule_diagnostics([uri, *(u for u in readers if u != uri)])
 
     def flush_edits(self) -> None:
         if self._flushing or not self._edited:
@@ -108,7 +110,8 @@ class WitxServer(LanguageServer):
                 if doc is None:
                     continue
                 affected = self._host.set_text(self.path_of(uri), doc.source)
-                self.schedule_diagnostics([u for u in self.open_uris(affected) if u != uri])
+                # (those already waiting, since the edit, are not put back to the start of the wait)
+                self.schedule_diagnostics([u for u in self.open_uris(affected) if u != uri and u not in self.pending])
         finally:
             self._flushing = False
 

@@ -137,14 +137,23 @@ class AnalysisHost:
             self.uses[path] = uses
             self._users = None
 
+    def _reading(self, path: str) -> list[str]:
+        """The roots of the cached analyses that read `path`, or tried to `use` it (it may
+        have been missing until now)."""
+        return [r for r, a in self._analyses.items()
+                if r == path or path in a.files or any(path in f.uses for f in a.files.values())]
+
+    def readers_of(self, path: str) -> set[str]:
+        """The files whose diagnostics an edit of `path` may change, as far as the cached
+        analyses know (what `set_text` will return), without reading the edit."""
+        c = self.canonical(path)
+        return {c}.union(*(self._analyses[r].files for r in self._reading(c)))
+
     def _invalidate(self, path: str) -> set[str]:
         """Drop the analyses that read `path`; the files they covered (and `path`)
         are the ones whose diagnostics may change."""
         affected = {path}
-        # Also the analyses that tried to `use` it (it may have been missing until now).
-        stale = [r for r, a in self._analyses.items()
-                 if r == path or path in a.files or any(path in f.uses for f in a.files.values())]
-        for root in stale:
+        for root in self._reading(path):
             gone = self._analyses.pop(root)
             affected.update(gone.files)
             self._replaced(gone)
