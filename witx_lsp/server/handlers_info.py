@@ -16,7 +16,6 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from witx_lsp.base.text import Position
 from witx_lsp.features import commands
 from witx_lsp.features.code_lens import LensOptions, code_lenses
 from witx_lsp.features.hover import hover
@@ -29,6 +28,7 @@ from witx_lsp.features.wit_view import SHOW_WIT, wit_lenses
 from witx_lsp.printers import DocsError
 from witx_lsp.server import convert, views
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.command_args import position_offset, uri_arg
 from witx_lsp.server.protocol import RequestFailed
 
 log = logging.getLogger("witx_lsp.server")
@@ -37,35 +37,6 @@ log = logging.getLogger("witx_lsp.server")
 def _markdown_ok(ls: WitxServer) -> bool:
     formats = ls.client_flag("text_document", "hover", "content_format", default=None)
     return not formats or types.MarkupKind.Markdown in formats
-
-
-# --- command arguments: positional JSON values, or one object with named fields ------------------------
-
-
-def _uri_arg(args: tuple[Any, ...]) -> tuple[str, dict[str, Any], tuple[Any, ...]]:
-    """The document URI, the named fields of an object argument, and the rest."""
-    if not args:
-        raise JsonRpcInvalidParams("expected the document URI as the first argument")
-    first = args[0]
-    if isinstance(first, dict):
-        doc = first.get("textDocument")
-        uri = first.get("uri") or (doc.get("uri") if isinstance(doc, dict) else None)
-        if not isinstance(uri, str):
-            raise JsonRpcInvalidParams("expected an object with a `uri` string")
-        return uri, first, args[1:]
-    if not isinstance(first, str):
-        raise JsonRpcInvalidParams(f"expected the document URI (a string), got {type(first).__name__}")
-    return first, {}, args[1:]
-
-
-def _position_offset(ls: WitxServer, snap: Snapshot, value: Any) -> int:
-    if isinstance(value, dict) and isinstance(value.get("position"), dict):
-        value = value["position"]
-    line, character = (value.get("line"), value.get("character")) if isinstance(value, dict) else (None, None)
-    if not (isinstance(line, int) and isinstance(character, int)) or isinstance(line, bool):
-        raise JsonRpcInvalidParams("expected a position {\"line\": int, \"character\": int}")
-    # Any integer is a position (clamped to the text): no uinteger check of lsprotocol's Position.
-    return snap.lines.offset(Position(line, character), ls.encoding)
 
 
 @functools.lru_cache(maxsize=4)
@@ -133,7 +104,7 @@ def on_code_lens(ls: WitxServer, params: types.CodeLensParams) -> list[types.Cod
 
 def show_layout(ls: WitxServer, *args: Any) -> dict[str, object] | None:
     """Arguments: uri [, type name | position], or {"uri", "type"?, "position"?}."""
-    uri, named, rest = _uri_arg(args)
+    uri, named, rest = uri_arg(args)
     snap = ls.snapshot(uri)
     if snap is None:
         return None
@@ -145,7 +116,7 @@ def show_layout(ls: WitxServer, *args: Any) -> dict[str, object] | None:
     elif isinstance(target, str):
         result = commands.show_layout(snap, type_name=target)
     else:
-        result = commands.show_layout(snap, offset=_position_offset(ls, snap, target))
+        result = commands.show_layout(snap, offset=position_offset(snap.lines, target, ls.encoding))
     if result is not None and views.wants_open(args):
         name = target.removeprefix("$") if isinstance(target, str) else "all"
         views.show_text(ls, uri, f"{name}.layout.txt", str(result["text"]))
@@ -165,7 +136,7 @@ def show_syntax_tree(ls: WitxServer, *args: Any) -> str | None:
 def show_abi(ls: WitxServer, *args: Any) -> str:
     """Arguments: uri [, function (`name` or `module::name`)]. The core signature and the
     instruction streams of the document's functions."""
-    uri, named, rest = _uri_arg(args)
+    uri, named, rest = uri_arg(args)
     if len(rest) > 1:
         raise JsonRpcInvalidParams("expected at most two arguments: the URI and a function name")
     func = rest[0] if rest else named.get("func")
@@ -181,7 +152,7 @@ def _document_view(ls: WitxServer, args: tuple[Any, ...], view: str,
                    make: Callable[[Snapshot], str]) -> str | None:
     """A command whose one argument is the document: its text view (`None` for an unknown
     document), also shown in the client when the argument asks for it."""
-    uri, _, rest = _uri_arg(args)
+    uri, _, rest = uri_arg(args)
     if rest:
         raise JsonRpcInvalidParams("expected one argument: the document URI")
     snap = ls.snapshot(uri)

@@ -26,6 +26,7 @@ from witx_lsp.features.preview import (
 )
 from witx_lsp.server import views
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.command_args import uri_field
 from witx_lsp.server.options import Settings
 from witx_lsp.wiggle.codegen import DEFAULT_PROFILE
 
@@ -38,8 +39,7 @@ def _args(ls: WitxServer, args: tuple[Any, ...]) -> tuple[str, str | None, int]:
         raise JsonRpcInvalidParams("expected the document URI as the first argument")
     first, rest = args[0], args[1:]
     if isinstance(first, dict):
-        doc = first.get("textDocument")
-        uri = first.get("uri") or (doc.get("uri") if isinstance(doc, dict) else None)
+        uri = uri_field(first)
         config, wiggle = first.get("config"), first.get("wiggle", DEFAULT_PROFILE)
     else:
         uri = first

@@ -30,6 +30,7 @@ from witx_lsp.features.values import (
     parse_hex,
 )
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.command_args import uri_field
 from witx_lsp.server.protocol import short
 
 
@@ -37,8 +38,7 @@ def _arguments(args: tuple[Any, ...], third: str) -> tuple[str, str, Any]:
     """(uri, type, value-or-hex) from positional arguments or one object."""
     if len(args) == 1 and isinstance(args[0], dict):
         obj = args[0]
-        doc = obj.get("textDocument")
-        uri = obj.get("uri") or (doc.get("uri") if isinstance(doc, dict) else None)
+        uri = uri_field(obj)
         ty = obj.get("type")
         if third not in obj:
             raise JsonRpcInvalidParams(f"expected an object with `uri`, `type` and `{third}`")
