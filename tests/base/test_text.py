@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 from tests.robustness.test_documents import reference_offset
 from witx_lsp.base.span import Span
 from witx_lsp.base.text import EMPTY, LineIndex, LineMap, Position, PositionEncoding, line_starts
-from witx_lsp.model.analysis import analyze
-from witx_lsp.model.load import ParseCache
 
 _ALPHABET = ["a", "(", " ", "\n", "\r", "\r\n", "\x0c", "\x85", "\x1c", "\u2028", "é", "😀", "\t"]
 
@@ -96,18 +93,3 @@ def test_a_line_map_finds_each_file_once_and_maps_the_unknown_to_0_0() -> None:
     assert asked == ["a", "nowhere"]
     built = LineMap.of_texts(texts)
     assert built("b").text == "z" and built.get("c") is None
-
-
-def test_the_index_of_an_unchanged_file_is_shared_by_the_analyses_that_reuse_its_tree(tmp_path: Path) -> None:
-    (tmp_path / "types.witx").write_text("(typename $a u8)\n", encoding="utf-8")
-    main = tmp_path / "main.witx"
-    main.write_text('(use "types.witx")\n(typename $b $a)\n', encoding="utf-8")
-    cache = ParseCache()
-    first = analyze([str(main)], cache=cache)
-    main.write_text('(use "types.witx")\n(typename $c $a)\n', encoding="utf-8")
-    second = analyze([str(main)], cache=cache)
-    types_path = next(p for p in first.files if p.endswith("types.witx"))
-    main_path = next(p for p in first.files if p.endswith("main.witx"))
-    assert second.files[types_path].lines is first.files[types_path].lines
-    assert second.files[main_path].lines is not first.files[main_path].lines
-    assert second.files[main_path].lines.text == second.files[main_path].text

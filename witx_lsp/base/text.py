@@ -6,11 +6,10 @@ Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line (LSP 3.17, "Text Documents");
 counts the code units of the position encoding (LSP 3.17 ``PositionEncodingKind``:
 UTF-16 by default, UTF-8 or UTF-32 when negotiated).
 
-Every consumer goes through this module: a parsed file keeps its `LineIndex` with its
-tree (`SourceTree.lines`, shared by the analyses that reuse the tree), answers and
-reports that point into several files look them up through a `LineMap`, and the
-server's open documents (`server/documents.py`) keep their line starts through edits
-with `line_breaks` and `column_offset`.
+Every consumer goes through this module: an analysed file keeps its `LineIndex`
+(`SourceFile.lines`), answers and reports that point into several files look them up
+through a `LineMap`, and the server's open documents (`server/documents.py`) keep their
+line starts through edits with `line_breaks` and `column_offset`.
 """
 
 from __future__ import annotations

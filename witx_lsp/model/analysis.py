@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from witx_lsp.base.diagnostic import Diagnostic, Severity
@@ -28,11 +28,13 @@ class SourceFile:
     text: str
     tree: SourceTree
     uses: tuple[str, ...] = ()  # canonical paths this file's `(use ...)` forms name, in order
+    _lines: LineIndex | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> LineIndex:
-        """The file's line index: its tree's, so it is built once per text."""
-        return self.tree.lines
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
 
 
 @dataclass

@@ -7,7 +7,6 @@ from enum import IntEnum
 
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
-from witx_lsp.base.text import LineIndex
 
 
 class TokenKind(IntEnum):
@@ -100,15 +99,6 @@ class SourceTree:
     trailing: list[Comment] = field(default_factory=list)
     # Every annotation name (`@witx`, `@interface`, `@foo`, ...) that opens a list.
     annotations: set[str] = field(default_factory=set)
-    _lines: LineIndex | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def lines(self) -> LineIndex:
-        """The text's line index, built on first use and kept with the tree: the analyses
-        that share the tree of an unchanged file (`model.load.ParseCache`) share it too."""
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines
 
 
 # Rust's `char::is_whitespace` (the Unicode White_Space property), which the
