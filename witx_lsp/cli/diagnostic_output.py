@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO
 from urllib.parse import quote
 
 from witx_lsp import __version__
@@ -63,6 +63,17 @@ def terminal_safe(s: str) -> str:
     return "".join(
         "\ufffd" if (ch != "\t" and unicodedata.category(ch) == "Cc") or ch in _BIDI else ch for ch in s
     )
+
+
+def write_text(stream: TextIO, text: str) -> None:
+    """Write `text` and flush; what the stream's encoding cannot hold (a cp1252 console, say) is
+    written as backslash escapes instead of ending the command with UnicodeEncodeError."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    stream.flush()
 
 
 def _plural(n: int, word: str) -> str:

@@ -6,7 +6,9 @@ gets when it names none (`(@witx tag u32)`, `(@witx repr u32)`), all as witx
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from witx_lsp.base.span import Span
 from witx_lsp.features.sexpr_nav import walk
@@ -14,6 +16,8 @@ from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import engine_for, typename_layout
 from witx_lsp.model.types import NamedType, RecordKind, RecordType, VariantType, resolve
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
+
+V = TypeVar("V")
 
 TYPE = "type"
 PARAMETER = "parameter"
@@ -125,30 +129,29 @@ def _member_atom(node: Node, head: str | None) -> Atom | None:
     return None
 
 
+def _members(body: SList, head: str | None, by_name: Mapping[str, V]) -> Iterator[tuple[Atom, V]]:
+    """Each member name written in `body` (`$name`, or `(head $name …)`) that `by_name` knows,
+    with what it knows."""
+    for item in body.items[1:]:
+        a = _member_atom(item, head)
+        v = by_name.get(a.name) if a is not None else None
+        if a is not None and v is not None:
+            yield a, v
+
+
 def _field_hints(snapshot: Snapshot, named: NamedType, body: SList) -> list[InlayHint]:
     lay = typename_layout(named, engine_for(snapshot.analysis.document))
     if not lay.ok:
         return []
-    by_name = {m.name: m for m in lay.members}
-    out = []
-    for item in body.items[1:]:
-        a = _member_atom(item, "field")
-        m = by_name.get(a.name) if a is not None else None
-        if a is not None and m is not None:
-            out.append(InlayHint(a.end, f"@{m.offset}", TYPE, f"offset {m.offset}, size {m.size}, align {m.align}",
-                                 padding_left=True))
-    return out
+    return [InlayHint(a.end, f"@{m.offset}", TYPE, f"offset {m.offset}, size {m.size}, align {m.align}",
+                      padding_left=True)
+            for a, m in _members(body, "field", {m.name: m for m in lay.members})]
 
 
 def _flag_hints(body: SList, rec: RecordType) -> list[InlayHint]:
     bits = {m.name: i for i, m in enumerate(rec.members)}
-    out = []
-    for item in body.items[1:]:
-        a = _member_atom(item, None)
-        i = bits.get(a.name) if a is not None else None
-        if a is not None and i is not None:
-            out.append(InlayHint(a.end, f"= 1 << {i}", TYPE, f"bit {i}, mask {1 << i:#x}", padding_left=True))
-    return out
+    return [InlayHint(a.end, f"= 1 << {i}", TYPE, f"bit {i}, mask {1 << i:#x}", padding_left=True)
+            for a, i in _members(body, None, bits)]
 
 
 def _case_hints(body: SList, var: VariantType) -> list[InlayHint]:
@@ -156,13 +159,8 @@ def _case_hints(body: SList, var: VariantType) -> list[InlayHint]:
     follows a tag enum when there is one)."""
     values = {c.name: i for i, c in enumerate(var.cases)}
     head = "case" if body.head_is("variant") else None
-    out = []
-    for item in body.items[1:]:
-        a = _member_atom(item, head)
-        v = values.get(a.name) if a is not None else None
-        if a is not None and v is not None:
-            out.append(InlayHint(a.end, f"= {v}", TYPE, f"tag value {v} ({var.tag_repr.value})", padding_left=True))
-    return out
+    return [InlayHint(a.end, f"= {v}", TYPE, f"tag value {v} ({var.tag_repr.value})", padding_left=True)
+            for a, v in _members(body, head, values)]
 
 
 def _union_hints(snapshot: Snapshot, named: NamedType, body: SList, var: VariantType) -> list[InlayHint]:

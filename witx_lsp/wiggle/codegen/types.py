@@ -12,6 +12,9 @@ comment says what they do); the short ones (flags, handles) are shown.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from witx_lsp.layout import Layout, LayoutEngine, typename_layout
 from witx_lsp.model.types import (
     Builtin,
@@ -51,6 +54,26 @@ def ident(name: str) -> str:
     if problem is not None:
         raise GenPanic(problem)
     return name
+
+
+@contextmanager
+def _try_from(w: RustWriter, source: str, rust: str) -> Iterator[None]:
+    """`impl TryFrom<source> for rust` with wiggle's GuestError as its error; the body writes the
+    `#[inline]` function."""
+    w.blank()
+    with w.block(f"impl TryFrom<{source}> for {rust} {{"):
+        w.line(f"type Error = {GUEST_ERROR};")
+        w.line("#[inline]")
+        yield
+
+
+def _try_from_abi(w: RustWriter, rust: str, repr_: str, ok: str) -> None:
+    """The `TryFrom` of the core wasm value (i64 for a u64 repr, else i32) of flags and enums: through
+    their repr type (`ok`: how the result type names the type, `Self` for flags)."""
+    abi = "i64" if repr_ == "u64" else "i32"
+    with _try_from(w, abi, rust):
+        w.fn(FnSig("try_from", (f"value: {abi}",), f"Result<{ok}, {GUEST_ERROR}>"),
+             [f"{rust}::try_from({repr_}::try_from(value)?)"])
 
 
 def anyhow(profile: int) -> str:
@@ -183,7 +206,6 @@ class TypeGen:
     def flags(self, w: RustWriter, rust: str, named: NamedType, rec: RecordType) -> None:
         """types/flags.rs `define_flags` (bitflags 2 from wasmtime 12)."""
         repr_ = INT_REPR[rec.repr or IntRepr.U32]
-        abi = "i64" if repr_ == "u64" else "i32"
         members = [ident(names.flag_member(m.name)) for m in rec.members]
         with w.block("wiggle::bitflags::bitflags! {"):
             if self.profile >= 12:
@@ -202,19 +224,11 @@ class TypeGen:
                 'f.write_str("))")?;',
                 "Ok(())",
             ])
-        w.blank()
-        with w.block(f"impl TryFrom<{repr_}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
+        with _try_from(w, repr_, rust):
             w.fn(FnSig("try_from", (f"value: {repr_}",), f"Result<Self, {GUEST_ERROR}>"), single_child_chain(
                 w.level + 1, f"{rust}::from_bits(value)",
                 f".ok_or(wiggle::GuestError::InvalidFlagValue(stringify!({rust})))"))
-        w.blank()
-        with w.block(f"impl TryFrom<{abi}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
-            w.fn(FnSig("try_from", (f"value: {abi}",), f"Result<Self, {GUEST_ERROR}>"),
-                 [f"{rust}::try_from({repr_}::try_from(value)?)"])
+        _try_from_abi(w, rust, repr_, "Self")
         w.blank()
         with w.block(f"impl From<{rust}> for {repr_} {{"):
             w.line("#[inline]")
@@ -277,21 +291,12 @@ class TypeGen:
             self.trappable_error(w, rust, trappable.rich)
 
     def enum_impls(self, w: RustWriter, rust: str, tag: str, variants: list[str]) -> None:
-        abi = "i64" if tag == "u64" else "i32"
-        w.blank()
-        with w.block(f"impl TryFrom<{tag}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
+        with _try_from(w, tag, rust):
             arms = [(str(i), f"Ok({rust}::{v})") for i, v in enumerate(variants)]
             arms.append(("_", f"Err(wiggle::GuestError::InvalidEnumValue(stringify!({rust})))"))
             body = ["match value {", *_arms(w.level + 2, arms), "}"]
             w.fn(FnSig("try_from", (f"value: {tag}",), f"Result<{rust}, {GUEST_ERROR}>"), body)
-        w.blank()
-        with w.block(f"impl TryFrom<{abi}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
-            w.fn(FnSig("try_from", (f"value: {abi}",), f"Result<{rust}, {GUEST_ERROR}>"),
-                 [f"{rust}::try_from({tag}::try_from(value)?)"])
+        _try_from_abi(w, rust, tag, rust)
         w.blank()
         with w.block(f"impl From<{rust}> for {tag} {{"):
             w.line("#[inline]")
