@@ -1,12 +1,12 @@
-"""The pygls server: document sync, scheduling, diagnostics, workspace index,
-settings. Feature requests are registered by the modules in HANDLER_MODULES,
-each a thin adapter over one feature of witx_lsp.features."""
+"""The pygls server: the session state (documents and their analyses, scheduling,
+diagnostics, the workspace index, settings) that the handlers work on. The handlers
+and what they answer are listed in `server/registry.py`, each a thin adapter over one
+feature of witx_lsp.features."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import os
 from collections.abc import Callable
@@ -18,26 +18,18 @@ from pygls.lsp.server import LanguageServer
 
 from witx_lsp import __version__
 from witx_lsp.base.diagnostic import Diagnostic
-from witx_lsp.base.text import LineIndex, PositionEncoding
+from witx_lsp.base.text import LineIndex, LineMap, PositionEncoding
 from witx_lsp.features.diagnostics import cap_per_file
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.server import convert, log_noise
+from witx_lsp.server.handler_state import HandlerState
 from witx_lsp.server.options import Settings, parse_settings
 from witx_lsp.server.protocol import WitxProtocol
 from witx_lsp.workspace.host import AnalysisHost
 
 log = logging.getLogger("witx_lsp.server")
 
-HANDLER_MODULES: tuple[str, ...] = (
-    "witx_lsp.server.handlers_diagnostics",
-    "witx_lsp.server.handlers_navigation",
-    "witx_lsp.server.handlers_editing",
-    "witx_lsp.server.handlers_info",
-    "witx_lsp.server.handlers_preview",
-    "witx_lsp.server.handlers_values",
-    "witx_lsp.server.handlers_wit",
-)
 MAX_INDEXED_FILES = 5000
 MAX_NEIGHBOURS = 200  # .witx files read beside an opened file (index_neighbours)
 IDLE_DELAY_S = 0.5
@@ -55,8 +47,8 @@ class WitxServer(LanguageServer):
         self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, int | None] = {}  # uri -> version last published
-        # Called with the new settings after every change (features that keep their own configuration).
-        self.settings_listeners: list[Callable[[Settings], None]] = []
+        # Called with the server and the new settings after every change (registry.SETTINGS_LISTENERS).
+        self.settings_listeners: list[Callable[[WitxServer, Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
         # Diagnostics by pull (with refresh requests) or by push: one channel per client (channel.py).
         self.pull_diagnostics = False
@@ -65,10 +57,12 @@ class WitxServer(LanguageServer):
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
         self.shutdown_tasks: list[Callable[[], object]] = []  # run when `shutdown` arrives
-        # Called after each publication with the document's URI and snapshot (views that follow it).
-        self.publish_listeners: list[Callable[[str, Snapshot], None]] = []
+        # Called after each publication with the server, the document's URI and its snapshot (views that
+        # follow it; registry.PUBLISH_LISTENERS).
+        self.publish_listeners: list[Callable[[WitxServer, str, Snapshot], None]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
         self._cycles_handle: asyncio.TimerHandle | None = None
+        self.handler_state = HandlerState()  # what handlers keep between requests
 
     @property
     def witx_protocol(self) -> WitxProtocol:
@@ -169,14 +163,25 @@ class WitxServer(LanguageServer):
             raise JsonRpcInvalidParams(f"unknown document: {uri}")
         return snap
 
-    def lines_of(self, snap: Snapshot) -> dict[str, LineIndex]:
-        return {p: f.lines for p, f in snap.analysis.files.items()}
+    def lines_of(self, snap: Snapshot, *, workspace: bool = False) -> LineMap:
+        """The line indexes of the files an answer about `snap` points into: those of its
+        analysis (each file's own, `SourceFile.lines`), and with `workspace` those of any
+        file the host knows (references and renames reach beyond the analysis)."""
+        files = snap.analysis.files
+
+        def find(path: str) -> LineIndex | None:
+            f = files.get(path)
+            if f is None and workspace:
+                f = self.host.source_file(path)
+            return f.lines if f is not None else None
+
+        return LineMap(find)
 
     # --- diagnostics -------------------------------------------------------------------------
 
     def lsp_diagnostics(self, snap: Snapshot) -> list[types.Diagnostic]:
         lines = self.lines_of(snap)
-        related = bool(self._client_flag("text_document", "publish_diagnostics", "related_information",
+        related = bool(self.client_flag("text_document", "publish_diagnostics", "related_information",
                                          default=True))
         own = cap_per_file([d for d in self.diagnostics_of(snap.analysis) if d.path == snap.path])
         return [convert.diagnostic(d, lines, self.encoding, related) for d in own]
@@ -191,7 +196,7 @@ class WitxServer(LanguageServer):
             return None
         path = self.path_of(uri)
         own = cap_per_file([d for d in self.diagnostics_of(self.host.analysis_for(path)) if d.path == path])
-        return [convert.diagnostic(d, {}, self.encoding, False) for d in own]
+        return [convert.diagnostic(d, LineMap.of_texts({}), self.encoding, False) for d in own]
 
     def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
         return self.host.diagnostics.of(analysis, self.settings.severity, self.settings.preview_config or None)
@@ -236,7 +241,7 @@ class WitxServer(LanguageServer):
         snap = self.snapshot(uri)  # cached: the analysis the diagnostics came from
         if snap is not None:
             for listener in self.publish_listeners:
-                listener(uri, snap)
+                listener(self, uri, snap)
         self.schedule_idle_tasks()
 
     def schedule_idle_tasks(self) -> None:
@@ -280,7 +285,7 @@ class WitxServer(LanguageServer):
 
     # --- workspace ---------------------------------------------------------------------------
 
-    def _client_flag(self, *attrs: str, default: Any = None) -> Any:
+    def client_flag(self, *attrs: str, default: Any = None) -> Any:
         node: Any = self.client_capabilities
         for a in attrs:
             node = getattr(node, a, None)
@@ -361,7 +366,7 @@ class WitxServer(LanguageServer):
     async def _index_workspace(self) -> None:
         files = self.workspace_files()
         token: str | None = None
-        if self._client_flag("window", "work_done_progress", default=False):
+        if self.client_flag("window", "work_done_progress", default=False):
             token = "witx-index"
             try:
                 await self.work_done_progress.create_async(token)
@@ -384,7 +389,7 @@ class WitxServer(LanguageServer):
         settings, problems = parse_settings(raw)
         self.settings = settings
         for listener in self.settings_listeners:
-            listener(settings)
+            listener(self, settings)
         # The more verbose of the setting and the command line (the root logger's level).
         level = min(logging.getLevelName(settings.log_level.upper()), logging.getLogger().level)
         logging.getLogger("witx_lsp").setLevel(level)
@@ -395,9 +400,11 @@ class WitxServer(LanguageServer):
 
 
 def create_server() -> WitxServer:
+    """A server with every handler of `registry.py` registered."""
+    from witx_lsp.server import registry  # imported here: the handler modules import this one
+
     server = WitxServer()
-    for name in HANDLER_MODULES:
-        importlib.import_module(name).register(server)
+    registry.register(server)
     return server
 
 
