@@ -15,7 +15,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "witx_lsp"
 RANK = {"base": 0, "syntax": 1, "model": 2, "layout": 3, "abi": 4, "printers": 5, "wiggle": 5, "wit": 5, "witxt": 6,
-        "wasi": 6, "features": 7, "server": 8, "cli": 9}
+        "wasi": 6, "features": 7, "workspace": 8, "server": 9, "cli": 10}
 # Sub-packages of one layer with an order of their own: (layer, sub-package) -> rank within the layer.
 # Sub-packages of equal rank may not import each other; a plain module of the layer (`wiggle/names.py`)
 # sits below all of them.
@@ -86,8 +86,11 @@ def test_the_check_sees_what_it_must() -> None:
     assert problems_of("witx_lsp.printers.x", ["witx_lsp.wiggle.codegen"])
     assert problems_of("witx_lsp.model.x", ["witx_lsp.features.hover"])
     assert problems_of("witx_lsp.features.x", ["pygls.server"])
+    assert problems_of("witx_lsp.features.x", ["witx_lsp.workspace.host"])
+    assert problems_of("witx_lsp.workspace.x", ["witx_lsp.server.convert"])
     assert not problems_of("witx_lsp.wiggle.runtime.x", ["witx_lsp.wiggle.names", "witx_lsp.wiggle.runtime.ptr"])
     assert not problems_of("witx_lsp.features.x", ["witx_lsp.wiggle.codegen.names", "witx_lsp.model"])
+    assert not problems_of("witx_lsp.server.x", ["witx_lsp.workspace.host", "witx_lsp.features.snapshot"])
 
 
 def test_string_imports_are_seen(tmp_path: Path) -> None:

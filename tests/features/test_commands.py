@@ -39,14 +39,20 @@ def test_show_layout_at_a_position_and_for_the_whole_file() -> None:
     inside = API.index("(case $y") + 3
     view = commands.show_layout(s, offset=inside)
     assert view is not None and list(view["json"]["types"]) == ["v"]  # type: ignore[index]
+    assert view["type"] == "v"  # the typename the position is in (the VS Code client shows it)
+    on_member = commands.show_layout(snap("/p/types.witx"), offset=TYPES.index("$b") + 1)
+    assert on_member is not None and on_member["type"] == "pair"
+    by_name = commands.show_layout(s, "$e")
+    assert by_name is not None and by_name["type"] == "e"
     whole = commands.show_layout(s)
-    assert whole is not None
+    assert whole is not None and whole["type"] is None
     assert list(whole["json"]["types"]) == ["v", "e"]  # type: ignore[index]
     assert "$v: variant, size 16, align 8, tag_size 4, payload_offset 8" in str(whole["text"])
     assert "<text" in str(whole["svg"]) and "$e" not in str(whole["svg"])  # enums are not drawn
     # Outside any typename: the whole file.
     outside = commands.show_layout(s, offset=0)
     assert outside is not None and list(outside["json"]["types"]) == ["v", "e"]  # type: ignore[index]
+    assert outside["type"] is None
     assert commands.show_layout(s, "nope") is None
 
 

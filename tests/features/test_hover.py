@@ -11,8 +11,7 @@ import pytest
 
 from tests.conftest import PREVIEW1, needs_corpus
 from witx_lsp.base.vfs import MemoryProvider
-from witx_lsp.features.hover import HoverResult, hover
-from witx_lsp.features.hover_types import HoverOptions
+from witx_lsp.features.hover import HoverOptions, HoverResult, hover
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import analyze
 from witx_lsp.model.symbols import SymbolKind
@@ -380,3 +379,29 @@ def test_every_preview1_typename_and_function_hovers() -> None:
             assert "```wasm\n(func $" in md and "(@interface func" not in md
             seen_funcs += 1
     assert seen_types == 46 and seen_funcs == sum(len(m.funcs) for m in a.document.modules) == 46
+
+
+@pytest.mark.parametrize("profile", [5, 19, 21, 22, 25, 43])
+@pytest.mark.parametrize(("marked", "rust"), [
+    ("(typename $iovec_arr$0ay", "IovecArray"), ("(typename $io$0vec ", "Iovec"),
+    ("(typename $ali$0as", "Alias"), ("(typename $fdst$0at", "Fdstat")])
+def test_hover_spells_a_type_as_the_preview_does(profile: int, marked: str, rust: str) -> None:
+    """One Rust spelling per configuration: every form of the typename a Rust hover shows (its
+    definition, its spelling, its GuestPtr forms) is the one the preview generates with the same
+    configuration, whatever the profile (wasmtime 22 dropped GuestPtr's lifetime)."""
+    from witx_lsp.features.preview import preview_rust, read_config
+
+    config, error = read_config(None, profile)
+    assert error is None and config.profile == profile
+    text = TYPES.replace(marked.replace(MARK, ""), marked, 1)
+    snap, offset = snapshot({"/p/types.witx": text, "/p/api.witx": MODULE}, "/p/api.witx")
+    result = hover(Snapshot("/p/types.witx", snap.analysis), offset, HoverOptions(rust=True, config=config))
+    assert result is not None
+    generated = preview_rust(snap.analysis, config)
+    spelling = re.compile(rf"\b{rust}\b(?:<'a>)?")
+    in_preview = set(spelling.findall(generated))
+    assert len(in_preview) == 1, in_preview  # the generator spells a type one way
+    assert set(spelling.findall(result.markdown)) == in_preview
+    definition = re.search(r"```rust\n(pub (?:type|struct) .*)\n```", result.markdown)
+    assert definition is not None
+    assert definition.group(1).removesuffix(" { … }").removesuffix(";") in generated

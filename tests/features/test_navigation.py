@@ -13,8 +13,8 @@ from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.base.vfs import MemoryProvider
 from witx_lsp.features import navigation as nav
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis, analyze
+from witx_lsp.workspace.host import AnalysisHost
 
 MARK = "$0"
 

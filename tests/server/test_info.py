@@ -241,7 +241,7 @@ async def test_show_layout_argument_forms(client: LanguageClient) -> None:
     api = uri(client, "api.witx")
     by_position = await command(client, "witx.showLayout", uri(client, "types.witx"),
                                 {"line": 3, "character": 40})
-    assert list(by_position["json"]["types"]) == ["iovec"]
+    assert list(by_position["json"]["types"]) == ["iovec"] and by_position["type"] == "iovec"
     as_object = await command(client, "witx.showLayout", {"uri": api, "type": "$errno"})
     assert as_object["text"].startswith("$errno: enum, size 2, align 2")
     whole = await command(client, "witx.showLayout", uri(client, "types.witx"))

@@ -2,8 +2,8 @@
 import * as vscode from "vscode";
 import { layoutOf } from "./layoutDiagram";
 import { encodeResultText, layoutHtml, makeNonce } from "./layoutHtml";
-import { asLayoutResult, COMMANDS, type CommandClient, isSupported, runServerCommand, ServerCommandError } from "./serverCommands";
-import { typeCandidates } from "./typeAtCursor";
+import { asLayoutResult, COMMANDS, type CommandClient, isSupported, layoutAt, type LayoutResult, runServerCommand,
+  ServerCommandError } from "./serverCommands";
 
 export class LayoutPanel implements vscode.Disposable {
   static readonly viewType = "witx.layout";
@@ -26,16 +26,27 @@ export class LayoutPanel implements vscode.Disposable {
     );
   }
 
-  /** Show the layout of the type under the cursor of `editor`. */
+  /**
+   * Show the layout of the type under the cursor of `editor`: the typename the server finds at the
+   * cursor (a type reference, or the definition around it); the user is asked for one when there is none.
+   */
   static async show(editor: vscode.TextEditor, client: () => CommandClient | undefined): Promise<void> {
-    const candidates = typeCandidates(editor.document.getText(), editor.document.offsetAt(editor.selection.active));
-    const typeName = candidates[0] ?? await vscode.window.showInputBox({ prompt: "witx: the type to lay out (without $)" });
+    const source = editor.document.uri;
+    let found: LayoutResult | undefined;
+    try {
+      found = await layoutAt(client(), source.toString(), editor.selection.active);
+    } catch (e) {
+      if (!(e instanceof ServerCommandError)) throw e;
+      void vscode.window.showErrorMessage(`witx: ${e.message}`);
+      return;
+    }
+    const typeName = found?.type ?? await vscode.window.showInputBox({ prompt: "witx: the type to lay out (without $)" });
     if (!typeName) return;
-    await LayoutPanel.showFor(editor.document.uri, typeName.replace(/^\$/, ""), client, candidates[1]);
+    await LayoutPanel.showFor(source, typeName.replace(/^\$/, ""), client, found);
   }
 
-  /** Show the layout of `typeName` in `source` (`fallback`: the type to try when that is not one). */
-  static async showFor(source: vscode.Uri, typeName: string, client: () => CommandClient | undefined, fallback?: string): Promise<void> {
+  /** Show the layout of `typeName` in `source` (`shown`: the server's answer for it, when already asked). */
+  static async showFor(source: vscode.Uri, typeName: string, client: () => CommandClient | undefined, shown?: LayoutResult): Promise<void> {
     const column = vscode.ViewColumn.Beside;
     if (LayoutPanel.current) {
       LayoutPanel.current.source = source;
@@ -46,32 +57,24 @@ export class LayoutPanel implements vscode.Disposable {
         { viewColumn: column, preserveFocus: true }, { enableScripts: true, localResourceRoots: [] });
       LayoutPanel.current = new LayoutPanel(panel, client, source, typeName);
     }
-    await LayoutPanel.current.update(fallback);
+    await LayoutPanel.current.update(shown);
   }
 
   static refresh(): void {
     void LayoutPanel.current?.update();
   }
 
-  private async update(fallback?: string): Promise<void> {
+  private async update(shown?: LayoutResult): Promise<void> {
     const client = this.client();
     const nonce = makeNonce();
     const base = { source: vscode.workspace.asRelativePath(this.source), cspSource: this.panel.webview.cspSource, nonce };
     const canEncode = isSupported(client, COMMANDS.encodeValue);
     const encodeUnavailable = canEncode ? undefined
       : "Showing the bytes of a value needs a server with the runtime features (the `witx.encodeValue` command, with wasmtime installed).";
-    let typeName = this.typeName;
+    const typeName = this.typeName;
     try {
-      let result;
-      try {
-        result = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [this.source.toString(), typeName]));
-      } catch (e) {
-        // The word under the cursor was not a type: try the enclosing typename.
-        if (fallback === undefined || !(e instanceof ServerCommandError) || e.kind !== "failed") throw e;
-        typeName = fallback;
-        result = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [this.source.toString(), typeName]));
-        this.typeName = typeName;
-      }
+      const result = shown?.type === typeName ? shown
+        : asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [this.source.toString(), typeName]));
       this.panel.title = `Layout: ${typeName}`;
       const kept = this.value?.typeName === typeName ? this.value : undefined;
       this.panel.webview.html = layoutHtml({ ...base, typeName, layout: layoutOf(result.json, typeName), text: result.text, canEncode, encodeUnavailable,

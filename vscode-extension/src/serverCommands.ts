@@ -59,14 +59,34 @@ export async function runServerCommand(client: CommandClient | undefined, comman
 }
 
 /** Result shapes, checked at run time (the server is another program). */
-export interface LayoutResult { text: string; svg: string; json: unknown }
+export interface LayoutResult {
+  text: string;
+  svg: string;
+  json: unknown;
+  /** The typename shown: the one asked for, or the one at the position asked about; absent for a whole file. */
+  type?: string;
+}
 
 export function asLayoutResult(value: unknown): LayoutResult {
   const v = value as Partial<LayoutResult> | null;
   if (v === null || typeof v !== "object" || typeof v.svg !== "string") {
     throw new ServerCommandError("failed", "`witx.showLayout` returned no diagram.");
   }
-  return { text: typeof v.text === "string" ? v.text : "", svg: v.svg, json: v.json ?? null };
+  const type = typeof v.type === "string" && v.type !== "" ? v.type : undefined;
+  return { text: typeof v.text === "string" ? v.text : "", svg: v.svg, json: v.json ?? null, ...(type ? { type } : {}) };
+}
+
+/** A position as LSP sends it (0-based line, UTF-16 character: what VS Code's positions are). */
+export interface LspPosition { line: number; character: number }
+
+/**
+ * The layout of the typename at `position` in the document `uri`: the server resolves the position
+ * (`witx.showLayout` with a position argument), so the client never reads witx itself. Undefined when
+ * the position is on no typename (the server then answers with the whole file, without `type`).
+ */
+export async function layoutAt(client: CommandClient | undefined, uri: string, position: LspPosition): Promise<LayoutResult | undefined> {
+  const result = asLayoutResult(await runServerCommand(client, COMMANDS.showLayout, [uri, { line: position.line, character: position.character }]));
+  return result.type === undefined ? undefined : result;
 }
 
 export function asText(command: string, value: unknown): string {

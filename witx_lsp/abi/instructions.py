@@ -4,6 +4,7 @@ callbacks; spellings as in tools/witx/tests/witxt.rs, witx 0.9.1)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -72,6 +73,13 @@ class Op(Enum):
     ALLOCATE_SPACE = "allocate-space"
     BLOCK_PUSH = "block.push"
     BLOCK_FINISH = "block.finish"
+
+    @property
+    def variant(self) -> str:
+        """The name of the abi.rs `Instruction` variant (`i32.from_u32` -> `I32FromU32`), as the
+        generators that implement `Bindgen` print it (wiggle funcs.rs: `no implementation for {:?}`,
+        without the fields)."""
+        return "".join(part[:1].upper() + part[1:] for part in re.split(r"[._-]", self.value))
 
 
 _INDEXED = {Op.GET_ARG, Op.RETURN_POINTER_GET}

@@ -7,21 +7,18 @@ from dataclasses import dataclass
 
 from witx_lsp.abi.instructions import AbiError
 from witx_lsp.model.types import (
-    Builtin,
     BuiltinKind,
-    ConstPointerType,
+    Cases,
     Document,
-    HandleType,
     InterfaceFunc,
     IntRepr,
-    ListType,
-    PointerType,
+    Param,
     RecordKind,
-    RecordType,
     TypeRef,
     VariantType,
     resolve,
     tuple_members,
+    visit,
 )
 
 I32, I64, F32, F64 = "i32", "i64", "f32", "f64"
@@ -54,42 +51,44 @@ def _repr_core(r: IntRepr) -> str:
     return I64 if r is IntRepr.U64 else I32
 
 
+# The core params one interface param becomes: handles, pointers, records (by address) and every
+# variant (always i32, even with a u64 tag) are one i32.
+_PARAM_CORE: Cases[tuple[str, ...]] = Cases(
+    builtin=lambda t: (_BUILTIN_CORE.get(t.kind, I32),), list_=lambda _: (I32, I32),  # pointer, length
+    pointer=lambda _: (I32,), const_pointer=lambda _: (I32,), handle=lambda _: (I32,),
+    record=lambda t: (_repr_core(t.repr or IntRepr.U32),) if t.kind is RecordKind.BITFLAGS else (I32,),
+    variant=lambda _: (I32,))
+
+
 def param_core_types(tref: TypeRef) -> tuple[str, ...]:
     """The core params one interface param becomes."""
-    t = resolve(tref)
-    if isinstance(t, Builtin):
-        return (_BUILTIN_CORE.get(t.kind, I32),)
-    if isinstance(t, ListType):
-        return (I32, I32)  # pointer, length
-    if isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
-        return (_repr_core(t.repr or IntRepr.U32),)
-    # handles, pointers, other records (by address) and every variant (always i32, even with a u64 tag)
-    return (I32,)
+    return visit(resolve(tref), _PARAM_CORE)
 
 
 def wasm_signature(func: InterfaceFunc) -> Signature | AbiError:
     """The core signature; out-pointer params for the ok payload of an
     `expected` result come after the interface params."""
     params: list[str] = []
-    results: list[str] = []
     for p in func.params:
         params.extend(param_core_types(p.tref))
+    results: list[str] = []
     for r in func.results:
-        t = resolve(r.tref)
-        if isinstance(t, Builtin):
-            results.append(_BUILTIN_CORE.get(t.kind, I32))
-        elif isinstance(t, (PointerType, ConstPointerType, HandleType)):
-            results.append(I32)
-        elif isinstance(t, RecordType):
-            if t.kind is not RecordKind.BITFLAGS:
-                return AbiError(f"result `{r.name}` is a {'tuple' if t.kind is RecordKind.TUPLE else 'record'}, "
-                                "which the Preview1 ABI cannot return", func.name)
-            results.append(_repr_core(t.repr or IntRepr.U32))
-        elif isinstance(t, ListType):
-            return AbiError(f"result `{r.name}` is a list, which the Preview1 ABI cannot return", func.name)
+        core = _result_core(r, params)
+        if isinstance(core, str):
+            results.append(core)
         else:
-            results.append(_variant_result(t, params))
+            return AbiError(f"result `{r.name}` is a {core[0]}, which the Preview1 ABI cannot return", func.name)
     return Signature(tuple(params), tuple(results))
+
+
+def _result_core(r: Param, params: list[str]) -> str | tuple[str]:
+    """The core result of an interface result (an `expected` adds its out-pointers to `params`), or
+    (what it is,) when the ABI cannot return it."""
+    return visit(resolve(r.tref), Cases[str | tuple[str]](
+        builtin=lambda t: _BUILTIN_CORE.get(t.kind, I32), pointer=lambda _: I32, const_pointer=lambda _: I32,
+        handle=lambda _: I32, list_=lambda _: ("list",), variant=lambda v: _variant_result(v, params),
+        record=lambda t: _repr_core(t.repr or IntRepr.U32) if t.kind is RecordKind.BITFLAGS
+        else ("tuple" if t.kind is RecordKind.TUPLE else "record",)))
 
 
 def _variant_result(v: VariantType, params: list[str]) -> str:

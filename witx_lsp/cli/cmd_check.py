@@ -29,7 +29,7 @@ from typing import Any, TextIO
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.vfs import DiskProvider
-from witx_lsp.cli.diagnostic_output import FORMATS, Report, render, terminal_safe
+from witx_lsp.cli.diagnostic_output import FORMATS, Report, render, terminal_safe, write_text
 from witx_lsp.features.diagnostics import apply_overrides, collect, parse_override
 from witx_lsp.model.analysis import analyze
 
@@ -208,15 +208,6 @@ def check_workspace(files: Sequence[str], jobs: int) -> list[RootResult]:
     return [r for f, r in zip(files, single, strict=True) if f in roots]
 
 
-def _write(stream: TextIO, text: str) -> None:
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        encoding = stream.encoding or "utf-8"
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
-    stream.flush()
-
-
 def use_color(mode: str, stream: TextIO) -> bool:
     if mode == "always":
         return True
@@ -232,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
     provider = DiskProvider()
     inputs = expand(args.paths, provider)
     for directory in inputs.empty:
-        _write(sys.stderr, f"witx-lsp: no {WITX_SUFFIX} files in {terminal_safe(directory)}\n")
+        write_text(sys.stderr, f"witx-lsp: no {WITX_SUFFIX} files in {terminal_safe(directory)}\n")
     if args.together:
         results = [check_roots(tuple(inputs.files))] if inputs.files else []
     else:
@@ -252,10 +243,10 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in results if r.error is not None]
     for r in failed:
         names = ", ".join(display(p) for p in r.roots)
-        _write(sys.stderr, f"witx-lsp: internal error while checking {terminal_safe(names)}:\n{r.error}")
+        write_text(sys.stderr, f"witx-lsp: internal error while checking {terminal_safe(names)}:\n{r.error}")
 
     report = Report(diagnostics, texts, display, len(files), [display(p) for r in failed for p in r.roots])
-    _write(sys.stdout, render(args.format, report, use_color(args.color, sys.stdout)))
+    write_text(sys.stdout, render(args.format, report, use_color(args.color, sys.stdout)))
 
     severities = {d.severity for d in diagnostics}
     if failed or Severity.ERROR in severities or (args.werror and Severity.WARNING in severities):

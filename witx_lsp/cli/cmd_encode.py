@@ -18,14 +18,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.cli.diagnostic_output import report_errors, terminal_safe
-from witx_lsp.features.values import ValueProblem, decode_value, encode_value, legend_text, parse_hex
+from witx_lsp.features.values import (
+    Decoded,
+    Encoded,
+    ValueProblem,
+    decode_value,
+    encode_value,
+    legend_text,
+    parse_hex,
+)
 from witx_lsp.model.analysis import analyze
+from witx_lsp.model.types import Document
 
 FORMATS = ("text", "json")
+R = TypeVar("R")
 
 
 def _argument(text: str) -> str:
@@ -46,6 +57,24 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _write_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def _convert(args: argparse.Namespace, convert: Callable[[Document], R],
+             show: Callable[[R, argparse.Namespace], None]) -> int:
+    """Load the witx files (their errors reported), convert as the document says, show the result;
+    a value or bytes that do not fit the type give status 1, as errors in the files do."""
+    analysis = analyze(list(args.paths))
+    failed = report_errors(analysis)
+    try:
+        result = convert(analysis.document)
+    except ValueProblem as e:
+        return _fail(str(e))
+    show(result, args)
+    return 1 if failed else 0
+
+
 def run_encode(args: argparse.Namespace) -> int:
     try:
         value: Any = json.loads(_argument(args.value))
@@ -53,19 +82,16 @@ def run_encode(args: argparse.Namespace) -> int:
         return _fail(str(e))
     except ValueError as e:
         return _fail(f"VALUE_JSON is not JSON: {e}")
-    analysis = analyze(list(args.paths))
-    failed = report_errors(analysis)
-    try:
-        enc = encode_value(analysis.document, args.type, value)
-    except ValueProblem as e:
-        return _fail(str(e))
+    return _convert(args, lambda document: encode_value(document, args.type, value), _show_encoded)
+
+
+def _show_encoded(enc: Encoded, args: argparse.Namespace) -> None:
     if args.format == "json":
-        sys.stdout.write(json.dumps(enc.json(), indent=2, ensure_ascii=False) + "\n")
+        _write_json(enc.json())
     else:
         sys.stdout.write(f"{enc.data.hex()}\n\n")
         sys.stdout.write(f"${enc.type_name}: {len(enc.data)} bytes, align {enc.align}\n")
         sys.stdout.write(legend_text(enc.legend))
-    return 1 if failed else 0
 
 
 def run_decode(args: argparse.Namespace) -> int:
@@ -73,21 +99,15 @@ def run_decode(args: argparse.Namespace) -> int:
         data = parse_hex(_argument(args.hex))
     except (OSError, ValueProblem) as e:
         return _fail(str(e))
-    analysis = analyze(list(args.paths))
-    failed = report_errors(analysis)
-    try:
-        dec = decode_value(analysis.document, args.type, data)
-    except ValueProblem as e:
-        return _fail(str(e))
-    if args.format == "json":
-        sys.stdout.write(json.dumps(dec.json(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(json.dumps(dec.value, indent=2, ensure_ascii=False) + "\n")
-        if args.legend:
-            sys.stdout.write(f"\n${dec.type_name}: {dec.size} bytes\n" + legend_text(dec.legend))
+    return _convert(args, lambda document: decode_value(document, args.type, data), _show_decoded)
+
+
+def _show_decoded(dec: Decoded, args: argparse.Namespace) -> None:
+    _write_json(dec.json() if args.format == "json" else dec.value)
+    if args.format != "json" and args.legend:
+        sys.stdout.write(f"\n${dec.type_name}: {dec.size} bytes\n" + legend_text(dec.legend))
     if dec.extra:
         sys.stderr.write(f"witx-lsp: note: {dec.extra} byte(s) after the {dec.size}-byte value were ignored\n")
-    return 1 if failed else 0
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

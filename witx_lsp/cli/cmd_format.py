@@ -26,7 +26,7 @@ from typing import Any
 from witx_lsp.base.text import LineIndex
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.cli.cmd_check import WITX_SUFFIX, expand
-from witx_lsp.cli.diagnostic_output import terminal_safe
+from witx_lsp.cli.diagnostic_output import terminal_safe, write_text
 from witx_lsp.features.format_options import MAX_TAB_SIZE, FormatOptions, infer_options
 from witx_lsp.features.formatting import format_text
 from witx_lsp.syntax.parser import parse
@@ -34,14 +34,6 @@ from witx_lsp.syntax.parser import parse
 _BOM = b"\xef\xbb\xbf"
 # What the command does beyond indentation and spacing (editors decide this through FormattingOptions).
 BASE_OPTIONS = FormatOptions(trim_trailing_whitespace=True, insert_final_newline=True)
-
-
-def _out(stream: Any, text: str) -> None:
-    try:
-        stream.write(text)
-    except UnicodeEncodeError:
-        encoding = stream.encoding or "utf-8"
-        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
 
 def _indent(text: str) -> FormatOptions:
@@ -92,9 +84,9 @@ def run(args: argparse.Namespace) -> int:
     inputs = expand(args.paths, provider)
     failed = False
     for directory in inputs.empty:
-        _out(sys.stderr, f"witx-lsp: no {WITX_SUFFIX} files in {terminal_safe(directory)}\n")
+        write_text(sys.stderr, f"witx-lsp: no {WITX_SUFFIX} files in {terminal_safe(directory)}\n")
     for problem in inputs.problems:
-        _out(sys.stderr, f"witx-lsp: {terminal_safe(problem.message)}\n")
+        write_text(sys.stderr, f"witx-lsp: {terminal_safe(problem.message)}\n")
         failed = True
     changed: list[str] = []
     unchanged = 0
@@ -102,13 +94,14 @@ def run(args: argparse.Namespace) -> int:
         shown = inputs.shown.get(path, path)
         text = provider.read(path)
         if isinstance(text, ReadFailure):
-            _out(sys.stderr, f"witx-lsp: {terminal_safe(text.message)}\n")
+            write_text(sys.stderr, f"witx-lsp: {terminal_safe(text.message)}\n")
             failed = True
             continue
         options: FormatOptions = args.indent if args.indent is not None else infer_options(text, BASE_OPTIONS)
         new = format_text(text, options)
         if new is None:
-            _out(sys.stderr, f"witx-lsp: {terminal_safe(shown)}: not formatted: {terminal_safe(_syntax_error(text))}\n")
+            write_text(sys.stderr,
+                       f"witx-lsp: {terminal_safe(shown)}: not formatted: {terminal_safe(_syntax_error(text))}\n")
             failed = True
             continue
         if new == text:
@@ -116,16 +109,16 @@ def run(args: argparse.Namespace) -> int:
             continue
         changed.append(shown)
         if args.diff:
-            _out(sys.stdout, diff(shown, text, new))
+            write_text(sys.stdout, diff(shown, text, new))
         if args.check and not args.diff:
-            _out(sys.stdout, f"would reformat {terminal_safe(shown)}\n")
+            write_text(sys.stdout, f"would reformat {terminal_safe(shown)}\n")
         if not (args.check or args.diff):
             error = _write(path, new)
             if error is not None:
-                _out(sys.stderr, f"witx-lsp: {terminal_safe(error)}\n")
+                write_text(sys.stderr, f"witx-lsp: {terminal_safe(error)}\n")
                 failed = True
     verb = "would be reformatted" if args.check or args.diff else "reformatted"
-    _out(sys.stderr, f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}, "
+    write_text(sys.stderr, f"{len(changed)} file{'s' * (len(changed) != 1)} {verb}, "
                      f"{unchanged} file{'s' * (unchanged != 1)} already formatted\n")
     return 1 if failed or (changed and (args.check or args.diff)) else 0
 

@@ -15,14 +15,14 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO
 from urllib.parse import quote
 
 from witx_lsp import __version__
 from witx_lsp.base import codes
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import Span
-from witx_lsp.base.text import LineIndex, Position, PositionEncoding
+from witx_lsp.base.text import LineIndex, LineMap, PositionEncoding
 from witx_lsp.model.analysis import Analysis
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -65,26 +65,15 @@ def terminal_safe(s: str) -> str:
     )
 
 
-class Locator:
-    """Offsets -> positions, one LineIndex per file (files without text map to 0:0)."""
-
-    def __init__(self, texts: Mapping[str, str]) -> None:
-        self.texts = texts
-        self._lines: dict[str, LineIndex] = {}
-
-    def lines(self, path: str) -> LineIndex | None:
-        if path not in self.texts:
-            return None
-        if path not in self._lines:
-            self._lines[path] = LineIndex(self.texts[path])
-        return self._lines[path]
-
-    def position(self, path: str, offset: int, encoding: PositionEncoding) -> Position:
-        lines = self.lines(path)
-        return lines.position(offset, encoding) if lines is not None else Position(0, 0)
-
-    def range(self, path: str, span: Span, encoding: PositionEncoding) -> tuple[Position, Position]:
-        return self.position(path, span.start, encoding), self.position(path, span.end, encoding)
+def write_text(stream: TextIO, text: str) -> None:
+    """Write `text` and flush; what the stream's encoding cannot hold (a cp1252 console, say) is
+    written as backslash escapes instead of ending the command with UnicodeEncodeError."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    stream.flush()
 
 
 def _plural(n: int, word: str) -> str:
@@ -158,22 +147,22 @@ def _snippet(lines: LineIndex, span: Span) -> tuple[int, str, str]:
 
 def render_text(report: Report, color: bool) -> str:
     style = _Style(color)
-    loc = Locator(report.texts)
+    lines_of = LineMap.of_texts(report.texts)
     out: list[str] = []
     for d in report.diagnostics:
         path = terminal_safe(report.display(d.path))
-        start = loc.position(d.path, d.span.start, PositionEncoding.UTF32)
+        start = lines_of(d.path).position(d.span.start, PositionEncoding.UTF32)
         sev = style(style.SEVERITY[d.severity], f"{d.severity.label}[{d.code}]")
         out.append(f"{style(style.BOLD, f'{path}:{start.line + 1}:{start.character + 1}:')} {sev}: "
                    f"{terminal_safe(d.message)}")
-        lines = loc.lines(d.path)
+        lines = lines_of.get(d.path)
         if lines is not None:
             number, source, carets = _snippet(lines, d.span)
             gutter = " " * len(str(number))
             out.append(f" {style(style.GUTTER, f'{number} |')} {source}".rstrip())
             out.append(f" {style(style.GUTTER, f'{gutter} |')} {style(style.SEVERITY[d.severity], carets)}")
         for r in d.related:
-            rpos = loc.position(r.path, r.span.start, PositionEncoding.UTF32)
+            rpos = lines_of(r.path).position(r.span.start, PositionEncoding.UTF32)
             rpath = terminal_safe(report.display(r.path))
             out.append(f"  {style(style.NOTE, 'note:')} {rpath}:{rpos.line + 1}:{rpos.character + 1}: "
                        f"{terminal_safe(r.message)}")
@@ -184,23 +173,23 @@ def render_text(report: Report, color: bool) -> str:
 # --- json ----------------------------------------------------------------------------------
 
 
-def _lsp_range(loc: Locator, path: str, span: Span) -> dict[str, dict[str, int]]:
-    start, end = loc.range(path, span, PositionEncoding.UTF16)
+def _lsp_range(lines: LineIndex, span: Span) -> dict[str, dict[str, int]]:
+    start, end = lines.range(span, PositionEncoding.UTF16)
     return {"start": {"line": start.line, "character": start.character},
             "end": {"line": end.line, "character": end.character}}
 
 
 def render_json(report: Report) -> str:
-    loc = Locator(report.texts)
+    lines_of = LineMap.of_texts(report.texts)
     items: list[dict[str, Any]] = []
     for d in report.diagnostics:
         item: dict[str, Any] = {
             "path": clean(report.display(d.path)),
-            "range": _lsp_range(loc, d.path, d.span),
+            "range": _lsp_range(lines_of(d.path), d.span),
             "severity": d.severity.label,
             "code": d.code,
             "message": clean(d.message),
-            "related": [{"path": clean(report.display(r.path)), "range": _lsp_range(loc, r.path, r.span),
+            "related": [{"path": clean(report.display(r.path)), "range": _lsp_range(lines_of(r.path), r.span),
                          "message": clean(r.message)} for r in d.related],
         }
         if d.tags:
@@ -242,14 +231,14 @@ def _artifact(report: Report, path: str) -> dict[str, str]:
     return {"uri": quote(raw.replace(os.sep.encode(), b"/")), "uriBaseId": SRCROOT}
 
 
-def _region(loc: Locator, path: str, span: Span) -> dict[str, int]:
-    start, end = loc.range(path, span, PositionEncoding.UTF16)
+def _region(lines: LineIndex, span: Span) -> dict[str, int]:
+    start, end = lines.range(span, PositionEncoding.UTF16)
     return {"startLine": start.line + 1, "startColumn": start.character + 1,
             "endLine": end.line + 1, "endColumn": end.character + 1}
 
 
 def render_sarif(report: Report) -> str:
-    loc = Locator(report.texts)
+    lines_of = LineMap.of_texts(report.texts)
     rule_ids = sorted({d.code for d in report.diagnostics})
     rule_index = {code: i for i, code in enumerate(rule_ids)}
     rules = [sarif_rule(code) for code in rule_ids]
@@ -261,13 +250,13 @@ def render_sarif(report: Report) -> str:
             "level": _SARIF_LEVEL[d.severity],
             "message": {"text": clean(d.message)},
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(report, d.path),
-                                                "region": _region(loc, d.path, d.span)}}],
+                                                "region": _region(lines_of(d.path), d.span)}}],
         }
         if d.related:
             result["relatedLocations"] = [
                 {"id": i, "message": {"text": clean(r.message)},
                  "physicalLocation": {"artifactLocation": _artifact(report, r.path),
-                                      "region": _region(loc, r.path, r.span)}}
+                                      "region": _region(lines_of(r.path), r.span)}}
                 for i, r in enumerate(d.related)]
         results.append(result)
     run: dict[str, Any] = {
@@ -299,10 +288,10 @@ def github_escape_property(s: str) -> str:
 
 
 def render_github(report: Report) -> str:
-    loc = Locator(report.texts)
+    lines_of = LineMap.of_texts(report.texts)
     out: list[str] = []
     for d in report.diagnostics:
-        start, end = loc.range(d.path, d.span, PositionEncoding.UTF32)
+        start, end = lines_of(d.path).range(d.span, PositionEncoding.UTF32)
         one_line = start.line == end.line  # GitHub takes columns only on one-line annotations
         props = [("file", terminal_safe(report.display(d.path))), ("line", str(start.line + 1))]
         if one_line:
@@ -313,7 +302,7 @@ def render_github(report: Report) -> str:
         props.append(("title", d.code))
         message = terminal_safe(d.message)  # the workflow log is a terminal too
         for r in d.related:
-            rpos = loc.position(r.path, r.span.start, PositionEncoding.UTF32)
+            rpos = lines_of(r.path).position(r.span.start, PositionEncoding.UTF32)
             where = f"{terminal_safe(report.display(r.path))}:{rpos.line + 1}:{rpos.character + 1}"
             message += f"\nnote: {where}: {terminal_safe(r.message)}"
         fields = ",".join(f"{k}={github_escape_property(v)}" for k, v in props)

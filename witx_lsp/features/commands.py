@@ -49,8 +49,9 @@ def type_at(snapshot: Snapshot, offset: int) -> str | None:
 
 def show_layout(snapshot: Snapshot, type_name: str | None = None, offset: int | None = None
                 ) -> dict[str, object] | None:
-    """{"text", "svg", "json"} for one typename (by name, or the one at `offset`),
-    or for every typename the file defines; None for an unknown name."""
+    """{"text", "svg", "json", "type"} for one typename (by name, or the one at `offset`: `type_at`,
+    which the VS Code client relies on instead of reading witx itself), or for every typename the
+    file defines ("type" None); None for an unknown name."""
     doc = snapshot.analysis.document
     if type_name is None and offset is not None:
         type_name = type_at(snapshot, offset)
@@ -70,6 +71,7 @@ def show_layout(snapshot: Snapshot, type_name: str | None = None, offset: int | 
         "text": text + ("\n" if text else ""),
         "svg": render_svg(drawn),
         "json": {"types": {t.name: layout_json(lay) for t, lay in layouts}},
+        "type": picked[0].name if type_name is not None else None,
     }
 
 

@@ -11,14 +11,12 @@ from witx_lsp.base.span import Span
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import (
     STRING,
-    Builtin,
-    HandleType,
-    ListType,
+    Cases,
     NamedType,
     RecordKind,
     RecordType,
     VariantType,
-    resolve,
+    visit,
 )
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind, docs_of
 
@@ -98,42 +96,41 @@ def _before(item: Node, following: Node | None, offset: int) -> bool:
     return item.end <= offset
 
 
+def _is_enum(t: VariantType) -> bool:
+    return t.form == "enum" or (t.is_enum() and t.form not in ("bool", "expected"))
+
+
+# What kind of type a typename names, by the kind of its type (a builtin's typename is an alias).
+_KIND: Cases[str] = Cases(
+    builtin=lambda _: "alias", handle=lambda _: "handle", pointer=lambda _: "pointer",
+    const_pointer=lambda _: "pointer", list_=lambda t: "string" if t == STRING else "list",
+    record=lambda t: {RecordKind.BITFLAGS: "flags", RecordKind.TUPLE: "tuple"}.get(t.kind, "record"),
+    variant=lambda t: "enum" if _is_enum(t) else "variant")
+
+
 def typename_kind(named: NamedType) -> str:
     """What kind of type a typename names: alias, record, tuple, flags, enum, variant
     (variant, union, expected), handle, list, string or pointer."""
-    if isinstance(named.tref, (NamedType, Builtin)):
-        return "alias"
-    t = resolve(named)
-    if isinstance(t, RecordType):
-        return {RecordKind.BITFLAGS: "flags", RecordKind.TUPLE: "tuple"}.get(t.kind, "record")
-    if isinstance(t, VariantType):
-        return "enum" if t.form == "enum" or (t.is_enum() and t.form not in ("bool", "expected")) else "variant"
-    if isinstance(t, HandleType):
-        return "handle"
-    if isinstance(t, ListType):
-        return "string" if t == STRING else "list"
-    return "pointer"
+    return "alias" if isinstance(named.tref, NamedType) else visit(named.tref, _KIND)
+
+
+def _describe_record(t: RecordType) -> str:
+    if t.kind is RecordKind.BITFLAGS:
+        return f"flags ({(t.repr.value if t.repr else 'u32')}), {len(t.members)} flags"
+    if t.kind is RecordKind.TUPLE:
+        return f"tuple of {len(t.members)}"
+    return f"record, {len(t.members)} field{'s' if len(t.members) != 1 else ''}"
+
+
+_DESCRIBE: Cases[str] = Cases(
+    builtin=lambda t: t.witx, handle=lambda _: "handle", pointer=lambda _: "pointer",
+    const_pointer=lambda _: "pointer", list_=lambda t: "string" if t == STRING else "list", record=_describe_record,
+    variant=lambda t: f"enum ({t.tag_repr.value}), {len(t.cases)} members" if _is_enum(t)
+    else f"{t.form} ({t.tag_repr.value} tag), {len(t.cases)} cases")
 
 
 def describe(named: NamedType) -> str:
     """A one-line description of a typename's type."""
-    t = resolve(named)
     if isinstance(named.tref, NamedType):
         return f"alias of ${named.tref.name}"
-    if isinstance(t, Builtin):
-        return t.witx
-    if isinstance(t, RecordType):
-        if t.kind is RecordKind.BITFLAGS:
-            return f"flags ({(t.repr.value if t.repr else 'u32')}), {len(t.members)} flags"
-        if t.kind is RecordKind.TUPLE:
-            return f"tuple of {len(t.members)}"
-        return f"record, {len(t.members)} field{'s' if len(t.members) != 1 else ''}"
-    if isinstance(t, VariantType):
-        if t.form == "enum" or (t.is_enum() and t.form not in ("bool", "expected")):
-            return f"enum ({t.tag_repr.value}), {len(t.cases)} members"
-        return f"{t.form} ({t.tag_repr.value} tag), {len(t.cases)} cases"
-    if isinstance(t, HandleType):
-        return "handle"
-    if isinstance(t, ListType):
-        return "string" if t == STRING else "list"
-    return "pointer"
+    return visit(named.tref, _DESCRIBE)

@@ -3,11 +3,11 @@ overrides applied. Backs textDocument/publishDiagnostics and `witx-lsp check`.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from witx_lsp.base.diagnostic import SEVERITY_LEVELS, Diagnostic, Severity
-from witx_lsp.layout.diagnostics import layout_diagnostics
+from witx_lsp.layout.diagnostics import FunctionDiagnostics, function_layout_diagnostics, layout_diagnostics
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.wiggle.codegen import DEFAULT_CONFIG, Config, hazard_diagnostics
 
@@ -15,13 +15,19 @@ from witx_lsp.wiggle.codegen import DEFAULT_CONFIG, Config, hazard_diagnostics
 SeverityOverrides = Mapping[str, Severity | None]
 
 
+Hazards = Callable[[Analysis, Config], list[Diagnostic]]
+
+
 def collect(analysis: Analysis, overrides: SeverityOverrides | None = None,
-            wiggle_config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
+            wiggle_config: Config = DEFAULT_CONFIG, hazards: Hazards = hazard_diagnostics,
+            layout_of_function: FunctionDiagnostics = function_layout_diagnostics) -> list[Diagnostic]:
     """Model, layout and wiggle-generator (hazard) diagnostics; the hazards depend
-    on the `wiggle::from_witx!` configuration (errors, async, ...)."""
+    on the `wiggle::from_witx!` configuration (errors, async, ...). An editor passes
+    `hazards` and `layout_of_function` that keep the results of unchanged declarations
+    (workspace/diagnostics.py); they must return what the defaults return."""
     diags = list(analysis.diagnostics)
-    diags += layout_diagnostics(analysis)
-    diags += hazard_diagnostics(analysis, wiggle_config)
+    diags += layout_diagnostics(analysis, layout_of_function)
+    diags += hazards(analysis, wiggle_config)
     return apply_overrides(diags, overrides)
 
 

@@ -6,14 +6,18 @@ gets when it names none (`(@witx tag u32)`, `(@witx repr u32)`), all as witx
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from witx_lsp.base.span import Span
 from witx_lsp.features.sexpr_nav import walk
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import engine_for, typename_layout
-from witx_lsp.model.types import NamedType, RecordKind, RecordType, VariantType, resolve
+from witx_lsp.model.types import Cases, NamedType, RecordKind, RecordType, VariantType, visit
 from witx_lsp.syntax.tree import Atom, Node, SList, TokenKind
+
+V = TypeVar("V")
 
 TYPE = "type"
 PARAMETER = "parameter"
@@ -101,17 +105,23 @@ def _member_hints(snapshot: Snapshot, top: SList, opts: InlayOptions) -> list[In
     if named is None or named.span is None or named.span.path != snapshot.path \
             or named.span.span.start != name.start or isinstance(named.tref, NamedType):
         return []
-    t = resolve(named)
-    if isinstance(t, RecordType):
+    def record(t: RecordType) -> list[InlayHint]:
         if t.kind is RecordKind.BITFLAGS:
             return _flag_hints(body, t) if opts.values else []
         if t.kind is RecordKind.OTHER and opts.offsets:
             return _field_hints(snapshot, named, body)
         return []
-    if isinstance(t, VariantType) and opts.values:
-        if t.form == "union":
-            return _union_hints(snapshot, named, body, t)
-        return _case_hints(body, t)
+
+    def variant(t: VariantType) -> list[InlayHint]:
+        if not opts.values:
+            return []
+        return _union_hints(snapshot, named, body, t) if t.form == "union" else _case_hints(body, t)
+
+    return visit(named.tref, Cases(builtin=_none, list_=_none, pointer=_none, const_pointer=_none, handle=_none,
+                                   record=record, variant=variant))
+
+
+def _none(_: object) -> list[InlayHint]:
     return []
 
 
@@ -125,30 +135,29 @@ def _member_atom(node: Node, head: str | None) -> Atom | None:
     return None
 
 
+def _members(body: SList, head: str | None, by_name: Mapping[str, V]) -> Iterator[tuple[Atom, V]]:
+    """Each member name written in `body` (`$name`, or `(head $name …)`) that `by_name` knows,
+    with what it knows."""
+    for item in body.items[1:]:
+        a = _member_atom(item, head)
+        v = by_name.get(a.name) if a is not None else None
+        if a is not None and v is not None:
+            yield a, v
+
+
 def _field_hints(snapshot: Snapshot, named: NamedType, body: SList) -> list[InlayHint]:
     lay = typename_layout(named, engine_for(snapshot.analysis.document))
     if not lay.ok:
         return []
-    by_name = {m.name: m for m in lay.members}
-    out = []
-    for item in body.items[1:]:
-        a = _member_atom(item, "field")
-        m = by_name.get(a.name) if a is not None else None
-        if a is not None and m is not None:
-            out.append(InlayHint(a.end, f"@{m.offset}", TYPE, f"offset {m.offset}, size {m.size}, align {m.align}",
-                                 padding_left=True))
-    return out
+    return [InlayHint(a.end, f"@{m.offset}", TYPE, f"offset {m.offset}, size {m.size}, align {m.align}",
+                      padding_left=True)
+            for a, m in _members(body, "field", {m.name: m for m in lay.members})]
 
 
 def _flag_hints(body: SList, rec: RecordType) -> list[InlayHint]:
     bits = {m.name: i for i, m in enumerate(rec.members)}
-    out = []
-    for item in body.items[1:]:
-        a = _member_atom(item, None)
-        i = bits.get(a.name) if a is not None else None
-        if a is not None and i is not None:
-            out.append(InlayHint(a.end, f"= 1 << {i}", TYPE, f"bit {i}, mask {1 << i:#x}", padding_left=True))
-    return out
+    return [InlayHint(a.end, f"= 1 << {i}", TYPE, f"bit {i}, mask {1 << i:#x}", padding_left=True)
+            for a, i in _members(body, None, bits)]
 
 
 def _case_hints(body: SList, var: VariantType) -> list[InlayHint]:
@@ -156,13 +165,8 @@ def _case_hints(body: SList, var: VariantType) -> list[InlayHint]:
     follows a tag enum when there is one)."""
     values = {c.name: i for i, c in enumerate(var.cases)}
     head = "case" if body.head_is("variant") else None
-    out = []
-    for item in body.items[1:]:
-        a = _member_atom(item, head)
-        v = values.get(a.name) if a is not None else None
-        if a is not None and v is not None:
-            out.append(InlayHint(a.end, f"= {v}", TYPE, f"tag value {v} ({var.tag_repr.value})", padding_left=True))
-    return out
+    return [InlayHint(a.end, f"= {v}", TYPE, f"tag value {v} ({var.tag_repr.value})", padding_left=True)
+            for a, v in _members(body, head, values)]
 
 
 def _union_hints(snapshot: Snapshot, named: NamedType, body: SList, var: VariantType) -> list[InlayHint]:

@@ -33,13 +33,13 @@ from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.lower_base import BUILTIN_TYPE_WORDS
 from witx_lsp.model.symbols import Definition, SymbolKey, SymbolKind
 from witx_lsp.model.types import (
-    ConstPointerType,
-    ListType,
+    Cases,
     NamedType,
-    PointerType,
     RecordType,
     TypeRef,
     VariantType,
+    inner_types,
+    visit,
 )
 from witx_lsp.syntax.grammar import idchar_class
 from witx_lsp.syntax.tree import TokenKind
@@ -145,15 +145,17 @@ def _named_in(tref: TypeRef | None) -> list[NamedType]:
         if isinstance(t, NamedType):
             if t not in out:
                 out.append(t)
-        elif isinstance(t, ListType):
-            todo.append(t.element)
-        elif isinstance(t, (PointerType, ConstPointerType)):
-            todo.append(t.pointee)
-        elif isinstance(t, RecordType) and t.form == "tuple":
-            todo.extend(m.tref for m in t.members)
-        elif isinstance(t, VariantType) and t.form == "expected":
-            todo.extend(c.tref for c in t.cases if c.tref is not None)
+        else:
+            todo.extend(visit(t, _WRAPPED))
     return out
+
+
+# The types inside an inline wrapper (a list, a pointer, a tuple, an `expected`); other inline types
+# (an inline `bool`, say) name nothing.
+_WRAPPED: Cases[tuple[TypeRef, ...]] = Cases(
+    builtin=lambda _: (), handle=lambda _: (), list_=inner_types, pointer=inner_types, const_pointer=inner_types,
+    record=lambda t: inner_types(t) if t.form == "tuple" else (),
+    variant=lambda t: inner_types(t) if t.form == "expected" else ())
 
 
 def _alias_end(named: NamedType) -> NamedType:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from witx_lsp.base.text import LineIndex
+from witx_lsp.base.text import EMPTY, LineIndex
 from witx_lsp.model.analysis import Analysis, SourceFile
 
 
@@ -26,4 +26,4 @@ class Snapshot:
     @property
     def lines(self) -> LineIndex:
         f = self.file
-        return f.lines if f is not None else LineIndex("")
+        return f.lines if f is not None else EMPTY

@@ -35,7 +35,7 @@ from witx_lsp.model.syntax_ast import (
     TypenameDecl,
     typedef_span,
 )
-from witx_lsp.model.types import HandleType, RecordType, VariantType
+from witx_lsp.model.types import Cases, NamedType, visit
 
 _WS = re.compile(r"\s+")
 MAX_DETAIL = 60
@@ -163,16 +163,19 @@ _KIND_OF = {SymbolKind.MODULE: Kind.MODULE, SymbolKind.FIELD: Kind.FIELD, Symbol
 _LISTED = set(_KIND_OF) | {SymbolKind.TYPENAME}
 
 
+# The symbol kind of a typename by the kind of type it defines (an alias is a TYPE).
+_TYPENAME_KIND: Cases[Kind] = Cases(
+    builtin=lambda _: Kind.TYPE, list_=lambda _: Kind.TYPE, pointer=lambda _: Kind.TYPE,
+    const_pointer=lambda _: Kind.TYPE, handle=lambda _: Kind.CLASS,
+    record=lambda t: Kind.ENUM if t.form == "flags" else Kind.STRUCT,
+    variant=lambda t: Kind.TYPE if t.form == "bool" else Kind.ENUM)
+
+
 def _typename_kind(a: Analysis, name: str) -> Kind:
     named = a.document.typename(name)
-    tref = named.tref if named is not None else None
-    if isinstance(tref, RecordType):
-        return Kind.ENUM if tref.form == "flags" else Kind.STRUCT
-    if isinstance(tref, VariantType) and tref.form != "bool":
-        return Kind.ENUM
-    if isinstance(tref, HandleType):
-        return Kind.CLASS
-    return Kind.TYPE
+    if named is None or isinstance(named.tref, NamedType):
+        return Kind.TYPE
+    return visit(named.tref, _TYPENAME_KIND)
 
 
 def match_score(query: str, name: str) -> int | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 
@@ -29,7 +29,10 @@ from witx_lsp.base.span import FileSpan
 from witx_lsp.layout.engine import I386, Layout, LayoutEngine, align_to, engine_for
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import (
+    Builtin,
     ConstPointerType,
+    HandleType,
+    InterfaceFunc,
     IntRepr,
     ListType,
     NamedType,
@@ -38,6 +41,7 @@ from witx_lsp.model.types import (
     RecordType,
     TypeRef,
     VariantType,
+    visit,
 )
 
 _PERMUTE_LIMIT = 6  # members; beyond this the descending-alignment order is used as is
@@ -61,23 +65,53 @@ def _sites(tref: TypeRef, span: FileSpan, owner: str, role: str, context: str) -
     """Every inline type value reachable without going through a typename
     reference (those are reported at their own definitions). Iterative."""
     stack: list[_Site] = [_Site(tref, span, role, context)]
+    inside = _Inside(owner)
     while stack:
         site = stack.pop()
         t = site.tref
         if isinstance(t, NamedType):
             continue
         yield site
-        if isinstance(t, RecordType) and t.kind is not RecordKind.BITFLAGS:
-            for m in reversed(t.members):
-                stack.append(_Site(m.tref, m.span or site.span, "field", f"field `{m.name}` of `{owner}`"))
-        elif isinstance(t, VariantType):
-            for c in reversed(t.cases):
-                if c.tref is not None:
-                    stack.append(_Site(c.tref, c.span or site.span, "case", f"case `{c.name}` of `{owner}`"))
-        elif isinstance(t, ListType):
-            stack.append(_Site(t.element, site.span, "element", site.context))
-        elif isinstance(t, (PointerType, ConstPointerType)):
-            stack.append(_Site(t.pointee, site.span, "element", site.context))
+        inside.site = site
+        stack.extend(reversed(visit(t, inside)))
+
+
+class _Inside:
+    """The sites directly inside a site's type (`site`, set before each visit): record fields,
+    variant payloads, list and pointer elements (flags hold no types)."""
+
+    site: _Site
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+
+    def element(self, tref: TypeRef) -> list[_Site]:
+        return [_Site(tref, self.site.span, "element", self.site.context)]
+
+    def on_builtin(self, t: Builtin) -> list[_Site]:
+        return []
+
+    def on_handle(self, t: HandleType) -> list[_Site]:
+        return []
+
+    def on_list(self, t: ListType) -> list[_Site]:
+        return self.element(t.element)
+
+    def on_pointer(self, t: PointerType) -> list[_Site]:
+        return self.element(t.pointee)
+
+    def on_const_pointer(self, t: ConstPointerType) -> list[_Site]:
+        return self.element(t.pointee)
+
+    def on_record(self, t: RecordType) -> list[_Site]:
+        if t.kind is RecordKind.BITFLAGS:
+            return []
+        return [_Site(m.tref, m.span or self.site.span, "field", f"field `{m.name}` of `{self.owner}`")
+                for m in t.members]
+
+    def on_variant(self, t: VariantType) -> list[_Site]:
+        return [_Site(c.tref, c.span or self.site.span, "case", f"case `{c.name}` of `{self.owner}`")
+                for c in t.cases if c.tref is not None]
 
 
 def _plural(n: int, word: str) -> str:
@@ -121,6 +155,8 @@ def _summary(lay: Layout) -> dict[str, object]:
 
 
 class _Checker:
+    at: tuple[_Site, str, bool]  # the site being checked (see `site`)
+
     def __init__(self, analysis: Analysis) -> None:
         self.engine: LayoutEngine = engine_for(analysis.document)
         self.i386 = LayoutEngine(I386)
@@ -146,12 +182,36 @@ class _Checker:
                      "u32 tag; a u8-tagged enum or a flags bit stores the same information in less space",
                      site.span, data={"size": 4, "align": 4})
             return
-        if isinstance(t, VariantType):
-            self.variant(t, site, where, top)
-        elif isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
+        self.at = (site, where, top)
+        visit(t, self)
+
+    # What is checked at a site (`at`: the site, its words, whether it is a typename's own type), by the
+    # kind of its type (model.TypeVisitor): tag and repr sizes, padding, the variant size quirk.
+
+    def on_builtin(self, t: Builtin) -> None:
+        pass
+
+    def on_list(self, t: ListType) -> None:
+        pass
+
+    def on_pointer(self, t: PointerType) -> None:
+        pass
+
+    def on_const_pointer(self, t: ConstPointerType) -> None:
+        pass
+
+    def on_handle(self, t: HandleType) -> None:
+        pass
+
+    def on_record(self, t: RecordType) -> None:
+        site, where, top = self.at
+        if t.kind is RecordKind.BITFLAGS:
             self.flags(t, site, where)
-        elif isinstance(t, RecordType):
+        else:
             self.record(t, site, where, top)
+
+    def on_variant(self, t: VariantType) -> None:
+        self.variant(t, *self.at)
 
     def flags(self, t: RecordType, site: _Site, where: str) -> None:
         repr_ = t.repr or IntRepr.U32
@@ -240,18 +300,16 @@ class _Checker:
                  "struct onto guest memory", site.span,
                  data={"wasm32": _summary(lay), "i386": _summary(other)})
 
-    def functions(self, analysis: Analysis) -> None:
+    def function(self, module: str, f: InterfaceFunc) -> None:
         # Only `bool`s stored in memory (list and pointer elements) matter in signatures.
-        for m in analysis.document.modules:
-            for f in m.funcs:
-                for p in (*f.params, *f.results):
-                    if p.span is None:
-                        continue
-                    owner = f"{m.name}::{f.name}"
-                    for site in _sites(p.tref, p.span, owner, "param", f"param `{p.name}` of `{owner}`"):
-                        t = site.tref
-                        if site.role == "element" and isinstance(t, VariantType) and t.form == "bool":
-                            self.site(site, top=False)
+        for p in (*f.params, *f.results):
+            if p.span is None:
+                continue
+            owner = f"{module}::{f.name}"
+            for site in _sites(p.tref, p.span, owner, "param", f"param `{p.name}` of `{owner}`"):
+                t = site.tref
+                if site.role == "element" and isinstance(t, VariantType) and t.form == "bool":
+                    self.site(site, top=False)
 
 
 # The diagnostics of a typename depend on nothing but the typename (an immutable value that
@@ -279,17 +337,30 @@ def _typename_diagnostics(c: _Checker, t: NamedType) -> list[Diagnostic]:
     return out
 
 
-def layout_diagnostics(analysis: Analysis) -> list[Diagnostic]:
-    """Layout diagnostics for every typename and function of the analysis,
-    sorted by path and position."""
+def function_layout_diagnostics(analysis: Analysis, module: str, func: InterfaceFunc) -> list[Diagnostic]:
+    """The layout diagnostics of one function of `module` (they depend on nothing but the
+    function, an immutable value holding its parameters' whole types, and the module's name)."""
+    c = _Checker(analysis)
+    c.function(module, func)
+    return c.out
+
+
+FunctionDiagnostics = Callable[[Analysis, str, InterfaceFunc], Sequence[Diagnostic]]
+
+
+def layout_diagnostics(analysis: Analysis,
+                       functions: FunctionDiagnostics = function_layout_diagnostics) -> list[Diagnostic]:
+    """Layout diagnostics for every typename and function of the analysis, sorted by
+    path and position (`functions`: those of one function, or a cache of them)."""
     c = _Checker(analysis)
     out: list[Diagnostic] = []
     for t in analysis.document.typenames:
         out += _typename_diagnostics(c, t)
-    c.out = out
-    c.functions(analysis)
-    c.out.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
-    return c.out
+    for m in analysis.document.modules:
+        for f in m.funcs:
+            out += functions(analysis, m.name, f)
+    out.sort(key=lambda d: (d.path, d.span.start, d.span.end, d.code))
+    return out
 
 
-__all__ = ["layout_diagnostics", "smallest_order"]
+__all__ = ["FunctionDiagnostics", "function_layout_diagnostics", "layout_diagnostics", "smallest_order"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    Cases,
     ConstPointerType,
     Document,
     HandleType,
@@ -35,6 +36,7 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
     type_kind,
+    visit,
 )
 
 NO_LAYOUT_EMPTY_TUPLE = "an empty tuple has alignment 0, so witx 0.9.1 cannot lay it out (it divides by zero)"
@@ -137,28 +139,33 @@ _BUILTIN_SIZE = {
 }
 
 
+# The layout kind of each kind of type: the reference's `Type::kind()`, with records and variants
+# told apart by their form.
+_KIND_NAME: Cases[str] = Cases(
+    builtin=type_kind, list_=type_kind, pointer=type_kind, const_pointer=lambda _: "const_pointer",
+    handle=type_kind, record=lambda t: {RecordKind.TUPLE: "tuple", RecordKind.BITFLAGS: "flags"}.get(t.kind, "record"),
+    variant=lambda t: "enum" if t.is_enum() else "variant")
+
+
 def type_kind_name(t: Type) -> str:
     """The layout kind of a type value (not "alias": that is a property of a typename):
     the reference's `Type::kind()`, with records and variants told apart by their form."""
-    if isinstance(t, RecordType):
-        return {RecordKind.TUPLE: "tuple", RecordKind.BITFLAGS: "flags"}.get(t.kind, "record")
-    if isinstance(t, VariantType):
-        return "enum" if t.is_enum() else "variant"
-    if isinstance(t, ConstPointerType):
-        return "const_pointer"
-    return type_kind(t)
+    return visit(t, _KIND_NAME)
+
+
+# The type references whose layout a type's layout depends on: lists, pointers and flags do not
+# depend on their element types.
+_DEPENDS_ON: Cases[tuple[TypeRef, ...]] = Cases(
+    builtin=lambda _: (), list_=lambda _: (), pointer=lambda _: (), const_pointer=lambda _: (), handle=lambda _: (),
+    record=lambda t: () if t.kind is RecordKind.BITFLAGS else tuple(m.tref for m in t.members),
+    variant=lambda t: tuple(c.tref for c in t.cases if c.tref is not None))
 
 
 def _children(node: TypeRef) -> tuple[TypeRef, ...]:
-    """The type references whose layout this node's layout depends on. Lists,
-    pointers and flags do not depend on their element types."""
+    """The type references whose layout this node's layout depends on."""
     if isinstance(node, NamedType):
         return (node.tref,)
-    if isinstance(node, RecordType) and node.kind is not RecordKind.BITFLAGS:
-        return tuple(m.tref for m in node.members)
-    if isinstance(node, VariantType):
-        return tuple(c.tref for c in node.cases if c.tref is not None)
-    return ()
+    return visit(node, _DEPENDS_ON)
 
 
 @dataclass
@@ -206,19 +213,34 @@ class LayoutEngine:
     def _compute(self, node: TypeRef) -> Layout:
         if isinstance(node, NamedType):
             return self._get(node.tref)
-        if isinstance(node, Builtin):
-            size, align = self._scalar(_BUILTIN_SIZE[node.kind])
-            return Layout("builtin", size, align)
-        if isinstance(node, ListType):
-            return Layout("list", 8, 4)  # pointer + length (layout.rs `Type::layout`)
-        if isinstance(node, (PointerType, ConstPointerType, HandleType)):
-            return Layout(type_kind_name(node), 4, 4)  # laid out as s32
-        if isinstance(node, RecordType):
-            if node.kind is RecordKind.BITFLAGS:
-                size, align = self._scalar((node.repr or IntRepr.U32).size)
-                return Layout("flags", size, align, flags=tuple(m.name for m in node.members))
-            return self._record(node)
-        return self._variant(node)
+        return visit(node, self)
+
+    # One method per kind of type (model.TypeVisitor), the children's layouts already computed.
+
+    def on_builtin(self, t: Builtin) -> Layout:
+        size, align = self._scalar(_BUILTIN_SIZE[t.kind])
+        return Layout("builtin", size, align)
+
+    def on_list(self, t: ListType) -> Layout:
+        return Layout("list", 8, 4)  # pointer + length (layout.rs `Type::layout`)
+
+    def on_pointer(self, t: PointerType) -> Layout:
+        return Layout("pointer", 4, 4)  # laid out as s32
+
+    def on_const_pointer(self, t: ConstPointerType) -> Layout:
+        return Layout("const_pointer", 4, 4)
+
+    def on_handle(self, t: HandleType) -> Layout:
+        return Layout("handle", 4, 4)
+
+    def on_record(self, t: RecordType) -> Layout:
+        if t.kind is RecordKind.BITFLAGS:
+            size, align = self._scalar((t.repr or IntRepr.U32).size)
+            return Layout("flags", size, align, flags=tuple(m.name for m in t.members))
+        return self._record(t)
+
+    def on_variant(self, t: VariantType) -> Layout:
+        return self._variant(t)
 
     def _record(self, rec: RecordType) -> Layout:
         # C struct layout (layout.rs `member_layout_`, witx 0.9.1).

@@ -5,15 +5,14 @@ from __future__ import annotations
 from witx_lsp.layout.engine import Layout
 from witx_lsp.model.types import (
     Builtin,
-    ConstPointerType,
-    HandleType,
+    Cases,
     ListType,
     NamedType,
-    PointerType,
     RecordKind,
     RecordType,
     TypeRef,
     VariantType,
+    visit,
 )
 
 _LABEL_DEPTH = 3
@@ -28,30 +27,31 @@ def type_label(tref: TypeRef | None, depth: int = 0) -> str:
         return f"${tref.name}"
     if depth >= _LABEL_DEPTH:
         return "…"
-    if isinstance(tref, Builtin):
-        return tref.witx
-    if isinstance(tref, ListType):
-        if isinstance(tref.element, Builtin) and tref.element.kind.value == "char" and not depth:
+    inner = depth + 1
+
+    def list_(t: ListType) -> str:
+        if isinstance(t.element, Builtin) and t.element.kind.value == "char" and not depth:
             return "string"
-        return f"(list {type_label(tref.element, depth + 1)})"
-    if isinstance(tref, PointerType):
-        return f"(@witx pointer {type_label(tref.pointee, depth + 1)})"
-    if isinstance(tref, ConstPointerType):
-        return f"(@witx const_pointer {type_label(tref.pointee, depth + 1)})"
-    if isinstance(tref, HandleType):
-        return "(handle)"
-    if isinstance(tref, RecordType):
-        if tref.kind is RecordKind.TUPLE:
-            return f"(tuple {' '.join(type_label(m.tref, depth + 1) for m in tref.members)})".replace(" )", ")")
-        return f"({tref.form} …)"
-    if tref.form == "bool":
-        return "bool"
-    pair = tref.as_expected() if tref.form == "expected" else None
-    if pair is not None:
+        return f"(list {type_label(t.element, inner)})"
+
+    def record(t: RecordType) -> str:
+        if t.kind is RecordKind.TUPLE:
+            return f"(tuple {' '.join(type_label(m.tref, inner) for m in t.members)})".replace(" )", ")")
+        return f"({t.form} …)"
+
+    def variant(t: VariantType) -> str:
+        if t.form == "bool":
+            return "bool"
+        pair = t.as_expected() if t.form == "expected" else None
+        if pair is None:
+            return f"({t.form} …)"
         ok, err = pair
-        inner = f"{type_label(ok, depth + 1)} (error {type_label(err, depth + 1)})".strip()
-        return f"(expected {inner})".replace(" )", ")")
-    return f"({tref.form} …)"
+        return f"(expected {f'{type_label(ok, inner)} (error {type_label(err, inner)})'.strip()})".replace(" )", ")")
+
+    return visit(tref, Cases(
+        builtin=lambda t: t.witx, list_=list_, record=record, variant=variant, handle=lambda _: "(handle)",
+        pointer=lambda t: f"(@witx pointer {type_label(t.pointee, inner)})",
+        const_pointer=lambda t: f"(@witx const_pointer {type_label(t.pointee, inner)})"))
 
 
 def layout_json(lay: Layout) -> dict[str, object]:

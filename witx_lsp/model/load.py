@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from witx_lsp.base.diagnostic import Diagnostic, Related, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.vfs import MAX_FILE_BYTES, ReadFailure, SourceProvider, within_limit
-from witx_lsp.model.analysis import Analysis, SourceFile
+from witx_lsp.model.analysis_result import Analysis, SourceFile
 from witx_lsp.model.incremental import Segment, ValidationCheckpoints
 from witx_lsp.model.incremental import run as run_segments
 from witx_lsp.model.lower import LoweredFile, lower
@@ -54,6 +54,10 @@ class ParseCache:
             self._chars -= len(old)
         return tree, lowered
 
+    def peek(self, path: str) -> tuple[str, SourceTree, LoweredFile] | None:
+        """The entry of `path` (its text, tree and lowered file), without using it."""
+        return self._entries.get(path)
+
     def discard(self, path: str) -> None:
         """Forget the tree of `path` (its text is no longer wanted)."""
         old = self._entries.pop(path, None)
@@ -71,14 +75,17 @@ def parse_and_lower(text: str, path: str) -> tuple[SourceTree, LoweredFile]:
     return tree, lower(tree, path)
 
 
-def use_target(provider: SourceProvider, including: str, name: str) -> str:
-    """The canonical path that `(use "name")` in the file at canonical path `including` names
-    (relative to that file's directory, as the reference resolves it)."""
-    directory = os.path.dirname(including)
+def use_targets(path: str, lowered: LoweredFile, provider: SourceProvider) -> tuple[str, ...]:
+    """The canonical paths the `(use "...")` declarations of the file at canonical path `path`
+    name, in order: relative to the directory of the file that uses them
+    (tools/witx/src/toplevel.rs, witx 0.9.1). A provider that can resolve a name in a
+    canonical directory more cheaply (`DiskProvider.canonical_child`) does so."""
+    base = os.path.dirname(path)
+    names = [d.path for d in lowered.decls if isinstance(d, UseDecl)]
     child = getattr(provider, "canonical_child", None)
     if child is not None:
-        return child(directory, name)  # type: ignore[no-any-return]
-    return provider.canonical(os.path.join(directory, name))
+        return tuple(child(base, name) for name in names)
+    return tuple(provider.canonical(os.path.join(base, name)) for name in names)
 
 
 @dataclass
@@ -111,7 +118,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             diagnostics.append(Diagnostic(text.code, Severity.ERROR, text.message, site_path, site_span))
             return None
         tree, lowered = cache.get(path, text) if cache is not None else parse_and_lower(text, path)
-        uses = tuple(use_target(provider, path, d.path) for d in lowered.decls if isinstance(d, UseDecl))
+        uses = use_targets(path, lowered, provider)
         files[path] = SourceFile(path, text, tree, uses)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)

@@ -23,6 +23,7 @@ from enum import Enum
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    Cases,
     ConstPointerType,
     HandleType,
     IntRepr,
@@ -33,6 +34,7 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 
 
@@ -77,22 +79,24 @@ _Step = Generator[tuple[Type, Type], RepEquality, RepEquality]
 
 
 def _compare(a: Type, by: Type) -> _Step:
-    """One comparison; yields sub-comparisons and receives their results."""
-    if isinstance(a, VariantType) and isinstance(by, VariantType):
-        return (yield from _variant(a, by))
-    if isinstance(a, RecordType) and isinstance(by, RecordType):
-        return (yield from _record(a, by))
-    if isinstance(a, HandleType) and isinstance(by, HandleType):
-        return Eq  # handles are nominal: any two compare equal
-    if isinstance(a, ListType) and isinstance(by, ListType):
-        return (yield (resolve(a.element), resolve(by.element)))
-    if (isinstance(a, PointerType) and isinstance(by, PointerType)) or (
-        isinstance(a, ConstPointerType) and isinstance(by, ConstPointerType)
-    ):
-        return (yield (resolve(a.pointee), resolve(by.pointee)))
-    if isinstance(a, Builtin) and isinstance(by, Builtin):
-        return builtin_representable(a, by)
-    return NotEq
+    """One comparison; yields sub-comparisons and receives their results. Types of different
+    kinds are NotEq; handles are nominal, so any two compare equal."""
+    step = visit(a, Cases(
+        builtin=lambda t: builtin_representable(t, by) if isinstance(by, Builtin) else NotEq,
+        list_=lambda t: _inner(t.element, by.element) if isinstance(by, ListType) else NotEq,
+        pointer=lambda t: _inner(t.pointee, by.pointee) if isinstance(by, PointerType) else NotEq,
+        const_pointer=lambda t: _inner(t.pointee, by.pointee) if isinstance(by, ConstPointerType) else NotEq,
+        record=lambda t: _record(t, by) if isinstance(by, RecordType) else NotEq,
+        variant=lambda t: _variant(t, by) if isinstance(by, VariantType) else NotEq,
+        handle=lambda t: Eq if isinstance(by, HandleType) else NotEq))
+    if isinstance(step, RepEquality):
+        return step
+    return (yield from step)
+
+
+def _inner(a: TypeRef, by: TypeRef) -> _Step:
+    """A list's elements, a pointer's pointees."""
+    return (yield (resolve(a), resolve(by)))
 
 
 def _variant(a: VariantType, by: VariantType) -> _Step:

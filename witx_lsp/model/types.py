@@ -9,6 +9,7 @@ A `TypeRef` is either a `NamedType` (a reference to a typename) or an inline
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
@@ -236,6 +237,42 @@ class ByKind(Generic[R]):
 
     def on_handle(self, t: HandleType) -> R:
         return self.values[6]
+
+
+@dataclass(frozen=True)  # not slots: `Cases[T](...)` sets `__orig_class__`, which a slotted frozen class refuses
+class Cases(Generic[R]):
+    """A visitor made of one function per kind, every kind required (so mypy reports the one a
+    new kind leaves out): `visit(t, Cases(builtin=lambda b: ..., list_=..., ...))`. For a dispatch
+    that needs no state of its own; a consumer with state implements `TypeVisitor` as a class."""
+
+    builtin: Callable[[Builtin], R]
+    list_: Callable[[ListType], R]
+    pointer: Callable[[PointerType], R]
+    const_pointer: Callable[[ConstPointerType], R]
+    record: Callable[[RecordType], R]
+    variant: Callable[[VariantType], R]
+    handle: Callable[[HandleType], R]
+
+    def on_builtin(self, t: Builtin) -> R:
+        return self.builtin(t)
+
+    def on_list(self, t: ListType) -> R:
+        return self.list_(t)
+
+    def on_pointer(self, t: PointerType) -> R:
+        return self.pointer(t)
+
+    def on_const_pointer(self, t: ConstPointerType) -> R:
+        return self.const_pointer(t)
+
+    def on_record(self, t: RecordType) -> R:
+        return self.record(t)
+
+    def on_variant(self, t: VariantType) -> R:
+        return self.variant(t)
+
+    def on_handle(self, t: HandleType) -> R:
+        return self.handle(t)
 
 
 class _Inner:

@@ -12,24 +12,21 @@ from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.model.symbols import SymbolIndex, SymbolKind
 from witx_lsp.model.syntax_ast import ConstDecl, Decl, FuncDecl, ImportDecl, ModuleDecl, Name, TdRef, TypenameDecl
 from witx_lsp.model.types import (
-    Builtin,
     BuiltinKind,
+    Cases,
     Constant,
-    ConstPointerType,
     Document,
-    HandleType,
     InterfaceFunc,
-    ListType,
     Module,
     ModuleImport,
     NamedType,
     Param,
-    PointerType,
     RecordKind,
-    RecordType,
     TypeRef,
     VariantType,
     resolve,
+    tuple_members,
+    visit,
 )
 from witx_lsp.model.validate_types import ScopeEntry, TypeValidator
 
@@ -230,14 +227,7 @@ class Validator(TypeValidator):
         self.constants.append(Constant(d.type_name.text, d.name.text, d.value, "", self.fs(d.name.span)))
 
     def _const_range(self, d: ConstDecl, named: NamedType) -> None:
-        ty = resolve(named)
-        bits: tuple[int, int] | None = None
-        if isinstance(ty, Builtin) and ty.kind in _INT_BITS:
-            bits = _INT_BITS[ty.kind]
-        elif isinstance(ty, RecordType) and ty.kind is RecordKind.BITFLAGS and ty.repr is not None:
-            bits = (0, ty.repr.size * 8)
-        elif isinstance(ty, VariantType) and ty.is_enum():
-            bits = (0, ty.tag_repr.size * 8)
+        bits = visit(resolve(named), _CONST_BITS)
         if bits is None:
             self.error("E0313", f"constant `{d.name.text}` has type `{named.name}`, which is not an integer, flags "
                        "or enum type", d.type_name.span)
@@ -255,25 +245,35 @@ def abi_result_problem(results: list[Param]) -> str | None:
         return "more than one result"
     if not results:
         return None
-    ty = resolve(results[0].tref)
-    if isinstance(ty, (Builtin, HandleType, PointerType, ConstPointerType)):
-        return None
-    if isinstance(ty, RecordType):
-        return None if ty.kind is RecordKind.BITFLAGS else "invalid return type"
-    if isinstance(ty, ListType):
-        return "invalid return type"
-    assert isinstance(ty, VariantType)
+    return visit(resolve(results[0].tref), _RESULT_PROBLEM)
+
+
+def _expected_problem(ty: VariantType) -> str | None:
+    """An `expected` result must name its ok type (each member of a tuple ok type) and its error."""
     shape = ty.as_expected()
     if shape is None:
         return "invalid return type"
     ok, err = shape
     if ok is not None:
-        ok_ty = resolve(ok)
-        if isinstance(ok_ty, RecordType) and ok_ty.kind is RecordKind.TUPLE:
-            if not all(isinstance(m.tref, NamedType) for m in ok_ty.members):
+        members = tuple_members(ok)
+        if members is not None:
+            if not all(isinstance(m, NamedType) for m in members):
                 return "only named types are allowed in results"
         elif not isinstance(ok, NamedType):
             return "only named types are allowed in results"
     if err is not None and not isinstance(err, NamedType):
         return "only named types are allowed in results"
     return None
+
+
+_RESULT_PROBLEM: Cases[str | None] = Cases(
+    builtin=lambda _: None, handle=lambda _: None, pointer=lambda _: None, const_pointer=lambda _: None,
+    record=lambda t: None if t.kind is RecordKind.BITFLAGS else "invalid return type",
+    list_=lambda _: "invalid return type", variant=_expected_problem)
+
+# The (signed, bits) range of a constant's type: integers, flags with a repr, enums.
+_CONST_BITS: Cases[tuple[int, int] | None] = Cases(
+    builtin=lambda t: _INT_BITS.get(t.kind), list_=lambda _: None, pointer=lambda _: None,
+    const_pointer=lambda _: None, handle=lambda _: None,
+    record=lambda t: (0, t.repr.size * 8) if t.kind is RecordKind.BITFLAGS and t.repr is not None else None,
+    variant=lambda t: (0, t.tag_repr.size * 8) if t.is_enum() else None)

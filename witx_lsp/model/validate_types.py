@@ -40,6 +40,7 @@ from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
     Case,
+    Cases,
     ConstPointerType,
     HandleType,
     IntRepr,
@@ -50,10 +51,12 @@ from witx_lsp.model.types import (
     RecordKind,
     RecordMember,
     RecordType,
+    Type,
     TypeRef,
     VariantType,
     resolve,
     type_kind,
+    visit,
 )
 
 _INT_REPR = {BuiltinKind.U8: IntRepr.U8, BuiltinKind.U16: IntRepr.U16, BuiltinKind.U32: IntRepr.U32,
@@ -190,19 +193,25 @@ class TypeValidator:
                 define(kind, (*owner, text), path, n.span, n.span)
         return ok
 
+    def _repr_and_members(self, repr_: Builtin | None, names: list[Name], owner: tuple[str, ...] | None,
+                          kind: SymbolKind, span: Span) -> IntRepr | None:
+        """The repr of an enum or flags (u32 unless written), once its member names are checked and
+        defined; None after an error in either."""
+        int_repr = self.int_repr(repr_, span) if repr_ is not None else IntRepr.U32
+        ok = self._members(names, owner, kind)
+        return int_repr if ok else None
+
     def enum(self, t: TdEnum, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
-        repr_ = self.int_repr(t.repr, span) if t.repr is not None else IntRepr.U32
-        ok = self._members([m.name for m in t.members], owner, SymbolKind.CASE)
-        if repr_ is None or not ok:
+        repr_ = self._repr_and_members(t.repr, [m.name for m in t.members], owner, SymbolKind.CASE, span)
+        if repr_ is None:
             return None
         path = self.path
         cases = tuple([Case(m.name.text, None, m.docs, _new(FileSpan, (path, m.name.span))) for m in t.members])
         return VariantType(repr_, cases, form="enum")
 
     def flags(self, t: TdFlags, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
-        repr_ = self.int_repr(t.repr, span) if t.repr is not None else IntRepr.U32
-        ok = self._members([m.name for m in t.flags], owner, SymbolKind.FLAG)
-        if repr_ is None or not ok:
+        repr_ = self._repr_and_members(t.repr, [m.name for m in t.flags], owner, SymbolKind.FLAG, span)
+        if repr_ is None:
             return None
         path = self.path
         members = tuple([RecordMember(m.name.text, BOOL, m.docs, _new(FileSpan, (path, m.name.span))) for m in t.flags])
@@ -249,8 +258,10 @@ class TypeValidator:
             made = self._made[key] = VariantType(IntRepr.U32, (Case("ok", ok), Case("err", err)), form="expected")
         return made
 
-    def tag(self, tag: Typedef | None, span: Span) -> tuple[IntRepr, list[str] | None, NamedType | None] | None:
-        """`union_tag_repr`: the tag repr, the case names an enum tag imposes, and the tag typename."""
+    def tag(self, tag: Typedef | None, cases: int, span: Span
+            ) -> tuple[IntRepr, list[str] | None, NamedType | None] | None:
+        """`union_tag_repr`: the tag repr, the case names an enum tag imposes, and the tag typename;
+        then, as `validate_union` and `validate_variant` do next, an enum tag must have `cases` cases."""
         if tag is None:
             return IntRepr.U32, None, None
         tref = self.datatype(tag, False, span)
@@ -258,24 +269,33 @@ class TypeValidator:
             return None
         ty = resolve(tref)
         named = tref if isinstance(tref, NamedType) else None
-        if isinstance(ty, VariantType):
-            if not ty.is_enum():
+
+        def wrong_kind(t: Type) -> None:
+            self.error("E0303", f"Wrong kind of name `tag`: expected enum or builtin, got {type_kind(t)}", span)
+
+        def variant(v: VariantType) -> tuple[IntRepr, list[str] | None, NamedType | None] | None:
+            if not v.is_enum():
                 self.error("E0309", "Invalid union tag: all variant cases should have empty payloads", span)
                 return None
-            return ty.tag_repr, [c.name for c in ty.cases], named
-        if isinstance(ty, Builtin) and ty.kind in _INT_REPR:
-            return _INT_REPR[ty.kind], None, named
-        self.error("E0303", f"Wrong kind of name `tag`: expected enum or builtin, got {type_kind(ty)}", span)
-        return None
+            if len(v.cases) != cases:
+                self.error("E0308", f"Union expected {len(v.cases)} variants, found {cases}", span)
+                return None
+            return v.tag_repr, [c.name for c in v.cases], named
+
+        def builtin(b: Builtin) -> tuple[IntRepr, list[str] | None, NamedType | None] | None:
+            if b.kind in _INT_REPR:
+                return _INT_REPR[b.kind], None, named
+            wrong_kind(b)
+            return None
+
+        return visit(ty, Cases(builtin=builtin, variant=variant, list_=wrong_kind, pointer=wrong_kind,
+                               const_pointer=wrong_kind, record=wrong_kind, handle=wrong_kind))
 
     def union(self, t: TdUnion, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
-        tag = self.tag(t.tag, span)
+        tag = self.tag(t.tag, len(t.members), span)
         if tag is None:
             return None
         repr_, names, _ = tag
-        if names is not None and len(names) != len(t.members):
-            self.error("E0308", f"Union expected {len(names)} variants, found {len(t.members)}", span)
-            return None
         cases = []
         for i, m in enumerate(t.members):
             tref = self.datatype(m.type, False, span)
@@ -286,13 +306,10 @@ class TypeValidator:
         return VariantType(repr_, tuple(cases), form="union")
 
     def variant(self, t: TdVariant, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
-        tag = self.tag(t.tag, span)
+        tag = self.tag(t.tag, len(t.cases), span)
         if tag is None:
             return None
         repr_, names, tag_type = tag
-        if names is not None and len(names) != len(t.cases):
-            self.error("E0308", f"Union expected {len(names)} variants, found {len(t.cases)}", span)
-            return None
         remaining = set(names) if names is not None else None
         seen: dict[str, Span] = {}
         cases: list[Case] = []

@@ -20,21 +20,20 @@ from witx_lsp.layout import Layout, LayoutEngine, engine_for, layout_of
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    Cases,
     Constant,
-    ConstPointerType,
     Document,
-    HandleType,
     InterfaceFunc,
     ListType,
     Module,
     NamedType,
     Param,
-    PointerType,
     RecordKind,
     RecordType,
     TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 
 BULLET = "-"
@@ -163,42 +162,41 @@ def type_name(tref: TypeRef) -> str:
         if isinstance(item, str):
             out.append(item)
             continue
-        pieces: list[str | TypeRef]
-        if isinstance(item, NamedType):
-            pieces = [item.name]
-        elif isinstance(item, ListType):
-            elem = resolve(item.element)
-            if isinstance(elem, Builtin) and elem.kind is BuiltinKind.CHAR:
-                pieces = ["string"]
-            else:
-                pieces = ["List<", item.element, ">"]
-        elif isinstance(item, PointerType):
-            pieces = ["Pointer<", item.pointee, ">"]
-        elif isinstance(item, ConstPointerType):
-            pieces = ["ConstPointer<", item.pointee, ">"]
-        elif isinstance(item, Builtin):
-            pieces = [_builtin_name(item)]
-        elif isinstance(item, RecordType):
-            if item.kind is RecordKind.TUPLE:
-                pieces = ["("]
-                for i, m in enumerate(item.members):
-                    pieces += [", ", m.tref] if i else [m.tref]
-                pieces.append(")")
-            else:
-                pieces = ["Record"]  # flags too
-        elif isinstance(item, HandleType):
-            pieces = ["Handle"]
-        else:
-            expected = item.as_expected()
-            if expected is not None:
-                ok, err = expected
-                pieces = ["Result<", "()" if ok is None else ok, ", ", "()" if err is None else err, ">"]
-            elif item.is_bool():
-                pieces = ["bool"]
-            else:
-                pieces = ["Variant"]
+        pieces = [item.name] if isinstance(item, NamedType) else visit(item, _NAME_PIECES)
         stack.extend(reversed(pieces))
     return "".join(out)
+
+
+def _list_name(t: ListType) -> list[str | TypeRef]:
+    elem = resolve(t.element)
+    if isinstance(elem, Builtin) and elem.kind is BuiltinKind.CHAR:
+        return ["string"]
+    return ["List<", t.element, ">"]
+
+
+def _record_name(t: RecordType) -> list[str | TypeRef]:
+    if t.kind is not RecordKind.TUPLE:
+        return ["Record"]  # flags too
+    pieces: list[str | TypeRef] = ["("]
+    for i, m in enumerate(t.members):
+        pieces += [", ", m.tref] if i else [m.tref]
+    pieces.append(")")
+    return pieces
+
+
+def _variant_name(t: VariantType) -> list[str | TypeRef]:
+    expected = t.as_expected()
+    if expected is not None:
+        ok, err = expected
+        return ["Result<", "()" if ok is None else ok, ", ", "()" if err is None else err, ">"]
+    return ["bool"] if t.is_bool() else ["Variant"]
+
+
+# One level of `type_name`: text, and the type references still to be named.
+_NAME_PIECES: Cases[list[str | TypeRef]] = Cases(
+    builtin=lambda t: [_builtin_name(t)], list_=_list_name, record=_record_name, variant=_variant_name,
+    pointer=lambda t: ["Pointer<", t.pointee, ">"], const_pointer=lambda t: ["ConstPointer<", t.pointee, ">"],
+    handle=lambda _: ["Handle"])
 
 
 def _ty(tref: TypeRef) -> str:
@@ -292,41 +290,52 @@ class _Builder:
                 self.nodes.append(item)
 
     def sections(self, e: _Expand) -> list[_Node | _Expand]:
+        """The sections under a type: record members, variant layout and cases, a handle's
+        (always empty) supertypes; a reference's link is the whole story."""
         t = e.tref
         if isinstance(t, NamedType):
-            return []  # a reference: the link is the whole story
+            return []
         head = _heading(e.depth)
-        out: list[_Node | _Expand] = []
-        if isinstance(t, RecordType):
-            out.append(_Section(head, "Record members"))
-            if t.kind is RecordKind.BITFLAGS:
-                offsets = [(i, "Bit") for i in range(len(t.members))]
-            elif t.members:
-                lay = self.layout(t, f"`{e.anchor}`")
-                offsets = [(m.offset, "Offset") for m in lay.members]
-            else:
-                offsets = []
-            for m, (off, label) in zip(t.members, offsets, strict=True):
-                anchor = f"{e.anchor}.{m.name}"
-                out.append(_Named(BULLET, anchor, m.name, f"{m.docs}\n{label}: {off}\n", _ty(m.tref)))
-                out.append(_Expand(m.tref, anchor, e.depth + 1))
-        elif isinstance(t, VariantType):
-            if t.is_bool():
-                return []
-            if any(c.tref is not None for c in t.cases):
-                lay = self.layout(t, f"`{e.anchor}`")
-                out.append(_Section(head, "Variant Layout"))
-                out += [_Section(BULLET, f"size: {lay.size}"), _Section(BULLET, f"align: {lay.align}"),
-                        _Section(BULLET, f"tag_size: {t.tag_repr.size}")]
-            out.append(_Section(head, "Variant cases"))
-            for c in t.cases:
-                anchor = f"{e.anchor}.{c.name}"
-                out.append(_Named(BULLET, anchor, c.name, c.docs, None if c.tref is None else _ty(c.tref)))
-                if c.tref is not None:
-                    out.append(_Expand(c.tref, anchor, e.depth + 1))
-        elif isinstance(t, HandleType):
-            out.append(_Section(head, "Supertypes"))  # always empty since handles lost supertypes
+        return visit(t, Cases(
+            builtin=_no_sections, list_=_no_sections, pointer=_no_sections, const_pointer=_no_sections,
+            record=lambda r: self.record_sections(r, e, head), variant=lambda v: self.variant_sections(v, e, head),
+            handle=lambda _: [_Section(head, "Supertypes")]))  # always empty since handles lost supertypes
+
+    def record_sections(self, t: RecordType, e: _Expand, head: str) -> list[_Node | _Expand]:
+        out: list[_Node | _Expand] = [_Section(head, "Record members")]
+        if t.kind is RecordKind.BITFLAGS:
+            offsets = [(i, "Bit") for i in range(len(t.members))]
+        elif t.members:
+            lay = self.layout(t, f"`{e.anchor}`")
+            offsets = [(m.offset, "Offset") for m in lay.members]
+        else:
+            offsets = []
+        for m, (off, label) in zip(t.members, offsets, strict=True):
+            anchor = f"{e.anchor}.{m.name}"
+            out.append(_Named(BULLET, anchor, m.name, f"{m.docs}\n{label}: {off}\n", _ty(m.tref)))
+            out.append(_Expand(m.tref, anchor, e.depth + 1))
         return out
+
+    def variant_sections(self, t: VariantType, e: _Expand, head: str) -> list[_Node | _Expand]:
+        if t.is_bool():
+            return []
+        out: list[_Node | _Expand] = []
+        if any(c.tref is not None for c in t.cases):
+            lay = self.layout(t, f"`{e.anchor}`")
+            out.append(_Section(head, "Variant Layout"))
+            out += [_Section(BULLET, f"size: {lay.size}"), _Section(BULLET, f"align: {lay.align}"),
+                    _Section(BULLET, f"tag_size: {t.tag_repr.size}")]
+        out.append(_Section(head, "Variant cases"))
+        for c in t.cases:
+            anchor = f"{e.anchor}.{c.name}"
+            out.append(_Named(BULLET, anchor, c.name, c.docs, None if c.tref is None else _ty(c.tref)))
+            if c.tref is not None:
+                out.append(_Expand(c.tref, anchor, e.depth + 1))
+        return out
+
+
+def _no_sections(_: object) -> list[_Node | _Expand]:
+    return []
 
 
 def _anchors(nodes: list[_Node]) -> Iterator[str]:

@@ -15,19 +15,16 @@ limited by Python's recursion limit.
 from __future__ import annotations
 
 from witx_lsp.model.types import (
-    Builtin,
-    ConstPointerType,
+    Cases,
     Document,
-    HandleType,
     InterfaceFunc,
-    ListType,
     Module,
     NamedType,
-    PointerType,
     RecordKind,
     RecordType,
     TypeRef,
     VariantType,
+    visit,
 )
 
 # A piece of output: literal text, or a type reference still to be expanded.
@@ -43,19 +40,7 @@ def _type_pieces(tref: TypeRef) -> list[_Piece]:
     """One level of a type's form; nested type references stay unexpanded."""
     if isinstance(tref, NamedType):
         return [f"${tref.name}"]
-    if isinstance(tref, Builtin):
-        return [tref.witx]  # usize and char8 as `(@witx usize)` / `(@witx char8)`
-    if isinstance(tref, ListType):
-        return ["(list ", tref.element, ")"]
-    if isinstance(tref, PointerType):
-        return ["(@witx pointer ", tref.pointee, ")"]
-    if isinstance(tref, ConstPointerType):
-        return ["(@witx const_pointer ", tref.pointee, ")"]
-    if isinstance(tref, HandleType):
-        return ["(handle)"]
-    if isinstance(tref, RecordType):
-        return _record_pieces(tref)
-    return _variant_pieces(tref)
+    return visit(tref, _PIECES)
 
 
 def _record_pieces(rec: RecordType) -> list[_Piece]:
@@ -93,6 +78,14 @@ def _variant_pieces(var: VariantType) -> list[_Piece]:
                 out += [f" {_docs(c.docs)}(case ${c.name} ", c.tref, ")"]
     out.append(")")
     return out
+
+
+_PIECES: Cases[list[_Piece]] = Cases(
+    builtin=lambda t: [t.witx],  # usize and char8 as `(@witx usize)` / `(@witx char8)`
+    list_=lambda t: ["(list ", t.element, ")"],
+    pointer=lambda t: ["(@witx pointer ", t.pointee, ")"],
+    const_pointer=lambda t: ["(@witx const_pointer ", t.pointee, ")"],
+    handle=lambda _: ["(handle)"], record=_record_pieces, variant=_variant_pieces)
 
 
 def _func_pieces(func: InterfaceFunc) -> list[_Piece]:

@@ -1,15 +1,14 @@
-"""The pygls server: document sync, scheduling, diagnostics, workspace index,
-settings. Feature requests are registered by the modules in HANDLER_MODULES,
-each a thin adapter over one feature of witx_lsp.features."""
+"""The pygls server: the session state (documents and their analyses, scheduling,
+diagnostics, the workspace index, settings) that the handlers work on. The handlers
+and what they answer are listed in `server/registry.py`, each a thin adapter over one
+feature of witx_lsp.features."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import os
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -19,47 +18,37 @@ from pygls.lsp.server import LanguageServer
 
 from witx_lsp import __version__
 from witx_lsp.base.diagnostic import Diagnostic
-from witx_lsp.base.text import LineIndex, PositionEncoding
-from witx_lsp.features.diagnostics import cap_per_file, collect
-from witx_lsp.features.preview import read_config
+from witx_lsp.base.text import LineIndex, LineMap, PositionEncoding
+from witx_lsp.features.diagnostics import cap_per_file
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.features.workspace import AnalysisHost
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.server import convert, log_noise
+from witx_lsp.server.handler_state import HandlerState
 from witx_lsp.server.options import Settings, parse_settings
 from witx_lsp.server.protocol import WitxProtocol
+from witx_lsp.workspace.host import AnalysisHost
 
 log = logging.getLogger("witx_lsp.server")
 
-HANDLER_MODULES: tuple[str, ...] = (
-    "witx_lsp.server.handlers_diagnostics",
-    "witx_lsp.server.handlers_navigation",
-    "witx_lsp.server.handlers_editing",
-    "witx_lsp.server.handlers_info",
-    "witx_lsp.server.handlers_preview",
-    "witx_lsp.server.handlers_values",
-    "witx_lsp.server.handlers_wit",
-)
 MAX_INDEXED_FILES = 5000
 MAX_NEIGHBOURS = 200  # .witx files read beside an opened file (index_neighbours)
 IDLE_DELAY_S = 0.5
+CYCLES_IDLE_S = 2.0
 _SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
 
 class WitxServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("witx-lsp", __version__, protocol_cls=WitxProtocol)
-        self._host = AnalysisHost()
+        self._host = AnalysisHost(convert.uri_to_path)
         self._edited: dict[str, None] = {}  # URIs whose editor text the host does not have yet
         self._flushing = False
         self.settings = Settings()
         self.uri_of: dict[str, str] = {}  # canonical path -> the URI the client uses
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, int | None] = {}  # uri -> version last published
-        # Diagnostics of recent analyses (one analysis serves every file it reads).
-        self._collected: dict[int, tuple[weakref.ref[Analysis], list[Diagnostic]]] = {}
-        # Called with the new settings after every change (features that keep their own configuration).
-        self.settings_listeners: list[Callable[[Settings], None]] = []
+        # Called with the server and the new settings after every change (registry.SETTINGS_LISTENERS).
+        self.settings_listeners: list[Callable[[WitxServer, Settings], None]] = []
         self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
         # Diagnostics by pull (with refresh requests) or by push: one channel per client (channel.py).
         self.pull_diagnostics = False
@@ -68,9 +57,12 @@ class WitxServer(LanguageServer):
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
         self.shutdown_tasks: list[Callable[[], object]] = []  # run when `shutdown` arrives
-        # Called after each publication with the document's URI and snapshot (views that follow it).
-        self.publish_listeners: list[Callable[[str, Snapshot], None]] = []
+        # Called after each publication with the server, the document's URI and its snapshot (views that
+        # follow it; registry.PUBLISH_LISTENERS).
+        self.publish_listeners: list[Callable[[WitxServer, str, Snapshot], None]] = []
         self.idle_handle: asyncio.TimerHandle | None = None
+        self._cycles_handle: asyncio.TimerHandle | None = None
+        self.handler_state = HandlerState()  # what handlers keep between requests
 
     @property
     def witx_protocol(self) -> WitxProtocol:
@@ -97,7 +89,9 @@ class WitxServer(LanguageServer):
         """didChange: the text is taken (and parsed) when something needs it, so a burst
         of edits is analysed once, at its latest text."""
         self._edited[uri] = None
-        self.schedule_diagnostics([uri])
+        # With the open documents whose analyses read it, so that theirs are out with its own.
+        readers = self.open_uris(self._host.readers_of(self.path_of(uri)))
+        self.schedule_diagnostics([uri, *(u for u in readers if u != uri)])
 
     def flush_edits(self) -> None:
         if self._flushing or not self._edited:
@@ -110,7 +104,8 @@ class WitxServer(LanguageServer):
                 if doc is None:
                     continue
                 affected = self._host.set_text(self.path_of(uri), doc.source)
-                self.schedule_diagnostics([u for u in self.open_uris(affected) if u != uri])
+                # (those already waiting, since the edit, are not put back to the start of the wait)
+                self.schedule_diagnostics([u for u in self.open_uris(affected) if u != uri and u not in self.pending])
         finally:
             self._flushing = False
 
@@ -122,7 +117,7 @@ class WitxServer(LanguageServer):
             return PositionEncoding.UTF16
 
     def path_of(self, uri: str) -> str:
-        path = self._host.canonical(convert.uri_to_path(uri))
+        path = self._host.path_of_uri(uri)
         self.uri_of.setdefault(path, uri)
         return path
 
@@ -149,8 +144,7 @@ class WitxServer(LanguageServer):
         except (OSError, ValueError):
             return None
         self.reread_changed_files(path)
-        snap = Snapshot(path, self.host.analysis_for(path))
-        return snap if snap.file is not None else None
+        return self.host.snapshot(path)
 
     def reread_changed_files(self, path: str) -> None:
         """Files changed on disk since an analysis read them are seen when it is next used,
@@ -169,14 +163,25 @@ class WitxServer(LanguageServer):
             raise JsonRpcInvalidParams(f"unknown document: {uri}")
         return snap
 
-    def lines_of(self, snap: Snapshot) -> dict[str, LineIndex]:
-        return {p: f.lines for p, f in snap.analysis.files.items()}
+    def lines_of(self, snap: Snapshot, *, workspace: bool = False) -> LineMap:
+        """The line indexes of the files an answer about `snap` points into: those of its
+        analysis (each file's own, `SourceFile.lines`), and with `workspace` those of any
+        file the host knows (references and renames reach beyond the analysis)."""
+        files = snap.analysis.files
+
+        def find(path: str) -> LineIndex | None:
+            f = files.get(path)
+            if f is None and workspace:
+                f = self.host.source_file(path)
+            return f.lines if f is not None else None
+
+        return LineMap(find)
 
     # --- diagnostics -------------------------------------------------------------------------
 
     def lsp_diagnostics(self, snap: Snapshot) -> list[types.Diagnostic]:
         lines = self.lines_of(snap)
-        related = bool(self._client_flag("text_document", "publish_diagnostics", "related_information",
+        related = bool(self.client_flag("text_document", "publish_diagnostics", "related_information",
                                          default=True))
         own = cap_per_file([d for d in self.diagnostics_of(snap.analysis) if d.path == snap.path])
         return [convert.diagnostic(d, lines, self.encoding, related) for d in own]
@@ -191,19 +196,10 @@ class WitxServer(LanguageServer):
             return None
         path = self.path_of(uri)
         own = cap_per_file([d for d in self.diagnostics_of(self.host.analysis_for(path)) if d.path == path])
-        return [convert.diagnostic(d, {}, self.encoding, False) for d in own]
+        return [convert.diagnostic(d, LineMap.of_texts({}), self.encoding, False) for d in own]
 
     def diagnostics_of(self, analysis: Analysis) -> list[Diagnostic]:
-        hit = self._collected.get(id(analysis))
-        if hit is not None and hit[0]() is analysis:
-            return hit[1]
-        diags = collect(analysis, self.settings.severity, read_config(self.settings.preview_config or None)[0])
-        if len(self._collected) >= 16:
-            self._collected.clear()
-        # Held weakly: the diagnostics go when the host drops their analysis (an edit, a close).
-        self._collected[id(analysis)] = (weakref.ref(analysis), diags)
-        weakref.finalize(analysis, self._collected.pop, id(analysis), None)
-        return diags
+        return self.host.diagnostics.of(analysis, self.settings.severity, self.settings.preview_config or None)
 
     def schedule_diagnostics(self, uris: list[str]) -> None:
         """Debounced publication (per document, on the event loop; no threads)."""
@@ -214,6 +210,7 @@ class WitxServer(LanguageServer):
 
     async def _publish_later(self, uri: str) -> None:
         try:
+            asyncio.get_running_loop().call_soon(self._host.release)  # while the debounce runs
             await asyncio.sleep(self.settings.debounce_ms / 1000)
             # A file is never judged before its includers are known (see wait_indexed).
             await self.wait_indexed()
@@ -244,12 +241,17 @@ class WitxServer(LanguageServer):
         snap = self.snapshot(uri)  # cached: the analysis the diagnostics came from
         if snap is not None:
             for listener in self.publish_listeners:
-                listener(uri, snap)
+                listener(self, uri, snap)
         self.schedule_idle_tasks()
 
     def schedule_idle_tasks(self) -> None:
         """Run the idle tasks (saving the code cache, the start-up garbage) shortly after the first
-        diagnostics are delivered, pushed or made ready for a pull client."""
+        diagnostics are delivered, pushed or made ready for a pull client; and collect the cycles of
+        the frozen heap, which the analyses' objects join (`AnalysisHost.collect_cycles`), once
+        no diagnostics were delivered for CYCLES_IDLE_S."""
+        if self._cycles_handle is not None:
+            self._cycles_handle.cancel()
+        self._cycles_handle = asyncio.get_running_loop().call_later(CYCLES_IDLE_S, self._host.collect_cycles)
         if self.idle_tasks:
             self.idle_handle = self.idle_handle or asyncio.get_running_loop().call_later(
                 IDLE_DELAY_S, self._run_idle_tasks)
@@ -283,7 +285,7 @@ class WitxServer(LanguageServer):
 
     # --- workspace ---------------------------------------------------------------------------
 
-    def _client_flag(self, *attrs: str, default: Any = None) -> Any:
+    def client_flag(self, *attrs: str, default: Any = None) -> Any:
         node: Any = self.client_capabilities
         for a in attrs:
             node = getattr(node, a, None)
@@ -364,7 +366,7 @@ class WitxServer(LanguageServer):
     async def _index_workspace(self) -> None:
         files = self.workspace_files()
         token: str | None = None
-        if self._client_flag("window", "work_done_progress", default=False):
+        if self.client_flag("window", "work_done_progress", default=False):
             token = "witx-index"
             try:
                 await self.work_done_progress.create_async(token)
@@ -386,9 +388,8 @@ class WitxServer(LanguageServer):
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw)
         self.settings = settings
-        self._collected.clear()
         for listener in self.settings_listeners:
-            listener(settings)
+            listener(self, settings)
         # The more verbose of the setting and the command line (the root logger's level).
         level = min(logging.getLevelName(settings.log_level.upper()), logging.getLogger().level)
         logging.getLogger("witx_lsp").setLevel(level)
@@ -399,9 +400,11 @@ class WitxServer(LanguageServer):
 
 
 def create_server() -> WitxServer:
+    """A server with every handler of `registry.py` registered."""
+    from witx_lsp.server import registry  # imported here: the handler modules import this one
+
     server = WitxServer()
-    for name in HANDLER_MODULES:
-        importlib.import_module(name).register(server)
+    registry.register(server)
     return server
 
 

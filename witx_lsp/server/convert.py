@@ -12,7 +12,7 @@ from pygls import uris
 from witx_lsp.base.codes import docs_url
 from witx_lsp.base.diagnostic import Diagnostic, Severity, Tag
 from witx_lsp.base.span import Span
-from witx_lsp.base.text import LineIndex, Position, PositionEncoding
+from witx_lsp.base.text import LineIndex, LineMap, Position, PositionEncoding
 
 _UNTITLED = "/__witx_untitled__"
 
@@ -64,17 +64,15 @@ _SEVERITY = {Severity.ERROR: types.DiagnosticSeverity.Error, Severity.WARNING: t
 _TAG = {Tag.UNNECESSARY: types.DiagnosticTag.Unnecessary, Tag.DEPRECATED: types.DiagnosticTag.Deprecated}
 
 
-def diagnostic(d: Diagnostic, lines_of: dict[str, LineIndex], enc: PositionEncoding,
+def diagnostic(d: Diagnostic, lines_of: LineMap, enc: PositionEncoding,
                related_info: bool = True) -> types.Diagnostic:
-    lines = lines_of.get(d.path, LineIndex(""))
     related = None
     if related_info and d.related:
         related = [types.DiagnosticRelatedInformation(
-            location=types.Location(uri=path_to_uri(r.path),
-                                    range=span_range(lines_of.get(r.path, LineIndex("")), r.span, enc)),
+            location=types.Location(uri=path_to_uri(r.path), range=span_range(lines_of(r.path), r.span, enc)),
             message=r.message) for r in d.related]
     return types.Diagnostic(
-        range=span_range(lines, d.span, enc),
+        range=span_range(lines_of(d.path), d.span, enc),
         message=d.message,
         severity=_SEVERITY[d.severity],
         code=d.code,

@@ -4,8 +4,8 @@ pygls 2.1 applies an incremental change through `str.splitlines`
 (pygls/workspace/text_document.py `_apply_incremental_change`), which also ends
 lines at form feeds, \\x1c-\\x1e, \\x85 and U+2028/U+2029: after such a character
 the server's text drifts from the editor's. LSP ends a line only at `\\n`, `\\r\\n`
-and `\\r` (LSP 3.17, "Text Documents"); `LineIndex` counts lines that way, and
-edits are applied through it here. A range whose end precedes its start is
+and `\\r` (LSP 3.17, "Text Documents"); `witx_lsp.base.text` holds those rules,
+and edits are applied through them here. A range whose end precedes its start is
 applied as the range between the two (as vscode-languageserver-node's
 `TextDocument.update` does, textDocument/src/main.ts `getWellformedRange`); a
 change to a document that is not open, or with a version lower than the one
@@ -16,30 +16,29 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.workspace import Workspace
 
-from witx_lsp.base.text import LineIndex, Position, PositionEncoding
+from witx_lsp.base.text import Position, PositionEncoding, column_offset, line_breaks, line_starts
 from witx_lsp.server import convert
 
 log = logging.getLogger("witx_lsp.server.documents")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 class EditableLines:
-    """A document's text and line starts, for applying a burst of edits cheaply. The
-    true start of line k is `starts[k]`, plus `delta` from line `pending` on: the
-    shift of the lines after an edit is applied lazily, so an edit costs the
-    distance from the previous one, not a pass over every line of the document."""
+    """A document's text and line starts (`base.text.line_starts`) kept through edits,
+    for applying a burst of edits cheaply. The true start of line k is `starts[k]`,
+    plus `delta` from line `pending` on: the shift of the lines after an edit is applied
+    lazily, so an edit costs the distance from the previous one, not a pass over every
+    line of the document."""
 
     __slots__ = ("delta", "pending", "starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = LineIndex(text).starts
+        self.starts = line_starts(text)
         self.pending = len(self.starts)
         self.delta = 0
 
@@ -61,10 +60,7 @@ class EditableLines:
             return len(self.text)
         start = self.start(pos.line)
         end = self.start(pos.line + 1) if pos.line + 1 < len(self.starts) else len(self.text)
-        content = self.text[start:end].rstrip("\r\n")
-        if encoding is PositionEncoding.UTF32 or content.isascii():
-            return start + max(0, min(pos.character, len(content)))
-        return start + LineIndex(content).offset(Position(0, pos.character), encoding)
+        return start + column_offset(self.text[start:end].rstrip("\r\n"), pos.character, encoding)
 
     def replace(self, rng: types.Range | None, new_text: str, encoding: PositionEncoding) -> None:
         """Replace `rng` (positions in `encoding`; None: the whole text)."""
@@ -87,18 +83,12 @@ class EditableLines:
         elif p > j:  # lines j..p-1 move by this edit's shift only
             starts[j:p] = [s + delta for s in starts[j:p]]
         self.text = text = self.text[:a] + new_text + self.text[b:]
-        middle = [m.end() for m in _NEWLINE.finditer(text, starts[i], hi) if m.end() < hi or j >= n]
+        middle = [end for end in line_breaks(text, starts[i], hi) if end < hi or j >= n]
         starts[i + 1:j] = middle
         self.pending = max(p, j) + len(middle) - (j - i - 1)
         self.delta += delta
         if self.pending >= len(starts):
             self.pending, self.delta = len(starts), 0
-
-    def line_index(self) -> LineIndex:
-        index = object.__new__(LineIndex)
-        index.text = self.text
-        index.starts = [self.start(k) for k in range(len(self.starts))]
-        return index
 
 
 def apply_changes(workspace: Workspace, params: types.DidChangeTextDocumentParams,

@@ -9,13 +9,13 @@ clients still ask on demand)."""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from lsprotocol import types
 
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
+from witx_lsp.base.text import LineMap
 from witx_lsp.features import code_actions as actions_feature
 from witx_lsp.features.completion import CompletionItem, complete
 from witx_lsp.features.completion_filter import filter_and_rank, rank_texts
@@ -51,128 +51,97 @@ _TYPENAME_KIND = {
 }
 
 
-class TokenCache:
-    """The last semantic token arrays sent per document, keyed by result id
-    (what a delta request names as its previous result)."""
+def completion(ls: WitxServer, params: types.CompletionParams) -> types.CompletionList | None:
+    uri = params.text_document.uri
+    snap = ls.snapshot(uri)
+    if snap is None:
+        return None
+    offset = convert.offset(snap.lines, params.position, ls.encoding)
+    snippets = bool(ls.client_flag("text_document", "completion", "completion_item", "snippet_support",
+                                   default=False))
+    # Documentation is sent on completionItem/resolve when the client asks for it that way:
+    # the list stays small, which keeps typing responsive.
+    resolve = ls.client_flag("text_document", "completion", "completion_item", "resolve_support", "properties",
+                             default=())
+    lazy = "documentation" in (resolve or ())
+    candidates = complete(snap, offset)
+    found, incomplete = filter_and_rank(candidates, [snap.text[i.replace.start:offset] for i in candidates])
+    ls.handler_state.completion = (uri, tuple(found))
+    # One replace range for the whole list when the client takes list defaults (LSP 3.17):
+    # each item then carries only what differs from its label.
+    spans = {item.replace for item in found}
+    defaults = ls.client_flag("text_document", "completion", "completion_list", "item_defaults", default=())
+    shared = len(spans) == 1 and "editRange" in (defaults or ())
+    ranges = {span: convert.span_range(snap.lines, span, ls.encoding) for span in spans}
+    items = []
+    for index, (item, rank) in enumerate(zip(found, rank_texts(len(found)), strict=True)):
+        lsp = _completion_item(item, snippets, None if shared else ranges[item.replace], with_docs=not lazy)
+        lsp.sort_text = rank  # the server's ranking (completion_filter)
+        if lazy and item.documentation:
+            lsp.data = index  # resolved from the state's `completion`: the items are small on the wire
+        items.append(lsp)
+    item_defaults = types.CompletionItemDefaults(edit_range=ranges[spans.pop()]) if shared else None
+    return types.CompletionList(is_incomplete=incomplete, items=items, item_defaults=item_defaults)
 
-    KEEP = 2  # results kept per document
 
-    def __init__(self) -> None:
-        self._ids = itertools.count(1)
-        self.results: dict[str, dict[str, list[int]]] = {}
-
-    def store(self, uri: str, data: list[int]) -> str:
-        result_id = str(next(self._ids))
-        per_doc = self.results.setdefault(uri, {})
-        per_doc[result_id] = data
-        while len(per_doc) > self.KEEP:
-            del per_doc[next(iter(per_doc))]
-        return result_id
-
-    def get(self, uri: str, result_id: str) -> list[int] | None:
-        return self.results.get(uri, {}).get(result_id)
-
-
-def register(server: WitxServer) -> None:
-    cache = TokenCache()
-
-    # The items of the latest completion list, for completionItem/resolve (clients resolve items
-    # of the list they show, which is the latest one).
-    last_completion: list[tuple[str, tuple[CompletionItem, ...]]] = []
-
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(
-        trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True))
-    def completion(ls: WitxServer, params: types.CompletionParams) -> types.CompletionList | None:
-        uri = params.text_document.uri
-        snap = ls.snapshot(uri)
-        if snap is None:
-            return None
-        offset = convert.offset(snap.lines, params.position, ls.encoding)
-        snippets = bool(ls._client_flag("text_document", "completion", "completion_item", "snippet_support",
-                                        default=False))
-        # Documentation is sent on completionItem/resolve when the client asks for it that way:
-        # the list stays small, which keeps typing responsive.
-        resolve = ls._client_flag("text_document", "completion", "completion_item", "resolve_support",
-                                  "properties", default=())
-        lazy = "documentation" in (resolve or ())
-        candidates = complete(snap, offset)
-        found, incomplete = filter_and_rank(candidates, [snap.text[i.replace.start:offset] for i in candidates])
-        last_completion[:] = [(uri, tuple(found))]
-        # One replace range for the whole list when the client takes list defaults (LSP 3.17):
-        # each item then carries only what differs from its label.
-        spans = {item.replace for item in found}
-        defaults = ls._client_flag("text_document", "completion", "completion_list", "item_defaults", default=())
-        shared = len(spans) == 1 and "editRange" in (defaults or ())
-        ranges = {span: convert.span_range(snap.lines, span, ls.encoding) for span in spans}
-        items = []
-        for index, (item, rank) in enumerate(zip(found, rank_texts(len(found)), strict=True)):
-            lsp = _completion_item(item, snippets, None if shared else ranges[item.replace], with_docs=not lazy)
-            lsp.sort_text = rank  # the server's ranking (completion_filter)
-            if lazy and item.documentation:
-                lsp.data = index  # resolved from `last_completion`: the items are small on the wire
-            items.append(lsp)
-        item_defaults = types.CompletionItemDefaults(edit_range=ranges[spans.pop()]) if shared else None
-        return types.CompletionList(is_incomplete=incomplete, items=items, item_defaults=item_defaults)
-
-    @server.feature(types.COMPLETION_ITEM_RESOLVE)
-    def completion_resolve(ls: WitxServer, item: types.CompletionItem) -> types.CompletionItem:
-        index = item.data
-        if not last_completion or not isinstance(index, int) or isinstance(index, bool):
-            return item
-        _, found = last_completion[0]
-        if 0 <= index < len(found) and found[index].label == item.label and found[index].documentation:
-            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                                     value=found[index].documentation)
+def completion_resolve(ls: WitxServer, item: types.CompletionItem) -> types.CompletionItem:
+    index = item.data
+    shown = ls.handler_state.completion
+    if shown is None or not isinstance(index, int) or isinstance(index, bool):
         return item
+    _, found = shown
+    if 0 <= index < len(found) and found[index].label == item.label and found[index].documentation:
+        item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=found[index].documentation)
+    return item
 
-    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
-    def tokens_full(ls: WitxServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
-        uri = params.text_document.uri
-        snap = ls.snapshot(uri)
-        data = semantic_tokens(snap, ls.encoding) if snap is not None else []
-        return types.SemanticTokens(data=data, result_id=cache.store(uri, data))
 
-    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, LEGEND)
-    def tokens_delta(ls: WitxServer, params: types.SemanticTokensDeltaParams
-                     ) -> types.SemanticTokens | types.SemanticTokensDelta:
-        uri = params.text_document.uri
-        snap = ls.snapshot(uri)
-        data = semantic_tokens(snap, ls.encoding) if snap is not None else []
-        previous = cache.get(uri, params.previous_result_id)
-        result_id = cache.store(uri, data)
-        if previous is None:
-            return types.SemanticTokens(data=data, result_id=result_id)
-        edits = [types.SemanticTokensEdit(start=e.start, delete_count=e.delete_count, data=list(e.data))
-                 for e in delta(previous, data)]
-        return types.SemanticTokensDelta(edits=edits, result_id=result_id)
+def semantic_tokens_full(ls: WitxServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+    uri = params.text_document.uri
+    snap = ls.snapshot(uri)
+    data = semantic_tokens(snap, ls.encoding) if snap is not None else []
+    return types.SemanticTokens(data=data, result_id=ls.handler_state.tokens.store(uri, data))
 
-    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-    def formatting(ls: WitxServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or snap.file is None:
-            return None
-        edits = format_document(snap.text, _format_options(params.options), snap.file.tree)
-        return _text_edits(ls, snap, edits) if edits is not None else None
 
-    @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
-    def range_formatting(ls: WitxServer, params: types.DocumentRangeFormattingParams) -> list[types.TextEdit] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None or snap.file is None:
-            return None
-        span = convert.range_offsets(snap.lines, params.range, ls.encoding)
-        edits = format_range(snap.text, span, _format_options(params.options), snap.file.tree)
-        return _text_edits(ls, snap, edits) if edits is not None else None
+def semantic_tokens_delta(ls: WitxServer, params: types.SemanticTokensDeltaParams
+                          ) -> types.SemanticTokens | types.SemanticTokensDelta:
+    uri = params.text_document.uri
+    snap = ls.snapshot(uri)
+    data = semantic_tokens(snap, ls.encoding) if snap is not None else []
+    cache = ls.handler_state.tokens
+    previous = cache.get(uri, params.previous_result_id)
+    result_id = cache.store(uri, data)
+    if previous is None:
+        return types.SemanticTokens(data=data, result_id=result_id)
+    edits = [types.SemanticTokensEdit(start=e.start, delete_count=e.delete_count, data=list(e.data))
+             for e in delta(previous, data)]
+    return types.SemanticTokensDelta(edits=edits, result_id=result_id)
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[
-        types.CodeActionKind.QuickFix, actions_feature.FIX_ALL]))
-    def code_action(ls: WitxServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        span = convert.range_offsets(snap.lines, params.range, ls.encoding)
-        only = tuple(str(getattr(k, "value", k)) for k in params.context.only) if params.context.only else None
-        found = actions_feature.code_actions(snap, span, only)
-        return [_code_action(ls, snap, a, params.context.diagnostics) for a in found]
+
+def formatting(ls: WitxServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None or snap.file is None:
+        return None
+    edits = format_document(snap.text, _format_options(params.options), snap.file.tree)
+    return _text_edits(ls, snap, edits) if edits is not None else None
+
+
+def range_formatting(ls: WitxServer, params: types.DocumentRangeFormattingParams) -> list[types.TextEdit] | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None or snap.file is None:
+        return None
+    span = convert.range_offsets(snap.lines, params.range, ls.encoding)
+    edits = format_range(snap.text, span, _format_options(params.options), snap.file.tree)
+    return _text_edits(ls, snap, edits) if edits is not None else None
+
+
+def code_action(ls: WitxServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
+    span = convert.range_offsets(snap.lines, params.range, ls.encoding)
+    only = tuple(str(getattr(k, "value", k)) for k in params.context.only) if params.context.only else None
+    found = actions_feature.code_actions(snap, span, only)
+    return [_code_action(ls, snap, a, params.context.diagnostics) for a in found]
 
 
 def _completion_kind(item: CompletionItem) -> types.CompletionItemKind:
@@ -217,7 +186,7 @@ def _code_action(ls: WitxServer, snap: Snapshot, action: actions_feature.CodeAct
                  sent: Any) -> types.CodeAction:
     lines = ls.lines_of(snap)
     enc = ls.encoding
-    snippet_ok = bool(ls._client_flag("workspace", "workspace_edit", "snippet_edit_support", default=False))
+    snippet_ok = bool(ls.client_flag("workspace", "workspace_edit", "snippet_edit_support", default=False))
     edit: types.WorkspaceEdit
     if snippet_ok and action.snippet_edits:
         changes: list[types.TextDocumentEdit] = []
@@ -225,26 +194,26 @@ def _code_action(ls: WitxServer, snap: Snapshot, action: actions_feature.CodeAct
             uri = ls.uri_for(path)
             changes.append(types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=ls.version_of(uri)),
-                edits=[types.SnippetTextEdit(range=convert.span_range(lines[path], span, enc),
+                edits=[types.SnippetTextEdit(range=convert.span_range(lines(path), span, enc),
                                              snippet=types.StringValue(value=text)) for span, text in edits]))
         edit = types.WorkspaceEdit(document_changes=changes)
     else:
         edit = types.WorkspaceEdit(changes={
-            ls.uri_for(path): [types.TextEdit(range=convert.span_range(lines[path], span, enc), new_text=text)
+            ls.uri_for(path): [types.TextEdit(range=convert.span_range(lines(path), span, enc), new_text=text)
                                for span, text in edits]
             for path, edits in action.edits.items()})
     return types.CodeAction(
         title=action.title,
         kind=types.CodeActionKind.QuickFix if action.kind == actions_feature.QUICKFIX else action.kind,
-        diagnostics=[_client_diagnostic(ls, snap, d, sent) for d in action.diagnostics] or None,
+        diagnostics=[_client_diagnostic(ls, lines, d, sent) for d in action.diagnostics] or None,
         edit=edit,
         is_preferred=action.preferred or None,
     )
 
 
-def _client_diagnostic(ls: WitxServer, snap: Snapshot, d: Diagnostic, sent: Any) -> types.Diagnostic:
+def _client_diagnostic(ls: WitxServer, lines_of: LineMap, d: Diagnostic, sent: Any) -> types.Diagnostic:
     """The client's own copy of a diagnostic when the request carries it."""
-    converted = convert.diagnostic(d, ls.lines_of(snap), ls.encoding)
+    converted = convert.diagnostic(d, lines_of, ls.encoding)
     for c in sent or ():
         if c.code == d.code and c.range == converted.range:
             return c  # type: ignore[no-any-return]

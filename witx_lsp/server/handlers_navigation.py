@@ -5,12 +5,13 @@ witx_lsp.features.{navigation, links, symbols, folding, selection}."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from lsprotocol import types
 
 from witx_lsp.base.span import FileSpan
-from witx_lsp.base.text import LineIndex
+from witx_lsp.base.text import LineIndex, LineMap, PositionEncoding
 from witx_lsp.features import folding, links, navigation, selection, symbols
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.server import convert
@@ -32,26 +33,6 @@ _SYMBOL_KIND = {
 }
 
 
-class _Lines:
-    """Line indexes of the files that results point into."""
-
-    def __init__(self, ls: WitxServer, snap: Snapshot) -> None:
-        self.ls = ls
-        self.known: dict[str, LineIndex] = ls.lines_of(snap)
-
-    def __call__(self, path: str) -> LineIndex:
-        lines = self.known.get(path)
-        if lines is None:
-            f = self.ls.host.source_file(path)
-            lines = f.lines if f is not None else LineIndex("")
-            self.known[path] = lines
-        return lines
-
-    def location(self, fs: FileSpan) -> types.Location:
-        return types.Location(uri=self.ls.uri_for(fs.path),
-                              range=convert.span_range(self(fs.path), fs.span, self.ls.encoding))
-
-
 def _at(ls: WitxServer, params: Any) -> tuple[Snapshot, int] | None:
     snap = ls.snapshot(params.text_document.uri)
     if snap is None:
@@ -59,142 +40,141 @@ def _at(ls: WitxServer, params: Any) -> tuple[Snapshot, int] | None:
     return snap, convert.offset(snap.lines, params.position, ls.encoding)
 
 
-def register(server: WitxServer) -> None:
-    def locations(ls: WitxServer, params: Any, find: Any) -> list[types.Location] | None:
-        at = _at(ls, params)
-        if at is None:
-            return None
-        snap, offset = at
-        lines = _Lines(ls, snap)
-        found = [lines.location(fs) for fs in find(snap, offset)]
-        return found or None
+def _location(ls: WitxServer, lines_of: LineMap, fs: FileSpan) -> types.Location:
+    return types.Location(uri=ls.uri_for(fs.path), range=convert.span_range(lines_of(fs.path), fs.span, ls.encoding))
 
-    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: WitxServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        return locations(ls, params, navigation.definition)
 
-    @server.feature(types.TEXT_DOCUMENT_DECLARATION)
-    def declaration(ls: WitxServer, params: types.DeclarationParams) -> list[types.Location] | None:
-        return locations(ls, params, navigation.declaration)
+def _locations(ls: WitxServer, params: Any,
+               find: Callable[[Snapshot, int], Iterable[FileSpan]]) -> list[types.Location] | None:
+    at = _at(ls, params)
+    if at is None:
+        return None
+    snap, offset = at
+    lines_of = ls.lines_of(snap, workspace=True)
+    return [_location(ls, lines_of, fs) for fs in find(snap, offset)] or None
 
-    @server.feature(types.TEXT_DOCUMENT_TYPE_DEFINITION)
-    def type_definition(ls: WitxServer, params: types.TypeDefinitionParams) -> list[types.Location] | None:
-        return locations(ls, params, navigation.type_definition)
 
-    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-    def references(ls: WitxServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        include = bool(params.context.include_declaration) if params.context is not None else True
-        return locations(ls, params, lambda snap, offset: navigation.references(snap, offset, ls.host, include))
+def definition(ls: WitxServer, params: types.DefinitionParams) -> list[types.Location] | None:
+    return _locations(ls, params, navigation.definition)
 
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
-    def highlight(ls: WitxServer, params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
-        at = _at(ls, params)
-        if at is None:
-            return None
-        snap, offset = at
-        return [types.DocumentHighlight(
-            range=convert.span_range(snap.lines, h.span, ls.encoding),
-            kind=types.DocumentHighlightKind.Write if h.write else types.DocumentHighlightKind.Read)
-            for h in navigation.highlights(snap, offset)] or None
 
-    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare_rename(ls: WitxServer, params: types.PrepareRenameParams) -> types.PrepareRenameResult | None:
-        at = _at(ls, params)
-        if at is None:
-            return None
-        snap, offset = at
-        result = navigation.prepare_rename(snap, offset)
-        if isinstance(result, navigation.Refusal):
-            raise RequestFailed(result.message)
-        return types.PrepareRenamePlaceholder(range=convert.span_range(snap.lines, result.span, ls.encoding),
-                                              placeholder=result.placeholder)
+def declaration(ls: WitxServer, params: types.DeclarationParams) -> list[types.Location] | None:
+    return _locations(ls, params, navigation.declaration)
 
-    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
-    def rename(ls: WitxServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
-        at = _at(ls, params)
-        if at is None:
-            return None
-        snap, offset = at
-        result = navigation.rename(snap, offset, params.new_name, ls.host)
-        if isinstance(result, navigation.Refusal):
-            raise RequestFailed(result.message)
-        lines = _Lines(ls, snap)
-        return types.WorkspaceEdit(changes={
-            ls.uri_for(path): [types.TextEdit(range=convert.span_range(lines(path), span, ls.encoding),
-                                              new_text=text) for span, text in edits]
-            for path, edits in result.items()})
 
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
-    def document_link(ls: WitxServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return [types.DocumentLink(range=convert.span_range(snap.lines, link.span, ls.encoding),
-                                   target=ls.uri_for(link.target), tooltip=link.tooltip)
-                for link in links.document_links(snap)]
+def type_definition(ls: WitxServer, params: types.TypeDefinitionParams) -> list[types.Location] | None:
+    return _locations(ls, params, navigation.type_definition)
 
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def document_symbol(ls: WitxServer, params: types.DocumentSymbolParams) -> (
-            list[types.DocumentSymbol] | list[types.SymbolInformation] | None):
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        found = symbols.document_symbols(snap)
-        enc = ls.encoding
-        if ls._client_flag("text_document", "document_symbol", "hierarchical_document_symbol_support",
-                           default=False):
-            def convert_symbol(s: symbols.DocumentSymbol) -> types.DocumentSymbol:
-                return types.DocumentSymbol(
-                    name=s.name, kind=_SYMBOL_KIND[s.kind], detail=s.detail or None,
-                    range=convert.span_range(snap.lines, s.span, enc),
-                    selection_range=convert.span_range(snap.lines, s.selection, enc),
-                    children=[convert_symbol(c) for c in s.children] or None)
-            return [convert_symbol(s) for s in found]
-        flat: list[types.SymbolInformation] = []
-        todo = [(s, "") for s in reversed(found)]
-        while todo:
-            s, container = todo.pop()
-            flat.append(types.SymbolInformation(
-                name=s.name, kind=_SYMBOL_KIND[s.kind], container_name=container or None,
-                location=types.Location(uri=params.text_document.uri,
-                                        range=convert.span_range(snap.lines, s.span, enc))))
-            todo.extend((c, s.name) for c in reversed(s.children))
-        return flat
 
-    @server.feature(types.WORKSPACE_SYMBOL)
-    async def workspace_symbol(ls: WitxServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
-        await ls.wait_indexed()
-        analyses = ls.host.workspace_analyses()
-        lines: dict[str, LineIndex] = {}
-        for a in analyses:
-            for path, f in a.files.items():
-                lines.setdefault(path, f.lines)
-        return [types.WorkspaceSymbol(
-            name=s.name, kind=_SYMBOL_KIND[s.kind], container_name=s.container or None,
-            location=types.Location(uri=ls.uri_for(s.location.path), range=convert.span_range(
-                lines.get(s.location.path, LineIndex("")), s.location.span, ls.encoding)))
-            for s in symbols.workspace_symbols(analyses, params.query)]
+def references(ls: WitxServer, params: types.ReferenceParams) -> list[types.Location] | None:
+    include = bool(params.context.include_declaration) if params.context is not None else True
+    return _locations(ls, params, lambda snap, offset: navigation.references(snap, offset, ls.host, include))
 
-    @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
-    def folding_range(ls: WitxServer, params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        return [types.FoldingRange(start_line=r.start_line, end_line=r.end_line,
-                                   kind=types.FoldingRangeKind.Comment if r.kind == "comment" else None)
-                for r in folding.folding_ranges(snap)]
 
-    @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
-    def selection_range(ls: WitxServer, params: types.SelectionRangeParams) -> list[types.SelectionRange] | None:
-        snap = ls.snapshot(params.text_document.uri)
-        if snap is None:
-            return None
-        offsets = [convert.offset(snap.lines, p, ls.encoding) for p in params.positions]
-        out = []
-        for spans in selection.selection_ranges(snap, offsets):
-            node: types.SelectionRange | None = None
-            for span in reversed(spans):  # outermost first, so each range gets its parent
-                node = types.SelectionRange(range=convert.span_range(snap.lines, span, ls.encoding), parent=node)
-            assert node is not None
-            out.append(node)
-        return out
+def document_highlight(ls: WitxServer,
+                       params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
+    at = _at(ls, params)
+    if at is None:
+        return None
+    snap, offset = at
+    return [types.DocumentHighlight(
+        range=convert.span_range(snap.lines, h.span, ls.encoding),
+        kind=types.DocumentHighlightKind.Write if h.write else types.DocumentHighlightKind.Read)
+        for h in navigation.highlights(snap, offset)] or None
+
+
+def prepare_rename(ls: WitxServer, params: types.PrepareRenameParams) -> types.PrepareRenameResult | None:
+    at = _at(ls, params)
+    if at is None:
+        return None
+    snap, offset = at
+    result = navigation.prepare_rename(snap, offset)
+    if isinstance(result, navigation.Refusal):
+        raise RequestFailed(result.message)
+    return types.PrepareRenamePlaceholder(range=convert.span_range(snap.lines, result.span, ls.encoding),
+                                          placeholder=result.placeholder)
+
+
+def rename(ls: WitxServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    at = _at(ls, params)
+    if at is None:
+        return None
+    snap, offset = at
+    result = navigation.rename(snap, offset, params.new_name, ls.host)
+    if isinstance(result, navigation.Refusal):
+        raise RequestFailed(result.message)
+    lines_of = ls.lines_of(snap, workspace=True)
+    return types.WorkspaceEdit(changes={
+        ls.uri_for(path): [types.TextEdit(range=convert.span_range(lines_of(path), span, ls.encoding),
+                                          new_text=text) for span, text in edits]
+        for path, edits in result.items()})
+
+
+def document_link(ls: WitxServer, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
+    return [types.DocumentLink(range=convert.span_range(snap.lines, link.span, ls.encoding),
+                               target=ls.uri_for(link.target), tooltip=link.tooltip)
+            for link in links.document_links(snap)]
+
+
+def document_symbol(ls: WitxServer, params: types.DocumentSymbolParams) -> (
+        list[types.DocumentSymbol] | list[types.SymbolInformation] | None):
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
+    found = symbols.document_symbols(snap)
+    lines, enc = snap.lines, ls.encoding
+    if ls.client_flag("text_document", "document_symbol", "hierarchical_document_symbol_support", default=False):
+        return [_document_symbol(s, lines, enc) for s in found]
+    flat: list[types.SymbolInformation] = []
+    todo = [(s, "") for s in reversed(found)]
+    while todo:
+        s, container = todo.pop()
+        flat.append(types.SymbolInformation(
+            name=s.name, kind=_SYMBOL_KIND[s.kind], container_name=container or None,
+            location=types.Location(uri=params.text_document.uri, range=convert.span_range(lines, s.span, enc))))
+        todo.extend((c, s.name) for c in reversed(s.children))
+    return flat
+
+
+def _document_symbol(s: symbols.DocumentSymbol, lines: LineIndex, enc: PositionEncoding) -> types.DocumentSymbol:
+    return types.DocumentSymbol(
+        name=s.name, kind=_SYMBOL_KIND[s.kind], detail=s.detail or None,
+        range=convert.span_range(lines, s.span, enc), selection_range=convert.span_range(lines, s.selection, enc),
+        children=[_document_symbol(c, lines, enc) for c in s.children] or None)
+
+
+async def workspace_symbol(ls: WitxServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+    await ls.wait_indexed()
+    analyses = ls.host.workspace_analyses()
+    lines_of = LineMap(lambda path: next((a.files[path].lines for a in analyses if path in a.files), None))
+    return [types.WorkspaceSymbol(
+        name=s.name, kind=_SYMBOL_KIND[s.kind], container_name=s.container or None,
+        location=_location(ls, lines_of, s.location))
+        for s in symbols.workspace_symbols(analyses, params.query)]
+
+
+def folding_range(ls: WitxServer, params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
+    return [types.FoldingRange(start_line=r.start_line, end_line=r.end_line,
+                               kind=types.FoldingRangeKind.Comment if r.kind == "comment" else None)
+            for r in folding.folding_ranges(snap)]
+
+
+def selection_range(ls: WitxServer, params: types.SelectionRangeParams) -> list[types.SelectionRange] | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
+    offsets = [convert.offset(snap.lines, p, ls.encoding) for p in params.positions]
+    out = []
+    for spans in selection.selection_ranges(snap, offsets):
+        node: types.SelectionRange | None = None
+        for span in reversed(spans):  # outermost first, so each range gets its parent
+            node = types.SelectionRange(range=convert.span_range(snap.lines, span, ls.encoding), parent=node)
+        assert node is not None
+        out.append(node)
+    return out

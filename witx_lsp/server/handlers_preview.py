@@ -21,12 +21,12 @@ from typing import Any
 from pygls.exceptions import JsonRpcInvalidParams
 
 from witx_lsp.features.preview import (
-    PREVIEW_HOST_SIGNATURES,
     preview_rust,
     read_config,
 )
 from witx_lsp.server import views
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.command_args import uri_field
 from witx_lsp.server.options import Settings
 from witx_lsp.wiggle.codegen import DEFAULT_PROFILE
 
@@ -39,8 +39,7 @@ def _args(ls: WitxServer, args: tuple[Any, ...]) -> tuple[str, str | None, int]:
         raise JsonRpcInvalidParams("expected the document URI as the first argument")
     first, rest = args[0], args[1:]
     if isinstance(first, dict):
-        doc = first.get("textDocument")
-        uri = first.get("uri") or (doc.get("uri") if isinstance(doc, dict) else None)
+        uri = uri_field(first)
         config, wiggle = first.get("config"), first.get("wiggle", DEFAULT_PROFILE)
     else:
         uri = first
@@ -59,21 +58,18 @@ def _args(ls: WitxServer, args: tuple[Any, ...]) -> tuple[str, str | None, int]:
     return uri, config if config is not None else (ls.settings.preview_config or None), wiggle
 
 
-def register(server: WitxServer) -> None:
-    def on_settings(settings: Settings) -> None:
-        _, error = read_config(settings.preview_config or None)
-        if error is not None:
-            log.warning("witx.preview.config: %s; hovers use the default configuration", error)
+def warn_invalid_config(ls: WitxServer, settings: Settings) -> None:
+    """A settings listener: an invalid `witx.preview.config` is logged once per change."""
+    _, error = read_config(settings.preview_config or None)
+    if error is not None:
+        log.warning("witx.preview.config: %s; hovers use the default configuration", error)
 
-    server.settings_listeners.append(on_settings)
 
-    @server.command(PREVIEW_HOST_SIGNATURES)
-    def preview_host_signatures(ls: WitxServer, *args: Any) -> dict[str, str]:
-        uri, text, wiggle = _args(ls, args)
-        snap = ls.require_snapshot(uri)
-        config, error = read_config(text, wiggle)
-        rust = preview_rust(snap.analysis, config, error)
-        if views.wants_open(args):  # from the lens: show it (server/views.py)
-            views.show_text(ls, uri, "host.rs", rust)
-        return {"rust": rust}
-
+def preview_host_signatures(ls: WitxServer, *args: Any) -> dict[str, str]:
+    uri, text, wiggle = _args(ls, args)
+    snap = ls.require_snapshot(uri)
+    config, error = read_config(text, wiggle)
+    rust = preview_rust(snap.analysis, config, error)
+    if views.wants_open(args):  # from the lens: show it (server/views.py)
+        views.show_text(ls, uri, "host.rs", rust)
+    return {"rust": rust}

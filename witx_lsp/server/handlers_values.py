@@ -23,8 +23,6 @@ from typing import Any
 from pygls.exceptions import JsonRpcInvalidParams
 
 from witx_lsp.features.values import (
-    DECODE_VALUE,
-    ENCODE_VALUE,
     ValueProblem,
     decode_value,
     encode_value,
@@ -32,6 +30,7 @@ from witx_lsp.features.values import (
     parse_hex,
 )
 from witx_lsp.server.app import WitxServer
+from witx_lsp.server.command_args import uri_field
 from witx_lsp.server.protocol import short
 
 
@@ -39,8 +38,7 @@ def _arguments(args: tuple[Any, ...], third: str) -> tuple[str, str, Any]:
     """(uri, type, value-or-hex) from positional arguments or one object."""
     if len(args) == 1 and isinstance(args[0], dict):
         obj = args[0]
-        doc = obj.get("textDocument")
-        uri = obj.get("uri") or (doc.get("uri") if isinstance(doc, dict) else None)
+        uri = uri_field(obj)
         ty = obj.get("type")
         if third not in obj:
             raise JsonRpcInvalidParams(f"expected an object with `uri`, `type` and `{third}`")
@@ -56,37 +54,35 @@ def _arguments(args: tuple[Any, ...], third: str) -> tuple[str, str, Any]:
     return uri, ty, payload
 
 
-def register(server: WitxServer) -> None:
-    @server.command(ENCODE_VALUE)
-    def encode(ls: WitxServer, *args: Any) -> dict[str, Any]:
-        uri, ty, value = _arguments(args, "value")
-        doc = ls.require_snapshot(uri).analysis.document
-        candidates = [value]
-        if isinstance(value, str):
-            # JSON text typed into an input box, else the plain string (a case name, a char)
-            with contextlib.suppress(ValueError, RecursionError):  # not JSON, or nested too deeply for it
-                candidates.insert(0, json.loads(value))
-        problems = []
-        for candidate in candidates:
-            try:
-                enc = encode_value(doc, ty, candidate)
-            except ValueProblem as e:
-                problems.append(str(e))
-                continue
-            except RecursionError:
-                problems.append("the value is nested too deeply")
-                continue
-            return {**enc.json(), "text": legend_text(enc.legend)}
-        return {"error": short(problems[0])}
-
-    @server.command(DECODE_VALUE)
-    def decode(ls: WitxServer, *args: Any) -> dict[str, Any]:
-        uri, ty, hexdata = _arguments(args, "hex")
-        if not isinstance(hexdata, str):
-            raise JsonRpcInvalidParams("expected the bytes as a hex string")
-        doc = ls.require_snapshot(uri).analysis.document
+def encode(ls: WitxServer, *args: Any) -> dict[str, Any]:
+    uri, ty, value = _arguments(args, "value")
+    doc = ls.require_snapshot(uri).analysis.document
+    candidates = [value]
+    if isinstance(value, str):
+        # JSON text typed into an input box, else the plain string (a case name, a char)
+        with contextlib.suppress(ValueError, RecursionError):  # not JSON, or nested too deeply for it
+            candidates.insert(0, json.loads(value))
+    problems = []
+    for candidate in candidates:
         try:
-            dec = decode_value(doc, ty, parse_hex(hexdata))
+            enc = encode_value(doc, ty, candidate)
         except ValueProblem as e:
-            return {"error": short(str(e))}
-        return {**dec.json(), "text": legend_text(dec.legend)}
+            problems.append(str(e))
+            continue
+        except RecursionError:
+            problems.append("the value is nested too deeply")
+            continue
+        return {**enc.json(), "text": legend_text(enc.legend)}
+    return {"error": short(problems[0])}
+
+
+def decode(ls: WitxServer, *args: Any) -> dict[str, Any]:
+    uri, ty, hexdata = _arguments(args, "hex")
+    if not isinstance(hexdata, str):
+        raise JsonRpcInvalidParams("expected the bytes as a hex string")
+    doc = ls.require_snapshot(uri).analysis.document
+    try:
+        dec = decode_value(doc, ty, parse_hex(hexdata))
+    except ValueProblem as e:
+        return {"error": short(str(e))}
+    return {**dec.json(), "text": legend_text(dec.legend)}

@@ -20,7 +20,7 @@ from typing import Any
 from pygls.exceptions import JsonRpcInvalidParams
 
 from witx_lsp.features.snapshot import Snapshot
-from witx_lsp.features.wit_view import SHOW_WIT, WitViewError, wit_view
+from witx_lsp.features.wit_view import WitViewError, wit_view
 from witx_lsp.server import convert, views
 from witx_lsp.server.app import WitxServer
 
@@ -42,38 +42,33 @@ def _args(args: tuple[Any, ...]) -> tuple[str, str | None, str, bool]:
     return first["uri"], package, handles, open_
 
 
-def register(server: WitxServer) -> None:
-    followed: dict[str, tuple[str | None, str]] = {}  # witx URI shown as a file -> (package, handles)
+def refresh_followed(ls: WitxServer, uri: str, snap: Snapshot) -> None:
+    """A publish listener: the WIT file shown for a witx document follows its edits."""
+    entry = ls.handler_state.wit_followed.get(uri)
+    if entry is None:
+        return
+    package, handles = entry
+    try:
+        view = wit_view(snap, package, handles)
+        views.write_view(uri, "wit", view.text)
+    except WitViewError:
+        return
+    except OSError as e:
+        log.warning("cannot update the WIT view of %s: %s", uri, e)
 
-    def refresh(uri: str, snap: Snapshot) -> None:
-        entry = followed.get(uri)
-        if entry is None:
-            return
-        package, handles = entry
-        try:
-            view = wit_view(snap, package, handles)
-            views.write_view(uri, "wit", view.text)
-        except WitViewError:
-            return
-        except OSError as e:
-            log.warning("cannot update the WIT view of %s: %s", uri, e)
 
-    server.publish_listeners.append(refresh)
-
-    @server.command(SHOW_WIT)
-    def show_wit(ls: WitxServer, *args: Any) -> dict[str, object]:
-        uri, package, handles, open_ = _args(args)
-        snap = ls.require_snapshot(uri)
-        try:
-            view = wit_view(snap, package, handles)
-        except WitViewError as e:
-            raise JsonRpcInvalidParams(str(e)) from None
-        lines = ls.lines_of(snap)
-        diags = [convert.diagnostic(d, lines, ls.encoding) for d in view.diagnostics]
-        file_uri = None
-        if open_:
-            file_uri = views.show_text(ls, uri, "wit", view.text)
-            if file_uri is not None:
-                followed[uri] = (package, handles)
-        return {"wit": view.text, "package": view.package, "world": view.world,
-                "diagnostics": diags, "uri": file_uri}
+def show_wit(ls: WitxServer, *args: Any) -> dict[str, object]:
+    uri, package, handles, open_ = _args(args)
+    snap = ls.require_snapshot(uri)
+    try:
+        view = wit_view(snap, package, handles)
+    except WitViewError as e:
+        raise JsonRpcInvalidParams(str(e)) from None
+    diags = [convert.diagnostic(d, ls.lines_of(snap), ls.encoding) for d in view.diagnostics]
+    file_uri = None
+    if open_:
+        file_uri = views.show_text(ls, uri, "wit", view.text)
+        if file_uri is not None:
+            ls.handler_state.wit_followed[uri] = (package, handles)
+    return {"wit": view.text, "package": view.package, "world": view.world,
+            "diagnostics": diags, "uri": file_uri}

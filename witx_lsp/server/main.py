@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import atexit
 import gc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from witx_lsp.server.app import WitxServer
+    from witx_lsp.server.codecache import CodeCache
 
 
-def prepare(log_level: str = "WARNING") -> WitxServer:
-    """The server, ready to start: imports (through the code cache), logging, handlers."""
-    from witx_lsp.server import codecache
-
-    code_cache = codecache.install()  # before lsprotocol and the model define their classes
+def prepare(log_level: str = "WARNING", code_cache: CodeCache | Literal["install"] | None = "install") -> WitxServer:
+    """The server, ready to start: imports (through the code cache), logging, handlers.
+    `code_cache`: the cache `install_code_cache` returned, when the caller installed it
+    itself (None: none); "install" installs it here."""
+    if code_cache == "install":
+        code_cache = install_code_cache()
     from witx_lsp.server.app import configure_logging, create_server
 
     configure_logging(log_level)
@@ -28,21 +30,25 @@ def prepare(log_level: str = "WARNING") -> WitxServer:
     # and collect less often (an analysis allocates many short-lived, acyclic objects).
     # The import garbage is collected in idle time, not before the first diagnostics.
     gc.freeze()
+    server.host.frozen_heap = True  # (asking gc for it walks the whole frozen heap)
     gc.set_threshold(50_000, 20, 20)
-    server.idle_tasks.append(_collect_startup_garbage)
+    server.idle_tasks.append(server.host.collect_cycles)  # the start-up garbage
     return server
 
 
-def _collect_startup_garbage() -> None:
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+def install_code_cache() -> CodeCache | None:
+    """Serve generated code from the code cache. Call before anything imports lsprotocol,
+    pygls or the model: classes defined earlier compile their methods without it."""
+    from witx_lsp.server import codecache
+
+    return codecache.install()
 
 
 def serve(tcp_port: int | None = None, host: str = "127.0.0.1", log_level: str = "WARNING",
           token_file: str | None = None) -> int:
     """Run until the client disconnects or sends `exit` (stdio unless a TCP port is
     given; see witx_lsp.server.transport). Returns the exit code LSP asks for."""
+    code_cache = install_code_cache()  # the transport imports lsprotocol
     from witx_lsp.server import transport
 
     token: tuple[str, bool] | None = None
@@ -54,7 +60,7 @@ def serve(tcp_port: int | None = None, host: str = "127.0.0.1", log_level: str =
 
             print(f"witx-lsp: {error}", file=sys.stderr)
             return 2
-    server = prepare(log_level)
+    server = prepare(log_level, code_cache)
     protocol = server.witx_protocol
     if token is not None and tcp_port is not None:
         return transport.serve_tcp(protocol, tcp_port, token[0], token[1], host)

@@ -80,7 +80,7 @@ def show_text(ls: WitxServer, source_uri: str, view: str, text: str) -> str | No
                                                        message=f"witx: cannot write the {view} view: {e}"))
         return None
     uri = path.as_uri()
-    if ls._client_flag("window", "show_document", "support", default=False):
+    if ls.client_flag("window", "show_document", "support", default=False):
         asyncio.get_running_loop().create_task(_show_document(ls, uri))
     else:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=f"witx: wrote {path}"))

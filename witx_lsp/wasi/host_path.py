@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import AbstractContextManager
 
 from witx_lsp.wasi.fdtable import Directory, File
 from witx_lsp.wasi.host_base import HostBase, R, WasiError, guarded, guest_str
 from witx_lsp.wasi.host_fd import filestat, filetype, new_times
-from witx_lsp.wasi.sandbox import resolved
+from witx_lsp.wasi.sandbox import Resolved, resolved
 from witx_lsp.wiggle.runtime import Err, GuestPtr, Ok, StrPtr
 
 
@@ -43,6 +44,10 @@ def _dirent(d_next: int, d_ino: int, name: bytes, d_type: str, types: dict[str, 
 
 class PathHost(HostBase):
     filetype_tags: dict[str, int]
+
+    def _under_dir(self, fd: int, path: StrPtr, follow: bool) -> AbstractContextManager[Resolved]:
+        """The guest's `path` under the directory `fd` (`sandbox.resolved`)."""
+        return resolved(self.dir_fd(fd).host_fd, guest_str(path), follow)
 
     @guarded
     def path_open(self, fd: int, dirflags: frozenset[str], path: StrPtr, oflags: frozenset[str],
@@ -81,8 +86,7 @@ class PathHost(HostBase):
 
     @guarded
     def path_filestat_get(self, fd: int, flags: frozenset[str], path: StrPtr) -> R:
-        d = self.dir_fd(fd)
-        with resolved(d.host_fd, guest_str(path), "symlink_follow" in flags) as r:
+        with self._under_dir(fd, path, "symlink_follow" in flags) as r:
             st = os.stat(r.name, dir_fd=r.dir_fd, follow_symlinks=False)
         if r.must_be_dir and not stat.S_ISDIR(st.st_mode):
             return Err("notdir")
@@ -92,30 +96,26 @@ class PathHost(HostBase):
     def path_filestat_set_times(self, fd: int, flags: frozenset[str], path: StrPtr, atim: int, mtim: int,
                                 fst_flags: frozenset[str]) -> R:
         new_times(atim, mtim, fst_flags, None)
-        d = self.dir_fd(fd)
-        with resolved(d.host_fd, guest_str(path), "symlink_follow" in flags) as r:
+        with self._under_dir(fd, path, "symlink_follow" in flags) as r:
             st = os.stat(r.name, dir_fd=r.dir_fd, follow_symlinks=False)
             os.utime(r.name, ns=new_times(atim, mtim, fst_flags, st), dir_fd=r.dir_fd, follow_symlinks=False)
         return Ok(None)
 
     @guarded
     def path_create_directory(self, fd: int, path: StrPtr) -> R:
-        d = self.dir_fd(fd)
-        with resolved(d.host_fd, guest_str(path), False) as r:
+        with self._under_dir(fd, path, False) as r:
             os.mkdir(r.name, dir_fd=r.dir_fd)
         return Ok(None)
 
     @guarded
     def path_remove_directory(self, fd: int, path: StrPtr) -> R:
-        d = self.dir_fd(fd)
-        with resolved(d.host_fd, guest_str(path), False) as r:
+        with self._under_dir(fd, path, False) as r:
             os.rmdir(r.name, dir_fd=r.dir_fd)
         return Ok(None)
 
     @guarded
     def path_unlink_file(self, fd: int, path: StrPtr) -> R:
-        d = self.dir_fd(fd)
-        with resolved(d.host_fd, guest_str(path), False) as r:
+        with self._under_dir(fd, path, False) as r:
             if r.must_be_dir:
                 st = os.stat(r.name, dir_fd=r.dir_fd, follow_symlinks=False)
                 raise WasiError("isdir" if stat.S_ISDIR(st.st_mode) else "notdir")
@@ -153,8 +153,7 @@ class PathHost(HostBase):
 
     @guarded
     def path_readlink(self, fd: int, path: StrPtr, buf: GuestPtr[int], buf_len: int) -> R:
-        d = self.dir_fd(fd)
-        with resolved(d.host_fd, guest_str(path), False) as r:
+        with self._under_dir(fd, path, False) as r:
             text = os.readlink(r.name, dir_fd=r.dir_fd)
         if text.startswith("/"):
             return Err("perm")  # cap-std's read_link refuses an absolute target (it would lead outside)

@@ -24,9 +24,9 @@ from typing import Any
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    Cases,
     ConstPointerType,
     Document,
-    HandleType,
     InterfaceFunc,
     ListType,
     Module,
@@ -36,6 +36,7 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 from witx_lsp.wiggle.runtime import U8, Err, GuestError, GuestPtr, Ok, SlicePtr, StrPtr, TypeSpace, method_name
 
@@ -72,21 +73,13 @@ class Formatter:
         self.types = types
 
     def value(self, v: Any, tref: TypeRef) -> str:
-        t = resolve(tref)
-        if isinstance(t, Builtin):
-            return repr(v) if t.kind in (BuiltinKind.F32, BuiltinKind.F64, BuiltinKind.CHAR) else str(v)
-        if isinstance(t, HandleType):
-            return str(v)
-        if isinstance(t, (PointerType, ConstPointerType)):
-            return f"{v.offset():#x}" if isinstance(v, GuestPtr) else str(v)
-        if isinstance(t, ListType):
-            return self._list(v, t)
-        if isinstance(t, RecordType):
+        def record(t: RecordType) -> str:
             if t.kind is RecordKind.BITFLAGS:
                 names = [m.name for m in t.members if m.name in v]
                 return "|".join(names) if names else "0"
             return self._record(v, t)
-        if isinstance(t, VariantType):
+
+        def variant(t: VariantType) -> str:
             if t.is_enum():
                 return str(v)
             case, payload = v
@@ -94,7 +87,14 @@ class Formatter:
             if c is None or c.tref is None or payload is None:
                 return str(case)
             return f"{case}({self.value(payload, c.tref)})"
-        return repr(v)
+
+        def pointer(_: object) -> str:
+            return f"{v.offset():#x}" if isinstance(v, GuestPtr) else str(v)
+
+        return visit(resolve(tref), Cases(
+            builtin=lambda t: repr(v) if t.kind in (BuiltinKind.F32, BuiltinKind.F64, BuiltinKind.CHAR) else str(v),
+            handle=lambda _: str(v), pointer=pointer, const_pointer=pointer, list_=lambda t: self._list(v, t),
+            record=record, variant=variant))
 
     def _list(self, v: Any, t: ListType) -> str:
         if isinstance(v, StrPtr):

@@ -11,18 +11,18 @@ from witx_lsp.base.span import FileSpan
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
-    ConstPointerType,
+    Cases,
     HandleType,
     IntRepr,
     ListType,
     NamedType,
-    PointerType,
     RecordKind,
     RecordType,
     Type,
     TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 from witx_lsp.wit.names import Scope, escape, is_plain, kebab
 
@@ -110,31 +110,37 @@ class TypeWriter:
         return self._anonymous(tref, at, hint)
 
     def _anonymous(self, t: Type, at: FileSpan | None, hint: str) -> str:
-        if isinstance(t, Builtin):
-            return self.builtin(t, at)
-        if isinstance(t, ListType):
+        def list_(t: ListType) -> str:
             el = t.element
             if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR and not el.lang_c_char:
                 return "string"
             return f"list<{self.expr(el, at, hint + '-element')}>"
-        if isinstance(t, (PointerType, ConstPointerType)):
-            kind = "const_pointer" if isinstance(t, ConstPointerType) else "pointer"
+
+        def pointer(kind: str) -> str:
             self.report("W0702", at, f"`(@witx {kind} ...)` has no WIT equivalent; it becomes `u32` (an address "
                                      "in the guest's memory, which a component does not share)")
             return "u32"
-        if isinstance(t, RecordType) and t.kind is RecordKind.TUPLE:
-            return self.tuple_expr(t, at, hint)
-        if isinstance(t, VariantType) and t.form == "expected":
-            ok, err = t.cases[0].tref, t.cases[1].tref
-            if ok is None and err is None:
-                return "result"
-            ok_s = "_" if ok is None else self.expr(ok, at, hint + "-ok")
-            return f"result<{ok_s}>" if err is None else f"result<{ok_s}, {self.expr(err, at, hint + '-error')}>"
-        if isinstance(t, VariantType) and t.form == "bool":
-            return "bool"
-        # A variant (or, from a rejected document, any structured type) written in place.
+
+        def variant(t: VariantType) -> str:
+            if t.form == "expected":
+                ok, err = t.cases[0].tref, t.cases[1].tref
+                if ok is None and err is None:
+                    return "result"
+                ok_s = "_" if ok is None else self.expr(ok, at, hint + "-ok")
+                return f"result<{ok_s}>" if err is None else f"result<{ok_s}, {self.expr(err, at, hint + '-error')}>"
+            return "bool" if t.form == "bool" else self._defined(t, at, hint)
+
+        return visit(t, Cases(
+            builtin=lambda t: self.builtin(t, at), list_=list_,
+            pointer=lambda _: pointer("pointer"), const_pointer=lambda _: pointer("const_pointer"),
+            record=lambda t: self.tuple_expr(t, at, hint) if t.kind is RecordKind.TUPLE else self._defined(t, at, hint),
+            variant=variant, handle=lambda t: self._defined(t, at, hint)))
+
+    def _defined(self, t: Type, at: FileSpan | None, hint: str) -> str:
+        """A variant (or, from a rejected document, any structured type) written in place: defined
+        under a made-up name."""
         ident = self.scope.claim(kebab(hint))
-        self.report("W0711", at, f"WIT has no anonymous {_kind_word(t)}: it is defined as `{ident}`")
+        self.report("W0711", at, f"WIT has no anonymous {visit(t, _KIND_WORD)}: it is defined as `{ident}`")
         self.pending.extend(self.define(ident, t, at, INDENT))
         return escape(ident)
 
@@ -159,15 +165,22 @@ class TypeWriter:
     def define(self, ident: str, t: TypeRef, at: FileSpan | None, indent: str) -> list[str]:
         """The WIT definition (without docs) of type `t` named `ident`."""
         name = escape(ident)
-        if isinstance(t, RecordType) and t.kind is RecordKind.OTHER:
-            return self._record(name, ident, t, at, indent)
-        if isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
-            return self._flags(name, ident, t, at, indent)
-        if isinstance(t, VariantType) and t.form not in ("expected", "bool"):
-            return self._variant(name, ident, t, at, indent)
-        if isinstance(t, HandleType):
-            return self._handle(name, at, indent)
-        return [f"{indent}type {name} = {self.expr(t, at, ident)};"]
+
+        def alias(_: object) -> list[str]:
+            return [f"{indent}type {name} = {self.expr(t, at, ident)};"]
+
+        def record(r: RecordType) -> list[str]:
+            if r.kind is RecordKind.OTHER:
+                return self._record(name, ident, r, at, indent)
+            return self._flags(name, ident, r, at, indent) if r.kind is RecordKind.BITFLAGS else alias(r)
+
+        def variant(v: VariantType) -> list[str]:
+            return alias(v) if v.form in ("expected", "bool") else self._variant(name, ident, v, at, indent)
+
+        if isinstance(t, NamedType):
+            return alias(t)
+        return visit(t, Cases(builtin=alias, list_=alias, pointer=alias, const_pointer=alias, record=record,
+                              variant=variant, handle=lambda _: self._handle(name, at, indent)))
 
     def members(self, members: Sequence[tuple[str, str, TypeRef | None, FileSpan | None]], what: str,
                  owner: str, indent: str) -> list[str]:
@@ -236,9 +249,8 @@ class TypeWriter:
         return [f"{indent}resource {name};"]
 
 
-def _kind_word(t: Type) -> str:
-    if isinstance(t, VariantType):
-        return "enum" if t.is_enum() else "variant"
-    if isinstance(t, RecordType):
-        return "flags" if t.kind is RecordKind.BITFLAGS else "record"
-    return "handle" if isinstance(t, HandleType) else "type"
+# What a structured type is called in W0711.
+_KIND_WORD: Cases[str] = Cases(
+    builtin=lambda _: "type", list_=lambda _: "type", pointer=lambda _: "type", const_pointer=lambda _: "type",
+    record=lambda t: "flags" if t.kind is RecordKind.BITFLAGS else "record",
+    variant=lambda t: "enum" if t.is_enum() else "variant", handle=lambda _: "handle")

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { asLayoutResult, asRust, asText, COMMANDS, type CommandClient, runServerCommand, ServerCommandError } from "../../src/serverCommands";
+import { asLayoutResult, asRust, asText, COMMANDS, type CommandClient, layoutAt, runServerCommand, ServerCommandError } from "../../src/serverCommands";
 import { vsixPath } from "../util/paths";
 import { layoutOf } from "../../src/layoutDiagram";
 import { CLIENT_ID } from "../../src/clientId";
@@ -130,6 +130,12 @@ describe("the bundled server, end to end", { skip: existsSync(vsixPath) ? false 
     const pos = layoutOf(layout.json, "pos") as any;
     assert.deepEqual(pos.members.map((m: any) => [m.name, m.offset, m.size]), [["line", 0, 4], ["col", 4, 2]]);
     assert.deepEqual(pos.padding, [{ offset: 6, size: 2 }]);
+    // The type at a cursor is the server's answer (the client does not read witx): a reference, a
+    // member of a typename, nothing outside typenames.
+    const line4 = TEXT.split("\n")[4];
+    assert.equal((await layoutAt(client, uri, { line: 4, character: line4.indexOf("$size") + 2 }))?.type, "size");
+    assert.equal((await layoutAt(client, uri, { line: 4, character: line4.indexOf("$col") + 2 }))?.type, "pos");
+    assert.equal(await layoutAt(client, uri, { line: 2, character: 0 }), undefined);
     const docs = asText(COMMANDS.renderDocs, await runServerCommand(client, COMMANDS.renderDocs, [uri]));
     assert.match(docs, /## <a href="#pos" name="pos"><\/a> `pos`: `Record`\nA point in a file\.\n\nSize: 8\n\nAlignment: 4\n/);
     const tree = asText(COMMANDS.showSyntaxTree, await runServerCommand(client, COMMANDS.showSyntaxTree, [uri]));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { asLayoutResult, asRust, asText, COMMANDS, type CommandClient, isSupported, runServerCommand, ServerCommandError } from "../../src/serverCommands";
+import { asLayoutResult, asRust, asText, COMMANDS, type CommandClient, isSupported, layoutAt, runServerCommand, ServerCommandError } from "../../src/serverCommands";
 
 function client(commands: string[] | undefined, reply: (method: string, params: unknown) => Promise<unknown> = () => Promise.resolve("ok"), running = true): CommandClient & { sent: unknown[] } {
   const sent: unknown[] = [];
@@ -48,6 +48,10 @@ describe("result shapes", () => {
     assert.deepEqual(asLayoutResult({ svg: "<svg/>" }), { text: "", svg: "<svg/>", json: null });
     for (const bad of [null, "x", {}, { svg: 1 }]) assert.throws(() => asLayoutResult(bad), ServerCommandError);
   });
+  it("layout names the typename it shows, when it shows one", () => {
+    assert.equal(asLayoutResult({ svg: "<svg/>", type: "pos" }).type, "pos");
+    for (const none of [null, "", 3]) assert.equal(asLayoutResult({ svg: "<svg/>", type: none }).type, undefined);
+  });
   it("text from a string or an object", () => {
     assert.equal(asText("c", "# Docs"), "# Docs");
     assert.equal(asText("c", { text: "tree" }), "tree");
@@ -58,5 +62,22 @@ describe("result shapes", () => {
     assert.equal(asRust({ rust: "pub trait X {}" }), "pub trait X {}");
     assert.equal(asRust("fn f() {}"), "fn f() {}");
     assert.throws(() => asRust({}), ServerCommandError);
+  });
+});
+
+describe("the type at the cursor", () => {
+  const shown = { text: "t", svg: "<svg/>", json: { types: { pos: {} } }, type: "pos" };
+  it("is the server's: the position goes to witx.showLayout, which names the typename there", async () => {
+    const c = client([COMMANDS.showLayout], () => Promise.resolve(shown));
+    assert.deepEqual(await layoutAt(c, "file:///a.witx", { line: 4, character: 17 }), shown);
+    assert.deepEqual(c.sent, [["workspace/executeCommand",
+      { command: "witx.showLayout", arguments: ["file:///a.witx", { line: 4, character: 17 }] }]]);
+  });
+  it("is none where the server shows the whole file (no typename at the position)", async () => {
+    const c = client([COMMANDS.showLayout], () => Promise.resolve({ ...shown, type: null, json: { types: { a: {}, b: {} } } }));
+    assert.equal(await layoutAt(c, "file:///a.witx", { line: 0, character: 0 }), undefined);
+  });
+  it("fails as the command does", async () => {
+    await rejects(layoutAt(client([COMMANDS.renderDocs]), "file:///a.witx", { line: 0, character: 0 }), "unsupported", /does not provide/);
   });
 });

@@ -19,7 +19,15 @@ from witx_lsp.wiggle.codegen.config import (
     validate_errors,
     witx_paths,
 )
-from witx_lsp.wiggle.codegen.generate import ModulePreview, Preview, TypeForms, generate, trait_header, type_forms
+from witx_lsp.wiggle.codegen.generate import (
+    ModulePreview,
+    Preview,
+    TypeForms,
+    definition_line,
+    generate,
+    trait_header,
+    type_forms,
+)
 from witx_lsp.wiggle.codegen.hazards import hazard_diagnostics
 
 __all__ = [
@@ -32,6 +40,7 @@ __all__ = [
     "ModulePreview",
     "Preview",
     "TypeForms",
+    "definition_line",
     "generate",
     "hazard_diagnostics",
     "parse_config",

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from witx_lsp.abi import AbiError, wasm_signature
+from witx_lsp.abi import AbiError, Op, wasm_signature
+from witx_lsp.abi.host_call import ResultLowering, host_call
 from witx_lsp.model.types import (
-    Builtin,
-    BuiltinKind,
     InterfaceFunc,
     Module,
     NamedType,
-    RecordKind,
-    RecordType,
+    TypeRef,
     VariantType,
     resolve,
+    tuple_members,
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
@@ -40,6 +39,11 @@ from witx_lsp.wiggle.codegen.typeref import (
 from witx_lsp.wiggle.codegen.types import anyhow, ident
 
 ASYNC_TRAIT = "#[wiggle::async_trait]"
+
+# The parameter lifts of a `call_interface` stream that funcs.rs (wiggle's `Bindgen`) has no arm for: its
+# `emit` panics with `no implementation for {instruction:?}`. Of the err lowerings it implements only
+# `EnumLower` (see `error_panic`).
+_UNIMPLEMENTED_LIFTS = frozenset({Op.CHAR_FROM_I32})
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class FuncGen:
         self.profile = config.profile
         self.lifetimes = self.profile < LIFETIME_FREE_PROFILE
 
-    def user_error(self, err: object) -> ErrorMapping | None:
+    def user_error(self, err: TypeRef | None) -> ErrorMapping | None:
         """codegen_settings.rs `for_abi_error`: only a directly named error type is mapped."""
         if isinstance(err, NamedType):
             return self.config.error_for(err.name)
@@ -113,9 +117,10 @@ class FuncGen:
         ok, err = shape
         ok_s = "()"
         if ok is not None:
-            ok_t = ok if isinstance(ok, NamedType) else resolve(ok)
-            if isinstance(ok_t, RecordType) and ok_t.kind is RecordKind.TUPLE:
-                ok_s = tuple_type([type_ref(m.tref, lt, self.profile) for m in ok_t.members])
+            # An anonymous tuple is spelled member by member; a named one by its name.
+            members = None if isinstance(ok, NamedType) else tuple_members(ok)
+            if members is not None:
+                ok_s = tuple_type([type_ref(m, lt, self.profile) for m in members])
             else:
                 ok_s = type_ref(ok, lt, self.profile)
         err_s = "()"
@@ -155,23 +160,18 @@ class FuncGen:
     # --- ABI functions --------------------------------------------------------------------------------
 
     def abi_panic(self, func: InterfaceFunc) -> str | None:
-        """Where funcs.rs (the `Bindgen` over witx `call_interface`) panics."""
-        for prm in func.params:
-            t = resolve(prm.tref)
-            if isinstance(t, Builtin) and t.kind is BuiltinKind.CHAR:
-                return "no implementation for CharFromI32"
-        for r in func.results:
-            t = resolve(r.tref)
-            shape = t.as_expected() if isinstance(t, VariantType) else None
-            if shape is None:
-                continue
-            err = shape[1]
-            if err is None:
-                return "called `Option::unwrap()` on a `None` value"
-            et = resolve(err)
-            if not (isinstance(et, VariantType) and et.is_enum()):
-                return f"no implementation for {lower_instruction(et)}"
-        return None
+        """Where funcs.rs (the `Bindgen` over witx `call_interface`) panics, read off the function's
+        `call_interface` stream: the first parameter lift it does not implement, else the reference
+        adapter's own failure (an inline type it cannot name), else the lowering of an `expected`'s error.
+        A result that is not an `expected` is the trait method's panic (`method`)."""
+        call = host_call(func)
+        if isinstance(call, AbiError):
+            first = next((i for i in call.partial if i.op in _UNIMPLEMENTED_LIFTS), None)
+            return f"no implementation for {first.op.variant}" if first is not None else call.message
+        first_lift = next((p.lift for p in call.params if p.lift.op in _UNIMPLEMENTED_LIFTS), None)
+        if first_lift is not None:
+            return f"no implementation for {first_lift.op.variant}"
+        return error_panic(call.result) if call.result is not None else None
 
     def bounds(self, module: Module, func: InterfaceFunc) -> list[str]:
         out = [ident(names.type_name(module.name))]
@@ -273,18 +273,16 @@ class FuncGen:
                 w.fn(FnSig(method, ("&mut self", f"e: super::{e.rich}"), f"{anyhow(self.profile)}::Result<{abi}>"))
 
 
-def lower_instruction(t: object) -> str:
-    """The witx ABI instruction that lowers a non-enum error (wiggle implements only `EnumLower`)."""
-    if isinstance(t, Builtin):
-        return {BuiltinKind.U8: "I32FromU8", BuiltinKind.S8: "I32FromS8", BuiltinKind.U16: "I32FromU16",
-                BuiltinKind.S16: "I32FromS16", BuiltinKind.U32: "I32FromU32", BuiltinKind.S32: "I32FromS32",
-                BuiltinKind.U64: "I64FromU64", BuiltinKind.S64: "I64FromS64", BuiltinKind.F32: "F32FromIf32",
-                BuiltinKind.F64: "F64FromIf64", BuiltinKind.CHAR: "I32FromChar"}[t.kind]
-    if isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
-        return "I32FromBitflags"
-    if isinstance(t, VariantType):
-        return "VariantLower"
-    return f"{type(t).__name__}Lower"
+def error_panic(result: ResultLowering) -> str | None:
+    """funcs.rs lowers the error of an `expected` result with `EnumLower` only: its panic when the err
+    block of the stream holds anything else (`I32FromU32`, `AddrOf`, ...), or holds nothing."""
+    if not result.expected:
+        return None
+    if result.err is None:
+        return "called `Option::unwrap()` on a `None` value"
+    if result.err.op is Op.ENUM_LOWER:
+        return None
+    return f"no implementation for {result.err.op.variant}"
 
 
-__all__ = ["ASYNC_TRAIT", "FuncGen", "Method", "lower_instruction"]
+__all__ = ["ASYNC_TRAIT", "FuncGen", "Method", "error_panic"]

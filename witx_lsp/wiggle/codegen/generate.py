@@ -11,21 +11,26 @@ comment at that place (and in `Preview.panics`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from witx_lsp.layout import engine_for, typename_layout
-from witx_lsp.model.types import Document, NamedType
+from witx_lsp.model.types import Cases, Document, NamedType, RecordKind, RecordType, VariantType, visit
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config, validate_errors
 from witx_lsp.wiggle.codegen.funcs import ASYNC_TRAIT, FuncGen, Method
 from witx_lsp.wiggle.codegen.rust_writer import RustWriter
 from witx_lsp.wiggle.codegen.typeref import (
+    BUILTIN,
     LIFETIME,
+    LIFETIME_FREE_PROFILE,
     GenPanic,
     guest_ptr,
     named_ref,
+    needs_lifetime,
     passed_by_reference,
+    type_ref,
 )
 from witx_lsp.wiggle.codegen.types import TypeGen, ident, resolved_kind
 
@@ -159,10 +164,50 @@ def type_forms(document: Document, name: str, config: Config = DEFAULT_CONFIG) -
                      lay.size if lay.ok else None, lay.align if lay.ok else None, resolved_kind(named))
 
 
+def definition_line(named: NamedType, config: Config = DEFAULT_CONFIG) -> str:
+    """The item `TypeGen.define` writes for a typename, on one line with its body elided (what a hover
+    shows); a comment where the generator panics on the typename's shape."""
+    p = config.profile
+    rust = names.type_name(named.name)
+    lt = "<'a>" if p < LIFETIME_FREE_PROFILE and needs_lifetime(named) else ""
+
+    def spelled(make: Callable[[], str]) -> str:
+        try:
+            return make()
+        except GenPanic:
+            return "…"
+
+    def record(t: RecordType) -> str:
+        if t.kind is RecordKind.BITFLAGS:
+            return f"bitflags! {{ pub struct {rust}: {(t.repr.value if t.repr else 'u32')} {{ … }} }}"
+        if t.kind is RecordKind.TUPLE:
+            return "// a named tuple makes wiggle's generator panic (numeric member names)"
+        return f"pub struct {rust}{lt} {{ … }}"
+
+    def variant(t: VariantType) -> str:
+        if t.is_bool():
+            return f"pub enum {rust} {{ False, True }}"
+        if t.form == "union" and t.cases and t.cases[0].name.isdigit():
+            return "// an untagged union makes wiggle's generator panic (numeric case names)"
+        return f"pub enum {rust}{lt} {{ … }}"
+
+    target = named.tref
+    if isinstance(target, NamedType):
+        return f"pub type {rust}{lt} = {named_ref(target, LIFETIME, p)};"
+    return visit(target, Cases(
+        builtin=lambda t: f"pub type {rust} = {BUILTIN[t.kind]};",
+        # No `str` special case, unlike `type_ref`: a named string is `GuestPtr<[char]>` (types/mod.rs).
+        list_=lambda t: f"pub type {rust}{lt} = "
+                        f"{guest_ptr(f'[{spelled(lambda: type_ref(t.element, LIFETIME, p))}]', LIFETIME, p)};",
+        pointer=lambda t: f"pub type {rust}{lt} = {spelled(lambda: type_ref(t, LIFETIME, p))};",
+        const_pointer=lambda t: f"pub type {rust}{lt} = {spelled(lambda: type_ref(t, LIFETIME, p))};",
+        record=record, variant=variant, handle=lambda t: f"pub struct {rust}(u32);"))
+
+
 def trait_header(module: str, config: Config = DEFAULT_CONFIG) -> str:
     """`#[wiggle::async_trait] pub trait Name` (the line the method sits under)."""
     prefix = f"{ASYNC_TRAIT} " if config.profile < 39 else ""
     return f"{prefix}pub trait {names.type_name(module)}"
 
 
-__all__ = ["ModulePreview", "Preview", "TypeForms", "generate", "trait_header", "type_forms"]
+__all__ = ["ModulePreview", "Preview", "TypeForms", "definition_line", "generate", "trait_header", "type_forms"]

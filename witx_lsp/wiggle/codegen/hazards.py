@@ -17,9 +17,12 @@ module_trait.rs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from witx_lsp.abi import AbiError
+from witx_lsp.abi.host_call import host_call
 from witx_lsp.base.codes import default_severity
 from witx_lsp.base.diagnostic import Diagnostic, Related
 from witx_lsp.base.span import FileSpan
@@ -27,14 +30,16 @@ from witx_lsp.model.analysis import Analysis
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    Cases,
     ConstPointerType,
     HandleType,
+    InterfaceFunc,
     ListType,
     NamedType,
-    Param,
     PointerType,
     RecordKind,
     RecordType,
+    Type,
     TypeRef,
     VariantType,
     inner_types,
@@ -43,7 +48,7 @@ from witx_lsp.model.types import (
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import DEFAULT_CONFIG, Config
-from witx_lsp.wiggle.codegen.funcs import lower_instruction
+from witx_lsp.wiggle.codegen.funcs import error_panic
 from witx_lsp.wiggle.codegen.spans import form_span, keyword_span, type_span
 from witx_lsp.wiggle.codegen.typeref import LIFETIME_FREE_PROFILE, is_string, witx_text
 
@@ -76,14 +81,16 @@ def _has_anonymous_bool(tref: TypeRef) -> bool:
     return any(_is_bool(t) for t in _anonymous(tref))
 
 
-def _kind_word(t: TypeRef) -> str:
-    if isinstance(t, ListType):
-        return "string" if is_string(t) else "list"
-    if isinstance(t, RecordType):
-        return "tuple" if t.kind is RecordKind.TUPLE else "record"
-    if isinstance(t, VariantType):
-        return "bool" if t.is_bool() else t.form
-    return "type"
+# What an anonymous member type is called in W0608 (only lists, records and variants are).
+_KIND_WORD: Cases[str] = Cases(
+    builtin=lambda _: "type", pointer=lambda _: "type", const_pointer=lambda _: "type", handle=lambda _: "type",
+    list_=lambda t: "string" if is_string(t) else "list",
+    record=lambda t: "tuple" if t.kind is RecordKind.TUPLE else "record",
+    variant=lambda t: "bool" if t.is_bool() else t.form)
+
+
+def _nothing(_: object) -> None:
+    pass
 
 
 class _Hazards:
@@ -107,27 +114,34 @@ class _Hazards:
 
     def member(self, named: NamedType, name: str, tref: TypeRef, span: FileSpan | None) -> None:
         where = f"field `{name}` of `${named.name}`"
-        at = type_span(self.analysis, span)
         if _is_bool(tref):
             self.add("W0601", f"anonymous `bool` in {where}: wiggle-generate panics (“not implemented: other "
                      "anonymous struct members”); define `(typename $flag bool)` and use `$flag`",
                      keyword_span(self.analysis, span, "bool"), {"panic": "not implemented: other anonymous "
                                                                            "struct members"})
-        elif isinstance(tref, (ListType, RecordType, VariantType)):
-            kind = _kind_word(tref)
-            # A named `string` is a hazard of its own (W0605: it becomes `[char]`), so strings are
-            # advised to be named byte lists.
-            suggested = "(list u8)" if kind == "string" else witx_text(tref)
-            also = " (a named `string` would become `[char]`, see W0605)" if kind == "string" else ""
-            self.add("W0608", f"{where} is an anonymous {kind}, `{witx_text(tref)}`: wiggle-generate panics "
-                     "(“not implemented: other anonymous struct members”); define it as a typename, e.g. "
-                     f"`(typename ${name}_{'bytes' if kind == 'string' else kind} {suggested})`{also}, "
-                     "and use that",
-                     at, {"panic": "not implemented: other anonymous struct members", "kind": kind})
-        elif isinstance(tref, (PointerType, ConstPointerType)):
-            self.anonymous_bools(tref.pointee, where, span, None)
+        elif not isinstance(tref, NamedType):
+            def anonymous(t: Type) -> None:
+                self.anonymous_member(where, name, t, span)
+
+            visit(tref, Cases(builtin=_nothing, handle=_nothing, list_=anonymous, record=anonymous, variant=anonymous,
+                              pointer=lambda t: self.anonymous_bools(t.pointee, where, span, None),
+                              const_pointer=lambda t: self.anonymous_bools(t.pointee, where, span, None)))
         if _is_char(tref):
-            self.char_in_memory(where, keyword_span(self.analysis, span, "char") or at)
+            self.char_in_memory(where, keyword_span(self.analysis, span, "char") or type_span(self.analysis, span))
+
+    def anonymous_member(self, where: str, name: str, t: Type, span: FileSpan | None) -> None:
+        """W0608: a struct member that is an anonymous list, record or variant."""
+        kind = visit(t, _KIND_WORD)
+        # A named `string` is a hazard of its own (W0605: it becomes `[char]`), so strings are
+        # advised to be named byte lists.
+        suggested = "(list u8)" if kind == "string" else witx_text(t)
+        also = " (a named `string` would become `[char]`, see W0605)" if kind == "string" else ""
+        self.add("W0608", f"{where} is an anonymous {kind}, `{witx_text(t)}`: wiggle-generate panics "
+                 "(“not implemented: other anonymous struct members”); define it as a typename, e.g. "
+                 f"`(typename ${name}_{'bytes' if kind == 'string' else kind} {suggested})`{also}, "
+                 "and use that",
+                 type_span(self.analysis, span), {"panic": "not implemented: other anonymous struct members",
+                                                  "kind": kind})
 
     def anonymous_bools(self, tref: TypeRef, where: str, span: FileSpan | None, fallback: FileSpan | None) -> None:
         if not _has_anonymous_bool(tref):
@@ -144,7 +158,8 @@ class _Hazards:
 
     # --- functions ------------------------------------------------------------------------------------
 
-    def func(self, module: str, fname: str, params: tuple[Param, ...], results: tuple[Param, ...]) -> None:
+    def func(self, func: InterfaceFunc) -> None:
+        fname, params, results = func.name, func.params, func.results
         for p in params:
             self.anonymous_bools(p.tref, f"parameter `{p.name}` of `{fname}`", p.span, p.span)
             if _is_char(p.tref):
@@ -173,8 +188,13 @@ class _Hazards:
                          "`(error $errno)` with an enum", at, {"panic": "called `Option::unwrap()` on a `None` value"})
                 continue
             et = resolve(err)
-            if not (isinstance(et, VariantType) and et.is_enum()):
-                panic = f"no implementation for {lower_instruction(et)}"
+            if isinstance(et, VariantType) and et.is_enum():
+                continue  # lowered by `enum.lower`, which wiggle implements (skips reading the stream)
+            # How the error is lowered, as the function's `call_interface` stream says (none when the
+            # adapter fails before it gets there: an inline parameter type it cannot name).
+            call = host_call(func)
+            panic = error_panic(call.result) if not isinstance(call, AbiError) and call.result else None
+            if panic is not None:
                 self.add("W0607", f"the error type of result `{r.name}` of `{fname}` is `{witx_text(err)}`, which "
                          f"is not an enum: wiggle-generate panics (“{panic}”); use an enum such as `$errno`",
                          form_span(self.analysis, r.span, "error"), {"panic": panic})
@@ -210,22 +230,43 @@ class _Hazards:
             else:
                 first[rust] = (what, witx, at)
 
-    def naming(self) -> None:
+    # The name checks of one declaration (W0609, W0611, and collisions among its own members or
+    # parameters); the collisions between declarations are `_Hazards.collisions`.
+
+    def typename_names(self, named: NamedType) -> str:
+        rust = names.type_name(named.name)
+        self.ident("typename", f"${named.name}", rust, named.span)
+        if rust in PRELUDE_TYPES or (rust in PRELUDE_VALUES and isinstance(named.tref, HandleType)):
+            self.add("W0611", f"typename `${named.name}` becomes `{rust}`, which shadows Rust's prelude "
+                     f"`{rust}` in the generated modules (the generated code uses it), so they do not "
+                     "compile; rename it", named.span, {"rust": rust})
+        self.members(named)
+        return rust
+
+    def function_names(self, f: InterfaceFunc) -> str:
+        rust = names.escape_snake(f.name)
+        self.ident("function", f'"{f.name}"', rust, f.span)
+        params: list[tuple[str, str, str, FileSpan | None]] = []
+        if self.config.profile >= LIFETIME_FREE_PROFILE:
+            params.append(("the memory parameter", "mem", "mem", None))
+        for p in f.params:
+            self.ident("parameter", f"${p.name}", names.escape_snake(p.name), p.span)
+            params.append(("parameter", f"${p.name}", names.escape_snake(p.name), p.span))
+        self.collide(params)
+        return rust
+
+    def collisions(self, typenames: Sequence[DeclHazards], functions: Sequence[Sequence[DeclHazards]]) -> None:
+        """The name checks between declarations, after those of each declaration (in the order
+        they are written in `typenames` and `functions`, one sequence per module)."""
         doc, cfg = self.analysis.document, self.config
         types: list[tuple[str, str, str, FileSpan | None]] = [("the generated trait", "UserErrorConversion",
                                                                 "UserErrorConversion", None)]
         for e in cfg.errors:
             if e.trappable and doc.typename(e.abi) is not None:
                 types.append(("the trappable error type", e.rich, e.rich, None))
-        for named in doc.typenames:
-            rust = names.type_name(named.name)
-            self.ident("typename", f"${named.name}", rust, named.span)
-            types.append(("typename", f"${named.name}", rust, named.span))
-            if rust in PRELUDE_TYPES or (rust in PRELUDE_VALUES and isinstance(named.tref, HandleType)):
-                self.add("W0611", f"typename `${named.name}` becomes `{rust}`, which shadows Rust's prelude "
-                         f"`{rust}` in the generated modules (the generated code uses it), so they do not "
-                         "compile; rename it", named.span, {"rust": rust})
-            self.members(named)
+        for named, th in zip(doc.typenames, typenames, strict=True):
+            self.out += th.names
+            types.append(("typename", f"${named.name}", th.rust, named.span))
         self.collide(types)
         consts = []
         for c in doc.constants:
@@ -235,55 +276,93 @@ class _Hazards:
         self.collide(consts)
         mods: list[tuple[str, str, str, FileSpan | None]] = [("the generated module", "types", "types", None),
                                                               ("the generated module", "metadata", "metadata", None)]
-        for m in doc.modules:
+        for m, fhs in zip(doc.modules, functions, strict=True):
             if self.ident("module", f"${m.name}", names.module_name(m.name), m.span):
                 self.ident("module", f"${m.name}", names.type_name(m.name), m.span)
             mods.append(("module", f"${m.name}", names.module_name(m.name), m.span))
             funcs: list[tuple[str, str, str, FileSpan | None]] = []
             if cfg.wasmtime:
                 funcs.append(("the generated function", "add_to_linker", "add_to_linker", None))
-            for f in m.funcs:
-                self.ident("function", f'"{f.name}"', names.escape_snake(f.name), f.span)
-                funcs.append(("function", f'"{f.name}"', names.escape_snake(f.name), f.span))
-                params: list[tuple[str, str, str, FileSpan | None]] = []
-                if cfg.profile >= LIFETIME_FREE_PROFILE:
-                    params.append(("the memory parameter", "mem", "mem", None))
-                for p in f.params:
-                    self.ident("parameter", f"${p.name}", names.escape_snake(p.name), p.span)
-                    params.append(("parameter", f"${p.name}", names.escape_snake(p.name), p.span))
-                self.collide(params)
+            for f, fh in zip(m.funcs, fhs, strict=True):
+                self.out += fh.names
+                funcs.append(("function", f'"{f.name}"', fh.rust, f.span))
             self.collide(funcs)
         self.collide(mods)
 
     def members(self, named: NamedType) -> None:
-        t = named.tref
+        """W0609/W0610 on the Rust names of a typename's fields, flags or cases."""
         items: list[tuple[str, str, str, FileSpan | None]] = []
-        if isinstance(t, RecordType) and t.kind is RecordKind.OTHER:
+
+        def add(what: str, witx: str, rust: str, at: FileSpan | None) -> None:
+            self.ident(what, f"${witx}", rust, at)
+            items.append((what, f"${witx}", rust, at))
+
+        def record(t: RecordType) -> None:
             for m in t.members:
-                rust = names.escape_snake(m.name)
-                self.ident("field", f"${m.name}", rust, m.span)
-                items.append(("field", f"${m.name}", rust, m.span))
-        elif isinstance(t, RecordType) and t.kind is RecordKind.BITFLAGS:
-            for m in t.members:
-                rust = names.flag_member(m.name)
-                self.ident("flag", f"${m.name}", rust, m.span)
-                items.append(("flag", f"${m.name}", rust, m.span))
-        elif isinstance(t, VariantType) and not (t.cases and all(c.name.isdigit() for c in t.cases)):
-            for c in t.cases:
-                rust = names.enum_variant(c.name)
-                self.ident("case", f"${c.name}", rust, c.span)
-                items.append(("case", f"${c.name}", rust, c.span))
+                if t.kind is RecordKind.OTHER:
+                    add("field", m.name, names.escape_snake(m.name), m.span)
+                elif t.kind is RecordKind.BITFLAGS:
+                    add("flag", m.name, names.flag_member(m.name), m.span)
+
+        def variant(t: VariantType) -> None:
+            if not (t.cases and all(c.name.isdigit() for c in t.cases)):  # an untagged union is W0604
+                for c in t.cases:
+                    add("case", c.name, names.enum_variant(c.name), c.span)
+
+        if not isinstance(named.tref, NamedType):
+            visit(named.tref, Cases(builtin=_nothing, list_=_nothing, pointer=_nothing, const_pointer=_nothing,
+                                    handle=_nothing, record=record, variant=variant))
         self.collide(items)
 
-    def run(self) -> list[Diagnostic]:
-        for named in self.analysis.document.typenames:
-            self.typedef(named)
-        for m in self.analysis.document.modules:
-            for f in m.funcs:
-                self.func(m.name, f.name, f.params, f.results)
-        self.naming()
-        self.out.sort(key=lambda d: (d.path, d.span.start, d.code))
-        return self.out
+    def take(self) -> tuple[Diagnostic, ...]:
+        out, self.out = tuple(self.out), []
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DeclHazards:
+    """The hazards of one typename or function: its own (`own`), those of its names
+    (`names`), and its Rust name (for the collisions between declarations)."""
+
+    own: tuple[Diagnostic, ...]
+    names: tuple[Diagnostic, ...]
+    rust: str
+
+
+def typename_hazards(analysis: Analysis, named: NamedType, config: Config = DEFAULT_CONFIG) -> DeclHazards:
+    """What one typename contributes. It depends on the typename (an immutable value
+    holding its whole type tree), the syntax tree of its file (for positions) and
+    `config`, on nothing else in the analysis."""
+    h = _Hazards(analysis, config)
+    h.typedef(named)
+    own = h.take()
+    rust = h.typename_names(named)
+    return DeclHazards(own, h.take(), rust)
+
+
+def function_hazards(analysis: Analysis, func: InterfaceFunc, config: Config = DEFAULT_CONFIG) -> DeclHazards:
+    """What one function contributes (depending on the same things as `typename_hazards`)."""
+    h = _Hazards(analysis, config)
+    h.func(func)
+    own = h.take()
+    rust = h.function_names(func)
+    return DeclHazards(own, h.take(), rust)
+
+
+def assemble(analysis: Analysis, config: Config, typenames: Sequence[DeclHazards],
+             functions: Sequence[Sequence[DeclHazards]]) -> list[Diagnostic]:
+    """Every hazard of the analysis from those of its declarations (`typenames`: one per
+    typename of the document, in order; `functions`: one sequence per module, one per
+    function), sorted by path and position."""
+    h = _Hazards(analysis, config)
+    for th in typenames:
+        h.out += th.own
+    for fhs in functions:
+        for fh in fhs:
+            h.out += fh.own
+    h.collisions(typenames, functions)
+    h.out.sort(key=lambda d: (d.path, d.span.start, d.code))
+    return h.out
 
 
 class _TypedefHazards:
@@ -347,7 +426,10 @@ class _TypedefHazards:
 
 def hazard_diagnostics(analysis: Analysis, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
     """Every generator hazard of the analysed document under `config` (W0601-W0611)."""
-    return _Hazards(analysis, config).run()
+    doc = analysis.document
+    return assemble(analysis, config, [typename_hazards(analysis, t, config) for t in doc.typenames],
+                    [[function_hazards(analysis, f, config) for f in m.funcs] for m in doc.modules])
 
 
-__all__ = ["PRELUDE_TYPES", "PRELUDE_VALUES", "hazard_diagnostics"]
+__all__ = ["PRELUDE_TYPES", "PRELUDE_VALUES", "DeclHazards", "assemble", "function_hazards", "hazard_diagnostics",
+           "typename_hazards"]

@@ -18,6 +18,8 @@ from witx_lsp.layout.report import type_label
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    ByKind,
+    Cases,
     ConstPointerType,
     IntRepr,
     ListType,
@@ -28,7 +30,9 @@ from witx_lsp.model.types import (
     Type,
     TypeRef,
     VariantType,
+    inner_types,
     resolve,
+    visit,
 )
 from witx_lsp.wiggle import names
 
@@ -56,6 +60,11 @@ def is_string(t: Type) -> bool:
         and resolve(t.element).kind is BuiltinKind.CHAR  # type: ignore[union-attr]
 
 
+# The kinds that hold a `GuestPtr` themselves (lifetimes.rs `TypeRef::needs_lifetime`).
+_HOLDS_POINTER = ByKind(builtin=False, list_=True, pointer=True, const_pointer=True, record=False, variant=False,
+                        handle=False)
+
+
 def needs_lifetime(tref: TypeRef) -> bool:
     """lifetimes.rs: pointers and lists need `'a`, and so does any record or variant holding one."""
     todo: list[TypeRef] = [tref]
@@ -67,23 +76,22 @@ def needs_lifetime(tref: TypeRef) -> bool:
         seen.add(id(t))
         if isinstance(t, NamedType):
             todo.append(t.tref)
-        elif isinstance(t, (PointerType, ConstPointerType, ListType)):
+        elif visit(t, _HOLDS_POINTER):
             return True
-        elif isinstance(t, RecordType):
-            todo.extend(m.tref for m in t.members)
-        elif isinstance(t, VariantType):
-            todo.extend(c.tref for c in t.cases if c.tref is not None)
+        else:
+            todo.extend(inner_types(t))
     return False
 
 
 def passed_by_reference(tref: TypeRef, profile: int) -> bool:
     """module_trait.rs `passed_by_reference` (on the resolved type)."""
-    t = resolve(tref)
-    if isinstance(t, (PointerType, ConstPointerType, ListType)):
+    def guest_ptr(_: object) -> bool:
         return profile < LIFETIME_FREE_PROFILE
-    if isinstance(t, RecordType):
-        return t.kind is not RecordKind.BITFLAGS
-    return isinstance(t, VariantType) and not t.is_enum()
+
+    return visit(resolve(tref), Cases(
+        builtin=lambda _: False, list_=guest_ptr, pointer=guest_ptr, const_pointer=guest_ptr,
+        record=lambda t: t.kind is not RecordKind.BITFLAGS, variant=lambda t: not t.is_enum(),
+        handle=lambda _: False))
 
 
 def guest_ptr(inner: str, lifetime: str, profile: int) -> str:
@@ -103,25 +111,34 @@ def type_ref(tref: TypeRef, lifetime: str, profile: int) -> str:
     """names.rs `type_ref`."""
     if isinstance(tref, NamedType):
         return named_ref(tref, lifetime, profile)
-    if isinstance(tref, Builtin):
-        return BUILTIN[tref.kind]
-    if isinstance(tref, (PointerType, ConstPointerType)):
-        return guest_ptr(type_ref(tref.pointee, lifetime, profile), lifetime, profile)
-    if isinstance(tref, ListType):
-        if is_string(tref):
+
+    def anonymous(t: Type) -> str:
+        raise GenPanic(f"not implemented: anonymous type ref {witx_text(t)}")
+
+    def pointer(t: PointerType | ConstPointerType) -> str:
+        return guest_ptr(type_ref(t.pointee, lifetime, profile), lifetime, profile)
+
+    def list_(t: ListType) -> str:
+        if is_string(t):
             return guest_ptr("str", lifetime, profile)
-        return guest_ptr(f"[{type_ref(tref.element, lifetime, profile)}]", lifetime, profile)
-    if isinstance(tref, VariantType):
-        shape = tref.as_expected()
+        return guest_ptr(f"[{type_ref(t.element, lifetime, profile)}]", lifetime, profile)
+
+    def variant(t: VariantType) -> str:
+        shape = t.as_expected()
         if shape is None:
-            raise GenPanic(f"not implemented: anonymous variant ref {witx_text(tref)}")
+            raise GenPanic(f"not implemented: anonymous variant ref {witx_text(t)}")
         ok, err = shape
         ok_s = type_ref(ok, lifetime, profile) if ok is not None else "()"
         err_s = type_ref(err, lifetime, profile) if err is not None else "()"
         return f"Result<{ok_s}, {err_s}>"
-    if isinstance(tref, RecordType) and tref.kind is RecordKind.TUPLE:
-        return tuple_type([type_ref(m.tref, lifetime, profile) for m in tref.members])
-    raise GenPanic(f"not implemented: anonymous type ref {witx_text(tref)}")
+
+    def record(t: RecordType) -> str:
+        if t.kind is not RecordKind.TUPLE:
+            return anonymous(t)
+        return tuple_type([type_ref(m.tref, lifetime, profile) for m in t.members])
+
+    return visit(tref, Cases(builtin=lambda t: BUILTIN[t.kind], list_=list_, pointer=pointer, const_pointer=pointer,
+                             record=record, variant=variant, handle=anonymous))
 
 
 def tuple_type(members: list[str]) -> str:

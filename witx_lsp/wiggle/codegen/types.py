@@ -12,19 +12,24 @@ comment says what they do); the short ones (flags, handles) are shown.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from witx_lsp.layout import Layout, LayoutEngine, typename_layout
 from witx_lsp.model.types import (
-    Builtin,
+    Cases,
     ConstPointerType,
-    HandleType,
     IntRepr,
     ListType,
     NamedType,
     PointerType,
     RecordKind,
     RecordType,
+    Type,
+    TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 from witx_lsp.wiggle import names
 from witx_lsp.wiggle.codegen.config import Config, ErrorMapping
@@ -51,6 +56,26 @@ def ident(name: str) -> str:
     if problem is not None:
         raise GenPanic(problem)
     return name
+
+
+@contextmanager
+def _try_from(w: RustWriter, source: str, rust: str) -> Iterator[None]:
+    """`impl TryFrom<source> for rust` with wiggle's GuestError as its error; the body writes the
+    `#[inline]` function."""
+    w.blank()
+    with w.block(f"impl TryFrom<{source}> for {rust} {{"):
+        w.line(f"type Error = {GUEST_ERROR};")
+        w.line("#[inline]")
+        yield
+
+
+def _try_from_abi(w: RustWriter, rust: str, repr_: str, ok: str) -> None:
+    """The `TryFrom` of the core wasm value (i64 for a u64 repr, else i32) of flags and enums: through
+    their repr type (`ok`: how the result type names the type, `Self` for flags)."""
+    abi = "i64" if repr_ == "u64" else "i32"
+    with _try_from(w, abi, rust):
+        w.fn(FnSig("try_from", (f"value: {abi}",), f"Result<{ok}, {GUEST_ERROR}>"),
+             [f"{rust}::try_from({repr_}::try_from(value)?)"])
 
 
 def anyhow(profile: int) -> str:
@@ -112,27 +137,29 @@ class TypeGen:
         tref = named.tref
         if isinstance(tref, NamedType):
             self.alias(w, rust, tref)
-        elif isinstance(tref, RecordType):
-            if tref.kind is RecordKind.BITFLAGS:
-                self.flags(w, rust, named, tref)
-            else:
-                self.record(w, rust, named, tref)
-        elif isinstance(tref, VariantType):
-            self.variant(w, rust, named, tref, error if error is not None and error.trappable else None)
-        elif isinstance(tref, HandleType):
-            self.handle(w, rust, named)
-        elif isinstance(tref, Builtin):
-            w.type_alias(f"pub type {rust}", BUILTIN[tref.kind])
-        elif isinstance(tref, (PointerType, ConstPointerType)):
-            lt = "<'a>" if self.lifetimes else ""
-            w.type_alias(f"pub type {rust}{lt}", guest_ptr(type_ref(tref.pointee, LIFETIME, self.profile),
+            return
+        lt = "<'a>" if self.lifetimes else ""
+
+        def pointer(t: PointerType | ConstPointerType) -> None:
+            w.type_alias(f"pub type {rust}{lt}", guest_ptr(type_ref(t.pointee, LIFETIME, self.profile),
                                                            LIFETIME, self.profile))
-        else:
-            assert isinstance(tref, ListType)
-            lt = "<'a>" if self.lifetimes else ""
-            elem = type_ref(tref.element, LIFETIME, self.profile)
+
+        def list_(t: ListType) -> None:
+            elem = type_ref(t.element, LIFETIME, self.profile)
             # No `str` special case here, unlike `type_ref`: a named string is `GuestPtr<[char]>`.
             w.type_alias(f"pub type {rust}{lt}", guest_ptr(f"[{elem}]", LIFETIME, self.profile))
+
+        def record(t: RecordType) -> None:
+            if t.kind is RecordKind.BITFLAGS:
+                self.flags(w, rust, named, t)
+            else:
+                self.record(w, rust, named, t)
+
+        trappable = error if error is not None and error.trappable else None
+        visit(tref, Cases(builtin=lambda t: w.type_alias(f"pub type {rust}", BUILTIN[t.kind]), list_=list_,
+                          pointer=pointer, const_pointer=pointer, record=record,
+                          variant=lambda t: self.variant(w, rust, named, t, trappable),
+                          handle=lambda _: self.handle(w, rust, named)))
 
     def alias(self, w: RustWriter, rust: str, to: NamedType) -> None:
         target = ident(names.type_name(to.name))
@@ -143,15 +170,19 @@ class TypeGen:
 
     # --- records --------------------------------------------------------------------------------------
 
-    def member_type(self, tref: object) -> str:
+    def member_type(self, tref: TypeRef) -> str:
+        """types/record.rs: a struct member is a named type, a builtin or a pointer."""
         if isinstance(tref, NamedType):
             return named_ref(tref, LIFETIME, self.profile)
-        if isinstance(tref, Builtin):
-            return BUILTIN[tref.kind]
-        if isinstance(tref, (PointerType, ConstPointerType)):
-            return guest_ptr(type_ref(tref.pointee, LIFETIME, self.profile), LIFETIME, self.profile)
-        assert not isinstance(tref, str)
-        raise GenPanic(f"not implemented: other anonymous struct members: {witx_text(tref)}")  # type: ignore[arg-type]
+
+        def other(t: Type) -> str:
+            raise GenPanic(f"not implemented: other anonymous struct members: {witx_text(t)}")
+
+        def pointer(t: PointerType | ConstPointerType) -> str:
+            return guest_ptr(type_ref(t.pointee, LIFETIME, self.profile), LIFETIME, self.profile)
+
+        return visit(tref, Cases(builtin=lambda t: BUILTIN[t.kind], list_=other, pointer=pointer,
+                                 const_pointer=pointer, record=other, variant=other, handle=other))
 
     def record(self, w: RustWriter, rust: str, named: NamedType, rec: RecordType) -> None:
         """types/record.rs `define_struct`."""
@@ -183,7 +214,6 @@ class TypeGen:
     def flags(self, w: RustWriter, rust: str, named: NamedType, rec: RecordType) -> None:
         """types/flags.rs `define_flags` (bitflags 2 from wasmtime 12)."""
         repr_ = INT_REPR[rec.repr or IntRepr.U32]
-        abi = "i64" if repr_ == "u64" else "i32"
         members = [ident(names.flag_member(m.name)) for m in rec.members]
         with w.block("wiggle::bitflags::bitflags! {"):
             if self.profile >= 12:
@@ -202,19 +232,11 @@ class TypeGen:
                 'f.write_str("))")?;',
                 "Ok(())",
             ])
-        w.blank()
-        with w.block(f"impl TryFrom<{repr_}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
+        with _try_from(w, repr_, rust):
             w.fn(FnSig("try_from", (f"value: {repr_}",), f"Result<Self, {GUEST_ERROR}>"), single_child_chain(
                 w.level + 1, f"{rust}::from_bits(value)",
                 f".ok_or(wiggle::GuestError::InvalidFlagValue(stringify!({rust})))"))
-        w.blank()
-        with w.block(f"impl TryFrom<{abi}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
-            w.fn(FnSig("try_from", (f"value: {abi}",), f"Result<Self, {GUEST_ERROR}>"),
-                 [f"{rust}::try_from({repr_}::try_from(value)?)"])
+        _try_from_abi(w, rust, repr_, "Self")
         w.blank()
         with w.block(f"impl From<{rust}> for {repr_} {{"):
             w.line("#[inline]")
@@ -277,21 +299,12 @@ class TypeGen:
             self.trappable_error(w, rust, trappable.rich)
 
     def enum_impls(self, w: RustWriter, rust: str, tag: str, variants: list[str]) -> None:
-        abi = "i64" if tag == "u64" else "i32"
-        w.blank()
-        with w.block(f"impl TryFrom<{tag}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
+        with _try_from(w, tag, rust):
             arms = [(str(i), f"Ok({rust}::{v})") for i, v in enumerate(variants)]
             arms.append(("_", f"Err(wiggle::GuestError::InvalidEnumValue(stringify!({rust})))"))
             body = ["match value {", *_arms(w.level + 2, arms), "}"]
             w.fn(FnSig("try_from", (f"value: {tag}",), f"Result<{rust}, {GUEST_ERROR}>"), body)
-        w.blank()
-        with w.block(f"impl TryFrom<{abi}> for {rust} {{"):
-            w.line(f"type Error = {GUEST_ERROR};")
-            w.line("#[inline]")
-            w.fn(FnSig("try_from", (f"value: {abi}",), f"Result<{rust}, {GUEST_ERROR}>"),
-                 [f"{rust}::try_from({tag}::try_from(value)?)"])
+        _try_from_abi(w, rust, tag, rust)
         w.blank()
         with w.block(f"impl From<{rust}> for {tag} {{"):
             w.line("#[inline]")
@@ -361,17 +374,19 @@ def _arms(level: int, arms: list[tuple[str, str]]) -> list[str]:
     return [INDENT + line for pattern, body in arms for line in match_arm(level, pattern, body)]
 
 
+# What wiggle makes of a typename, by the kind of its type (the others by their model class name).
+_RESOLVED_KIND: Cases[str] = Cases(
+    builtin=lambda _: "Builtin", list_=lambda _: "ListType", pointer=lambda _: "PointerType",
+    const_pointer=lambda _: "ConstPointerType", handle=lambda _: "HandleType",
+    record=lambda r: {"tuple": "tuple", "bitflags": "flags"}.get(r.kind.value, "struct"),
+    variant=lambda v: "enum" if v.is_enum() else "variant")
+
+
 def resolved_kind(named: NamedType) -> str:
     """A short name of what wiggle makes of a typename."""
-    t = named.tref
-    if isinstance(t, NamedType):
+    if isinstance(named.tref, NamedType):
         return "alias"
-    r = resolve(t)
-    if isinstance(r, RecordType):
-        return {"tuple": "tuple", "bitflags": "flags"}.get(r.kind.value, "struct")
-    if isinstance(r, VariantType):
-        return "enum" if r.is_enum() else "variant"
-    return type(r).__name__
+    return visit(resolve(named.tref), _RESOLVED_KIND)
 
 
 __all__ = ["GUEST_ERROR", "TypeGen", "anyhow", "ident", "resolved_kind"]

@@ -36,16 +36,15 @@ from witx_lsp.abi.host_call import ParamLift, ResultLowering, host_call
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
-    ConstPointerType,
+    Cases,
     InterfaceFunc,
     IntRepr,
-    ListType,
     NamedType,
-    PointerType,
-    RecordType,
     TypeRef,
     VariantType,
+    inner_types,
     resolve,
+    visit,
 )
 from witx_lsp.wiggle.runtime._names import py_ident, rust_type_name, snake
 from witx_lsp.wiggle.runtime.errors import GuestError, InFunc, TryFromIntError
@@ -72,6 +71,11 @@ _AS_IS = {Op.S32_FROM_I32, Op.S64_FROM_I64, Op.IF32_FROM_F32, Op.IF64_FROM_F64}
 _REPR_MAX = {IntRepr.U8: 0xFF, IntRepr.U16: 0xFFFF, IntRepr.U32: M32, IntRepr.U64: M64}
 
 Lift = Callable[[GuestMemory, tuple[Any, ...]], Any]
+
+# The integer an enum (its tag) or flags (their repr) travels as.
+_INT_REPR: Cases[IntRepr | None] = Cases(
+    builtin=lambda _: None, list_=lambda _: None, pointer=lambda _: None, const_pointer=lambda _: None,
+    handle=lambda _: None, record=lambda t: t.repr, variant=lambda t: t.tag_repr)
 
 
 class WiggleDefinitionError(ValueError):
@@ -153,26 +157,26 @@ class _Builder:
         if op is Op.CHAR_FROM_I32:
             raise self.fail("a `char` param has no ABI conversion (the generator panics: "
                             "no implementation for CharFromI32)")
-        t = resolve(tref)
-        if isinstance(t, (PointerType, ConstPointerType)):  # pointer.from_i32, const_pointer.from_i32
-            pointee = self.types.of(t.pointee)
+        if op in (Op.POINTER_FROM_I32, Op.CONST_POINTER_FROM_I32):
+            (pointee_ref,) = inner_types(resolve(tref))
+            pointee = self.types.of(pointee_ref)
             return lambda mem, a: GuestPtr(mem, a[0] & M32, pointee)
-        if isinstance(t, ListType):  # list.from_pointer_length
-            el = resolve(t.element)
+        if op is Op.LIST_FROM_POINTER_LENGTH:
+            (element,) = inner_types(resolve(tref))
+            el = resolve(element)
             if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR:
                 return lambda mem, a: StrPtr(mem, a[0] & M32, a[1] & M32)
-            elem = self.types.of(t.element)
+            elem = self.types.of(element)
             return lambda mem, a: SlicePtr(mem, a[0] & M32, a[1] & M32, elem)
         if op in (Op.ENUM_LIFT, Op.BITFLAGS_FROM_I32, Op.BITFLAGS_FROM_I64):
-            return self.convert(tref, t)
+            return self.convert(tref)
         return self.read(tref)  # load T: records and variants with payloads come by address
 
-    def convert(self, tref: TypeRef, t: object) -> Lift:
+    def convert(self, tref: TypeRef) -> Lift:
         """An enum or flags value: the repr's range, then the value (InvalidEnumValue / InvalidFlagValue)."""
         gt = self.types.of(tref)
         assert isinstance(gt, (EnumGuestType, FlagsGuestType))
-        repr_ = t.tag_repr if isinstance(t, VariantType) else (t.repr if isinstance(t, RecordType) else None)
-        top = _REPR_MAX[repr_ or IntRepr.U32]
+        top = _REPR_MAX[visit(resolve(tref), _INT_REPR) or IntRepr.U32]
         where = f"convert {_rust_name(tref)}"
         check = gt.from_tag if isinstance(gt, EnumGuestType) else gt.from_bits
         in_func = self.in_func

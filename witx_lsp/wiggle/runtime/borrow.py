@@ -73,30 +73,29 @@ class BorrowChecker:
         return BorrowHandle(h)
 
     def shared_borrow(self, r: Region) -> BorrowHandle:
-        with self._lock:
-            if self.is_mut_borrowed(r):
-                raise PtrBorrowed(r)
-            h = self._new_handle()
-            self._shared[h.value] = r
-            return h
+        return self._borrow(r, False)
 
     def mut_borrow(self, r: Region) -> BorrowHandle:
-        with self._lock:
-            if self.is_shared_borrowed(r) or self.is_mut_borrowed(r):
-                raise PtrBorrowed(r)
-            h = self._new_handle()
-            self._mut[h.value] = r
-            return h
+        return self._borrow(r, True)
 
     def shared_unborrow(self, h: BorrowHandle) -> None:
-        with self._lock:
-            removed = self._shared.pop(h.value, None)
-        # a debug_assert! upstream: Rust tests run with debug assertions on
-        if removed is None:
-            raise AssertionError("double-freed shared borrow")
+        self._unborrow(h, False)
 
     def mut_unborrow(self, h: BorrowHandle) -> None:
+        self._unborrow(h, True)
+
+    def _borrow(self, r: Region, mutable: bool) -> BorrowHandle:
+        """A shared borrow conflicts with a mutable one; a mutable borrow with any."""
         with self._lock:
-            removed = self._mut.pop(h.value, None)
+            if self.is_mut_borrowed(r) or (mutable and self.is_shared_borrowed(r)):
+                raise PtrBorrowed(r)
+            h = self._new_handle()
+            (self._mut if mutable else self._shared)[h.value] = r
+            return h
+
+    def _unborrow(self, h: BorrowHandle, mutable: bool) -> None:
+        with self._lock:
+            removed = (self._mut if mutable else self._shared).pop(h.value, None)
+        # a debug_assert! upstream: Rust tests run with debug assertions on
         if removed is None:
-            raise AssertionError("double-freed mut borrow")
+            raise AssertionError(f"double-freed {'mut' if mutable else 'shared'} borrow")

@@ -8,7 +8,7 @@ Every variant is a subclass of `GuestError` (also reachable as an attribute,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import ClassVar
 
 from witx_lsp.wiggle.runtime.region import Region
@@ -60,12 +60,15 @@ class Utf8Error:
 
 
 class GuestError(Exception):
-    """A guest memory access or conversion that wiggle refuses."""
+    """A guest memory access or conversion that wiggle refuses. A variant with fields is a
+    dataclass of the Rust variant's fields, in order (also the exception's args), made with
+    `eq=False, repr=False`: equality, hash and repr are the ones here."""
 
-    _fields: ClassVar[tuple[str, ...]] = ()
+    def __post_init__(self) -> None:
+        super().__init__(*self._values())
 
     def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, f) for f in self._fields)
+        return tuple(getattr(self, f.name) for f in fields(self)) if is_dataclass(self) else ()
 
     def display(self) -> str:
         raise NotImplementedError
@@ -111,23 +114,17 @@ def _debug(v: object) -> str:
     return repr(v)
 
 
+@dataclass(eq=False, repr=False)
 class InvalidFlagValue(GuestError):
-    _fields = ("name",)
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
+    name: str
 
     def display(self) -> str:
         return f"Invalid flag value {self.name}"
 
 
+@dataclass(eq=False, repr=False)
 class InvalidEnumValue(GuestError):
-    _fields = ("name",)
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
+    name: str
 
     def display(self) -> str:
         return f"Invalid enum value {self.name}"
@@ -138,35 +135,26 @@ class PtrOverflow(GuestError):
         return "Pointer overflow"
 
 
+@dataclass(eq=False, repr=False)
 class PtrOutOfBounds(GuestError):
-    _fields = ("region",)
-
-    def __init__(self, region: Region) -> None:
-        super().__init__(region)
-        self.region = region
+    region: Region
 
     def display(self) -> str:
         return f"Pointer out of bounds: {self.region!r}"
 
 
+@dataclass(eq=False, repr=False)
 class PtrNotAligned(GuestError):
-    _fields = ("region", "align")
-
-    def __init__(self, region: Region, align: int) -> None:
-        super().__init__(region, align)
-        self.region = region
-        self.align = align
+    region: Region
+    align: int
 
     def display(self) -> str:
         return f"Pointer not aligned to {self.align}: {self.region!r}"
 
 
+@dataclass(eq=False, repr=False)
 class PtrBorrowed(GuestError):
-    _fields = ("region",)
-
-    def __init__(self, region: Region) -> None:
-        super().__init__(region)
-        self.region = region
+    region: Region
 
     def display(self) -> str:
         return f"Pointer already borrowed: {self.region!r}"
@@ -182,19 +170,19 @@ class SliceLengthsDiffer(GuestError):
         return "Slice length mismatch"
 
 
+@dataclass(eq=False, repr=False)
 class InFunc(GuestError):
     """An error while lifting or lowering a value of `modulename::funcname`;
     `location` is e.g. "convert u8", "read pair_ints" or "write size"."""
 
-    _fields = ("modulename", "funcname", "location", "err")
+    modulename: str
+    funcname: str
+    location: str
+    err: GuestError
 
-    def __init__(self, modulename: str, funcname: str, location: str, err: GuestError) -> None:
-        super().__init__(modulename, funcname, location, err)
-        self.modulename = modulename
-        self.funcname = funcname
-        self.location = location
-        self.err = err
-        self.__cause__ = err
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.__cause__ = self.err
 
     def display(self) -> str:
         return f"In func {self.modulename}::{self.funcname} at {self.location}: {self.err}"
@@ -204,12 +192,9 @@ class InFunc(GuestError):
                 f"location: {rust_debug_str(self.location)}, err: {self.err.debug()} }}")
 
 
+@dataclass(eq=False, repr=False)
 class InvalidUtf8(GuestError):
-    _fields = ("error",)
-
-    def __init__(self, error: Utf8Error) -> None:
-        super().__init__(error)
-        self.error = error
+    error: Utf8Error
 
     def display(self) -> str:
         return f"Invalid UTF-8 encountered: {self.error!r}"

@@ -11,6 +11,7 @@ Types built from witx definitions live in `witx_lsp.wiggle.runtime.witx_types`.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from witx_lsp.wiggle.runtime.errors import PtrBorrowed, PtrNotAligned, PtrOutOfBounds, PtrOverflow
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from witx_lsp.wiggle.runtime.ptr import GuestPtr, SlicePtr, StrPtr
 
 T = TypeVar("T")
+P = TypeVar("P")  # a pointer value
 
 
 class GuestType(Generic[T]):
@@ -59,21 +61,19 @@ class Primitive(GuestType[T]):
 
     def read(self, mem: GuestMemory, offset: int) -> T:
         base = mem.base()
-        size = self.size
-        if offset > len(base) - size:
-            raise PtrOutOfBounds(Region(offset, size))
-        if offset % self.align:
-            raise PtrNotAligned(Region(offset, size), self.align)
-        if mem.has_outstanding_borrows():
-            region = Region(offset, size)
-            if mem.is_mut_borrowed(region):
-                raise PtrBorrowed(region)
+        self._check(mem, base, offset, False)
         value: T = self._struct.unpack_from(base, offset)[0]
         return value
 
     def write(self, mem: GuestMemory, offset: int, val: T) -> None:
         data = self._pack(val)
         base = mem.base()
+        self._check(mem, base, offset, True)
+        base[offset:offset + self.size] = data
+
+    def _check(self, mem: GuestMemory, base: memoryview, offset: int, writing: bool) -> None:
+        """In bounds, aligned, then not borrowed: a read is refused where the region is mutably
+        borrowed, a write where it is borrowed at all."""
         size = self.size
         if offset > len(base) - size:
             raise PtrOutOfBounds(Region(offset, size))
@@ -81,9 +81,8 @@ class Primitive(GuestType[T]):
             raise PtrNotAligned(Region(offset, size), self.align)
         if mem.has_outstanding_borrows():
             region = Region(offset, size)
-            if mem.is_shared_borrowed(region) or mem.is_mut_borrowed(region):
+            if (writing and mem.is_shared_borrowed(region)) or mem.is_mut_borrowed(region):
                 raise PtrBorrowed(region)
-        base[offset:offset + size] = data
 
     def _pack(self, val: T) -> bytes:
         try:
@@ -167,24 +166,36 @@ def checked_offset(offset: int, amt: int) -> int:
     return out
 
 
+class _Deferred(Generic[T]):
+    """A guest type given directly or as a zero-argument callable, resolved on first use (so
+    self-referential definitions need no recursion)."""
+
+    __slots__ = ("_type",)
+
+    def __init__(self, type_: GuestType[T] | Callable[[], GuestType[T]]) -> None:
+        self._type = type_
+
+    def get(self) -> GuestType[T]:
+        t = self._type
+        if not isinstance(t, GuestType):
+            t = self._type = t()
+        return t
+
+
 class PtrType(GuestType["GuestPtr[T]"]):
     """`GuestPtr<T>` stored in memory: a u32 offset (guest_type.rs 189-208).
-    The pointee is given directly or as a zero-argument callable (resolved on
-    first use, so self-referential definitions need no recursion)."""
+    The pointee is given directly or as a zero-argument callable (`_Deferred`)."""
 
     size = 4
     align = 4
 
     def __init__(self, pointee: GuestType[T] | Any, name: str = "") -> None:
-        self._pointee = pointee
+        self._pointee = _Deferred[T](pointee)
         self.name = name or "pointer"
 
     @property
     def pointee(self) -> GuestType[T]:
-        p = self._pointee
-        if not isinstance(p, GuestType):
-            p = self._pointee = p()
-        return p
+        return self._pointee.get()
 
     def read(self, mem: GuestMemory, offset: int) -> GuestPtr[T]:
         return _ptr_classes()[0](mem, U32.read(mem, offset), self.pointee)  # type: ignore[no-any-return]
@@ -193,55 +204,52 @@ class PtrType(GuestType["GuestPtr[T]"]):
         U32.write(mem, offset, _offset_of(val))
 
 
-class SlicePtrType(GuestType["SlicePtr[T]"]):
-    """`GuestPtr<[T]>` stored in memory: offset u32 at +0, then length u32 at +4
+class _PairPtrType(GuestType[P]):
+    """A pointer with a length stored in memory: offset u32 at +0, then length u32 at +4
     (reached with a checked add), both read and written in that order (guest_type.rs 211-237)."""
 
     size = 8
     align = 4
 
+    def read(self, mem: GuestMemory, offset: int) -> P:
+        base = U32.read(mem, offset)
+        length = U32.read(mem, checked_offset(offset, 4))
+        return self.pointer(mem, base, length)
+
+    def write(self, mem: GuestMemory, offset: int, val: P) -> None:
+        base, length = _pair_of(val)
+        U32.write(mem, offset, base)
+        U32.write(mem, checked_offset(offset, 4), length)
+
+    def pointer(self, mem: GuestMemory, base: int, length: int) -> P:
+        raise NotImplementedError
+
+
+class SlicePtrType(_PairPtrType["SlicePtr[T]"]):
+    """`GuestPtr<[T]>` stored in memory (the element type given as to `PtrType`)."""
+
     def __init__(self, element: GuestType[T] | Any, name: str = "") -> None:
-        self._element = element
+        self._element = _Deferred[T](element)
         self.name = name or "list"
 
     @property
     def element(self) -> GuestType[T]:
-        e = self._element
-        if not isinstance(e, GuestType):
-            e = self._element = e()
-        return e
+        return self._element.get()
 
-    def read(self, mem: GuestMemory, offset: int) -> SlicePtr[T]:
-        base = U32.read(mem, offset)
-        length = U32.read(mem, checked_offset(offset, 4))
+    def pointer(self, mem: GuestMemory, base: int, length: int) -> SlicePtr[T]:
         return _ptr_classes()[1](mem, base, length, self.element)  # type: ignore[no-any-return]
 
-    def write(self, mem: GuestMemory, offset: int, val: SlicePtr[T]) -> None:
-        base, length = _pair_of(val)
-        U32.write(mem, offset, base)
-        U32.write(mem, checked_offset(offset, 4), length)
 
-
-class StrPtrType(GuestType["StrPtr"]):
+class StrPtrType(_PairPtrType["StrPtr"]):
     """A string pointer stored in memory, laid out as a list (offset, length in
     bytes). wiggle has no `GuestType` for `GuestPtr<str>`; this reads what a
     witx `string` field or pointee holds."""
 
-    size = 8
-    align = 4
-
     def __init__(self, name: str = "string") -> None:
         self.name = name
 
-    def read(self, mem: GuestMemory, offset: int) -> StrPtr:
-        base = U32.read(mem, offset)
-        length = U32.read(mem, checked_offset(offset, 4))
+    def pointer(self, mem: GuestMemory, base: int, length: int) -> StrPtr:
         return _ptr_classes()[2](mem, base, length)  # type: ignore[no-any-return]
-
-    def write(self, mem: GuestMemory, offset: int, val: StrPtr) -> None:
-        base, length = _pair_of(val)
-        U32.write(mem, offset, base)
-        U32.write(mem, checked_offset(offset, 4), length)
 
 
 _PTRS: tuple[Any, Any, Any] | None = None

@@ -26,9 +26,9 @@ from collections.abc import Collection, Mapping
 from witx_lsp.model.types import (
     Builtin,
     BuiltinKind,
+    Cases,
     ConstPointerType,
     Document,
-    HandleType,
     InterfaceFunc,
     ListType,
     Module,
@@ -39,6 +39,7 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 from witx_lsp.wiggle.runtime._names import py_class_name, py_ident, rust_type_name, snake
 from witx_lsp.wiggle.runtime.abi import method_name, param_name
@@ -58,26 +59,29 @@ class _Emitter:
         """The annotation of a value of this type (unquoted expression)."""
         if isinstance(tref, NamedType):
             return py_class_name(tref.name)
-        t = tref
-        if isinstance(t, Builtin):
-            if t.kind is BuiltinKind.CHAR:
-                return "str"
-            return "float" if t.kind in (BuiltinKind.F32, BuiltinKind.F64) else "int"
-        if isinstance(t, HandleType):
-            return "int"
-        if isinstance(t, (PointerType, ConstPointerType)):
-            return f"{RT}.GuestPtr[{self.ann(t.pointee)}]"
-        if isinstance(t, ListType):
-            el = resolve(t.element)
-            if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR:
-                return f"{RT}.StrPtr"
-            return f"{RT}.SlicePtr[{self.ann(t.element)}]"
-        if isinstance(t, RecordType):
-            if t.kind is RecordKind.BITFLAGS:
-                return f"frozenset[{_lit([m.name for m in t.members])}]" if t.members else "frozenset[str]"
-            if t.kind is RecordKind.TUPLE:
-                return f"tuple[{', '.join(self.ann(m.tref) for m in t.members)}]" if t.members else "tuple[()]"
-            return "_t.Any"  # an inline record has no class
+        return visit(tref, Cases(
+            builtin=lambda t: "str" if t.kind is BuiltinKind.CHAR
+            else "float" if t.kind in (BuiltinKind.F32, BuiltinKind.F64) else "int",
+            handle=lambda _: "int", pointer=self._pointer, const_pointer=self._pointer, list_=self._list,
+            record=self._record, variant=self._variant))
+
+    def _pointer(self, t: PointerType | ConstPointerType) -> str:
+        return f"{RT}.GuestPtr[{self.ann(t.pointee)}]"
+
+    def _list(self, t: ListType) -> str:
+        el = resolve(t.element)
+        if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR:
+            return f"{RT}.StrPtr"
+        return f"{RT}.SlicePtr[{self.ann(t.element)}]"
+
+    def _record(self, t: RecordType) -> str:
+        if t.kind is RecordKind.BITFLAGS:
+            return f"frozenset[{_lit([m.name for m in t.members])}]" if t.members else "frozenset[str]"
+        if t.kind is RecordKind.TUPLE:
+            return f"tuple[{', '.join(self.ann(m.tref) for m in t.members)}]" if t.members else "tuple[()]"
+        return "_t.Any"  # an inline record has no class
+
+    def _variant(self, t: VariantType) -> str:
         if t.is_enum():
             return _lit([c.name for c in t.cases]) if t.cases else "_t.NoReturn"
         arms = [f"tuple[{_lit([c.name])}, {'None' if c.tref is None else self.ann(c.tref)}]" for c in t.cases]

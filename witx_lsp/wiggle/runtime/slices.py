@@ -179,10 +179,29 @@ _S = TypeVar("_S", bound="_StrBorrow")
 
 
 class _StrBorrow:
-    """What the string views share: the borrowed byte slice, released with them."""
+    """What the string views share: the borrowed byte slice, released with them, taken only
+    when its bytes are UTF-8 (the check comes after the borrow, which a failure releases)."""
 
     __slots__ = ("_slice",)
     _slice: _Borrowed[int]
+
+    def _take(self, slice_: _Borrowed[int]) -> str:
+        """Keep `slice_` if its bytes are UTF-8; their text."""
+        try:
+            text = _check_utf8(slice_.tobytes())
+        except InvalidUtf8:
+            slice_.release()
+            raise
+        self._slice = slice_
+        return text
+
+    @property
+    def value(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def bytes_view(self) -> memoryview:
+        return self._slice.view
 
     def release(self) -> None:
         self._slice.release()
@@ -193,38 +212,28 @@ class _StrBorrow:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
-
-class GuestStr(_StrBorrow):
-    """A shared view of a guest `str`; `str(s)` (or `s.value`) decodes it. The
-    UTF-8 check comes after the borrow, which a failure releases."""
-
-    __slots__ = ("_value",)
-    _slice: GuestSlice[int]
-
-    def __init__(self, slice_: GuestSlice[int]) -> None:
-        try:
-            self._value = _check_utf8(slice_.tobytes())
-        except InvalidUtf8:
-            slice_.release()
-            raise
-        self._slice = slice_
-
-    @property
-    def value(self) -> str:
-        if self._slice.released:
-            raise ValueError("the borrow has been released")
-        return self._value
-
-    @property
-    def bytes_view(self) -> memoryview:
-        return self._slice.view
-
     def __str__(self) -> str:
         return self.value
 
     def __len__(self) -> int:
         """The length in bytes, as Rust's `str::len`."""
         return self._slice.region.len
+
+
+class GuestStr(_StrBorrow):
+    """A shared view of a guest `str`; `str(s)` (or `s.value`) decodes it."""
+
+    __slots__ = ("_value",)
+    _slice: GuestSlice[int]
+
+    def __init__(self, slice_: GuestSlice[int]) -> None:
+        self._value = self._take(slice_)
+
+    @property
+    def value(self) -> str:
+        if self._slice.released:
+            raise ValueError("the borrow has been released")
+        return self._value
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
@@ -243,20 +252,11 @@ class GuestStrMut(_StrBorrow):
     _slice: GuestSliceMut[int]
 
     def __init__(self, slice_: GuestSliceMut[int]) -> None:
-        try:
-            _check_utf8(slice_.tobytes())
-        except InvalidUtf8:
-            slice_.release()
-            raise
-        self._slice = slice_
+        self._take(slice_)
 
     @property
     def value(self) -> str:
         return _check_utf8(self._slice.tobytes())
-
-    @property
-    def bytes_view(self) -> memoryview:
-        return self._slice.view
 
     def set(self, text: str) -> None:
         """Overwrite in place with a string of the same UTF-8 length."""
@@ -264,9 +264,3 @@ class GuestStrMut(_StrBorrow):
         if len(data) != self._slice.region.len:
             raise ValueError("the new text must have the same length in bytes")
         self._slice.view[:] = data
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __len__(self) -> int:
-        return self._slice.region.len

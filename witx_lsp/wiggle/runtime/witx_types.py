@@ -46,6 +46,7 @@ from witx_lsp.model.types import (
     TypeRef,
     VariantType,
     resolve,
+    visit,
 )
 from witx_lsp.wiggle.runtime._names import py_class_name, py_ident, rust_type_name
 from witx_lsp.wiggle.runtime.errors import InvalidEnumValue, InvalidFlagValue, TryFromIntError
@@ -323,33 +324,53 @@ class TypeSpace:
         name = _label(tref)
         if isinstance(tref, NamedType) and isinstance(tref.tref, NamedType):
             return self.of(tref.tref)  # an alias: the target's type (and Rust name)
-        t = resolve(tref)
-        if isinstance(t, Builtin):
-            return CharType() if t.kind is BuiltinKind.CHAR else _BUILTIN[t.kind]
-        if isinstance(t, ListType):
-            el = resolve(t.element)
-            if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR:
-                return StrPtrType(name)
-            return SlicePtrType(lambda: self.of(t.element), name)
-        if isinstance(t, (PointerType, ConstPointerType)):
-            return PtrType(lambda: self.of(t.pointee), name)
-        if isinstance(t, HandleType):
-            return HandleGuestType(name)
-        rust = rust_type_name(name) if isinstance(tref, NamedType) else name
-        lay = self.layout(tref)
-        if isinstance(t, RecordType):
-            if t.kind is RecordKind.BITFLAGS:
-                return FlagsGuestType(name, rust, _REPR[t.repr or IntRepr.U32], tuple(m.name for m in t.members))
-            fields = tuple((m.name, py_ident(m.name), ml.offset, self.of(m.tref))
-                           for m, ml in zip(t.members, lay.members, strict=True))
-            factory = None if t.kind is RecordKind.TUPLE else self.record_class(name, tuple(f[1] for f in fields))
-            return RecordGuestType(name, rust, fields, lay.size, lay.align, factory,
-                                   tuple(_label(m.tref) for m in t.members))
-        assert isinstance(t, VariantType)
+        return visit(resolve(tref), _Build(self, tref, name))
+
+
+class _Build:
+    """The GuestType of one type (`tref` as written, `name` its label)."""
+
+    def __init__(self, space: TypeSpace, tref: TypeRef, name: str) -> None:
+        self.space, self.tref, self.name = space, tref, name
+
+    def rust(self) -> str:
+        return rust_type_name(self.name) if isinstance(self.tref, NamedType) else self.name
+
+    def on_builtin(self, t: Builtin) -> GuestType[Any]:
+        return CharType() if t.kind is BuiltinKind.CHAR else _BUILTIN[t.kind]
+
+    def on_list(self, t: ListType) -> GuestType[Any]:
+        el = resolve(t.element)
+        if isinstance(el, Builtin) and el.kind is BuiltinKind.CHAR:
+            return StrPtrType(self.name)
+        return SlicePtrType(lambda: self.space.of(t.element), self.name)
+
+    def on_pointer(self, t: PointerType) -> GuestType[Any]:
+        return PtrType(lambda: self.space.of(t.pointee), self.name)
+
+    def on_const_pointer(self, t: ConstPointerType) -> GuestType[Any]:
+        return PtrType(lambda: self.space.of(t.pointee), self.name)
+
+    def on_handle(self, t: HandleType) -> GuestType[Any]:
+        return HandleGuestType(self.name)
+
+    def on_record(self, t: RecordType) -> GuestType[Any]:
+        name, rust = self.name, self.rust()
+        if t.kind is RecordKind.BITFLAGS:
+            return FlagsGuestType(name, rust, _REPR[t.repr or IntRepr.U32], tuple(m.name for m in t.members))
+        lay = self.space.layout(self.tref)
+        fields = tuple((m.name, py_ident(m.name), ml.offset, self.space.of(m.tref))
+                       for m, ml in zip(t.members, lay.members, strict=True))
+        factory = None if t.kind is RecordKind.TUPLE else self.space.record_class(name, tuple(f[1] for f in fields))
+        return RecordGuestType(name, rust, fields, lay.size, lay.align, factory,
+                               tuple(_label(m.tref) for m in t.members))
+
+    def on_variant(self, t: VariantType) -> GuestType[Any]:
+        name, rust, lay = self.name, self.rust(), self.space.layout(self.tref)
         tag = _REPR[t.tag_repr]
         if t.is_enum():
             return EnumGuestType(name, rust, tag, tuple(c.name for c in t.cases), lay.size, lay.align)
-        cases = tuple((c.name, None if c.tref is None else self.of(c.tref)) for c in t.cases)
+        cases = tuple((c.name, None if c.tref is None else self.space.of(c.tref)) for c in t.cases)
         return VariantGuestType(name, rust, tag, cases, lay.payload_offset or tag.size, lay.size, lay.align,
                                 tuple("" if c.tref is None else _label(c.tref) for c in t.cases))
 

@@ -4,18 +4,16 @@ cases, flags, modules, function params and results, imports and constants."""
 from __future__ import annotations
 
 from witx_lsp.abi import AbiError, param_core_types, wasm_signature
-from witx_lsp.features.hover_types import (
-    HoverOptions,
+from witx_lsp.features.hover.layout import layout_header
+from witx_lsp.features.hover.options import RULE, HoverOptions, code, join, size_align, witx_block
+from witx_lsp.features.hover.rust import (
     carried_as,
-    code,
-    layout_header,
     passed_by_reference,
     rust_camel,
     rust_enum_variant,
     rust_shouty,
     rust_snake,
     rust_type,
-    size_align,
 )
 from witx_lsp.features.sexpr_nav import chain_at, inline, list_at
 from witx_lsp.layout import engine_for, layout_of, typename_layout
@@ -35,16 +33,6 @@ from witx_lsp.model.types import (
     resolve,
 )
 from witx_lsp.syntax.tree import SList
-
-RULE = "\n\n---\n\n"
-
-
-def _join(parts: list[str | None], sep: str = "\n\n") -> str:
-    return sep.join(p for p in parts if p)
-
-
-def _witx(text: str) -> str:
-    return f"```witx\n{text}\n```"
 
 
 def _owner(analysis: Analysis, owner: str) -> tuple[NamedType, Type] | None:
@@ -73,9 +61,7 @@ def _name_source(analysis: Analysis, key: SymbolKey, head: str) -> str | None:
     return None
 
 
-def field_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions | None = None) -> str | None:
-    options = options or HoverOptions()
-    profile = options.config.profile
+def field_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions) -> str | None:
     found = _owner(analysis, owner)
     if found is None or not isinstance(found[1], RecordType):
         return None
@@ -93,16 +79,17 @@ def field_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions
         gap = next((p for p in lay.padding if p.before == name), None)
         if gap is not None:
             where += f" · after {gap.size} byte{'s' if gap.size != 1 else ''} of padding at {gap.offset}"
-    rust = rust_type(member.tref, profile) if options.rust else None
+    rust = rust_type(member.tref, options.config) if options.rust else None
     wiggle = f"**wiggle** field {code(f'pub {rust_snake(name)}: {rust}')}" if rust else None
     if wiggle and isinstance(resolve(member.tref), (PointerType, ConstPointerType, ListType)):
-        wiggle += f" · {carried_as(member.tref, spell=False, profile=profile)}."
-    return _join([_join([where, type_line(analysis, member.tref)]),
-                  _join([_witx(source or f'(field ${name} {type_label(member.tref)})'), member.docs.strip() or None]),
+        wiggle += f" · {carried_as(member.tref, options.config, spell=False)}."
+    return join([join([where, type_line(analysis, member.tref)]),
+                  join([witx_block(source or f'(field ${name} {type_label(member.tref)})'),
+                        member.docs.strip() or None]),
                   wiggle], RULE)
 
 
-def flag_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions | None = None) -> str | None:
+def flag_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions) -> str | None:
     found = _owner(analysis, owner)
     if found is None or not isinstance(found[1], RecordType):
         return None
@@ -115,11 +102,11 @@ def flag_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions 
     docs = rec.members[index].docs.strip()
     line = (f"flag of {code('$' + owner)} (repr {code(repr_)}) · bit {index} · mask {1 << index:#x} "
             f"(`1 << {index}`)")
-    wiggle = f"**wiggle** {code(f'{rust_camel(owner)}::{rust_shouty(name)}')}" if options and options.rust else None
-    return _join([line, docs or None, wiggle], RULE)
+    wiggle = f"**wiggle** {code(f'{rust_camel(owner)}::{rust_shouty(name)}')}" if options.rust else None
+    return join([line, docs or None, wiggle], RULE)
 
 
-def case_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions | None = None,
+def case_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions,
                tag_enum: str | None = None) -> str | None:
     found = _owner(analysis, owner)
     if found is None or not isinstance(found[1], VariantType):
@@ -150,22 +137,22 @@ def case_hover(analysis: Analysis, owner: str, name: str, options: HoverOptions 
         parts.append(payload)
         parts.append(type_line(analysis, case.tref))
     rust = f"{rust_camel(owner)}::{rust_enum_variant(name)}"
-    wiggle = f"**wiggle** {code(rust)}" if options and options.rust else None
-    body = _witx(source) if source and case.tref is not None else None
-    return _join([_join(parts), _join([body, case.docs.strip() or None]), wiggle], RULE)
+    wiggle = f"**wiggle** {code(rust)}" if options.rust else None
+    body = witx_block(source) if source and case.tref is not None else None
+    return join([join(parts), join([body, case.docs.strip() or None]), wiggle], RULE)
 
 
-def module_hover(analysis: Analysis, name: str, options: HoverOptions | None = None) -> str | None:
+def module_hover(analysis: Analysis, name: str, options: HoverOptions) -> str | None:
     module = analysis.document.module(name)
     d = analysis.symbols.definitions.get(SymbolKey(SymbolKind.MODULE, (name,)))
     if module is None:
-        return _witx(f"(module ${name})") + "\n\nThis module has errors." if d is not None else None
+        return witx_block(f"(module ${name})") + "\n\nThis module has errors." if d is not None else None
     n = len(module.funcs)
     imports = ", ".join(code(i.name) for i in module.imports) or "nothing"
     facts = f"{n} function{'s' if n != 1 else ''} · imports {imports}"
     wiggle = (f"**wiggle** `pub mod {rust_snake(name)}` with `pub trait {rust_camel(name)}`"
-              if options and options.rust else None)
-    return _join([f"**module** {code('$' + name)} · {facts}", module.docs.strip() or None, wiggle], RULE)
+              if options.rust else None)
+    return join([f"**module** {code('$' + name)} · {facts}", module.docs.strip() or None, wiggle], RULE)
 
 
 def import_hover(analysis: Analysis, module: str, name: str) -> str | None:
@@ -175,10 +162,10 @@ def import_hover(analysis: Analysis, module: str, name: str) -> str | None:
     what = (f"**import** {code(name)}: the linear memory of module {code('$' + module)}: every pointer, list and "
             "string offset of its functions points into it. wiggle's linker glue looks up the instance's `memory` "
             "export.")
-    return _join([what, d.docs.strip() or None], "\n\n")
+    return join([what, d.docs.strip() or None], "\n\n")
 
 
-def const_hover(analysis: Analysis, ty: str, name: str, options: HoverOptions | None = None) -> str | None:
+def const_hover(analysis: Analysis, ty: str, name: str, options: HoverOptions) -> str | None:
     c = next((c for c in analysis.document.constants if c.ty == ty and c.name == name), None)
     if c is None:
         return None
@@ -187,12 +174,10 @@ def const_hover(analysis: Analysis, ty: str, name: str, options: HoverOptions | 
     if named is not None:
         line += " · " + size_align(typename_layout(named, engine_for(analysis.document)))
     rust = f"pub const {rust_shouty(ty)}_{rust_shouty(name)}: {rust_camel(ty)} = {c.value};"
-    return _join([line, f"**wiggle** {code(rust)}" if options and options.rust else None], RULE)
+    return join([line, f"**wiggle** {code(rust)}" if options.rust else None], RULE)
 
 
-def param_hover(analysis: Analysis, key: SymbolKey, options: HoverOptions | None = None) -> str | None:
-    options = options or HoverOptions()
-    profile = options.config.profile
+def param_hover(analysis: Analysis, key: SymbolKey, options: HoverOptions) -> str | None:
     module_name, func_name, name = key.names
     module = analysis.document.module(module_name)
     func = module.func(func_name) if module is not None else None
@@ -203,7 +188,7 @@ def param_hover(analysis: Analysis, key: SymbolKey, options: HoverOptions | None
         source = inline(node) if node is not None else None
     is_result = key.kind is SymbolKind.RESULT
     if func is None:
-        return _witx(source) + "\n\nThis function has errors." if source else None
+        return witx_block(source) + "\n\nThis function has errors." if source else None
     params = func.results if is_result else func.params
     index = next((i for i, p in enumerate(params) if p.name == name), None)
     if index is None:
@@ -211,15 +196,16 @@ def param_hover(analysis: Analysis, key: SymbolKey, options: HoverOptions | None
     p = params[index]
     what = f"{'result' if is_result else 'param'} of {code(func_name)}"
     core = _core_line(func, index, is_result)
-    rust = rust_type(p.tref, profile) if options.rust else None
+    rust = rust_type(p.tref, options.config) if options.rust else None
     if is_result:
         wiggle = f"**wiggle** the trait method returns {code(rust)}" if rust else None
     else:
-        amp = "&" if passed_by_reference(p.tref, profile) else ""
+        amp = "&" if passed_by_reference(p.tref, options.config) else ""
         wiggle = (f"**wiggle** {code(f'{rust_snake(name)}: {amp}{rust}')} · "
-                  f"{carried_as(p.tref, spell=False, profile=profile)}." if rust else None)
-    return _join([_join([_join([what, core], " · "), type_line(analysis, p.tref)]),
-                  _join([_witx(source or f"({'result' if is_result else 'param'} ${name})"), p.docs.strip() or None]),
+                  f"{carried_as(p.tref, options.config, spell=False)}." if rust else None)
+    return join([join([join([what, core], " · "), type_line(analysis, p.tref)]),
+                  join([witx_block(source or f"({'result' if is_result else 'param'} ${name})"),
+                        p.docs.strip() or None]),
                   wiggle], RULE)
 
 

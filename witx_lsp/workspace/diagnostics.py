@@ -1,0 +1,234 @@
+"""The diagnostics of an editor session's analyses (features/diagnostics.collect), computed
+once per analysis and settings, and, within that, once per declaration where the result
+provably cannot change.
+
+One analysis serves every file it read, so its collected diagnostics are kept with it
+(held weakly: they go when the host drops the analysis). Between analyses, what is kept
+is the work on declarations that did not change: the generator hazards of a typename or a
+function (wiggle/codegen/hazards.py `typename_hazards`, `function_hazards`) and the layout
+diagnostics of a function (layout/diagnostics.py `function_layout_diagnostics`; those of
+typenames are kept by the layout package itself). Each depends only on the declaration's
+validated value, the syntax tree of its file and the configuration, and the value of a
+declaration outlives an edit exactly when its file and everything loaded before it is
+unchanged (validation resumes after them, model/incremental.py): then its lowered file, and
+with it its tree, is the one the parse cache holds for the unchanged text. So the results are
+kept by the identity of the value (each entry holds its value, so an id is never reused while
+it is kept), and for one configuration at a time. What is assembled from them is what a full
+computation gives (tests/workspace/test_incremental.py compares the two).
+"""
+
+from __future__ import annotations
+
+import bisect
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Generic, TypeVar
+
+from witx_lsp.base.diagnostic import Diagnostic, Severity
+from witx_lsp.base.span import FileSpan, Span
+from witx_lsp.features.diagnostics import collect
+from witx_lsp.features.preview import read_config
+from witx_lsp.layout.diagnostics import function_layout_diagnostics
+from witx_lsp.model.analysis import Analysis
+from witx_lsp.model.types import InterfaceFunc, NamedType
+from witx_lsp.syntax.tree import Node, SList
+from witx_lsp.wiggle.codegen import Config
+from witx_lsp.wiggle.codegen.hazards import DeclHazards, assemble, function_hazards, typename_hazards
+
+D = TypeVar("D", NamedType, InterfaceFunc)
+R = TypeVar("R")
+
+
+def _form(analysis: Analysis, at: FileSpan, depth: int) -> SList | None:
+    """The list holding `at`, `depth` levels below the top of its file (1: a declaration,
+    2: a function of a module)."""
+    f = analysis.files.get(at.path)
+    if f is None:
+        return None
+    items: list[Node] = f.tree.items
+    form: SList | None = None
+    for _ in range(depth):
+        i = bisect.bisect_right(items, at.span.start, key=lambda n: n.start) - 1
+        node = items[i] if i >= 0 else None
+        if not isinstance(node, SList) or at.span.start >= node.end:
+            return None
+        form, items = node, node.items
+    return form
+
+
+class Lookups:
+    """What was found about one analysis' values, shared by the memos (a function has its
+    hazards and its layout diagnostics): the form of each value with its text, and which kept
+    values each one equals."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self._forms: dict[int, tuple[object, SList | None, str]] = {}
+        self._equal: dict[tuple[int, int], tuple[object, object, bool]] = {}
+
+    def form(self, value: D, at: FileSpan, depth: int) -> tuple[SList | None, str]:
+        hit = self._forms.get(id(value))
+        if hit is None:
+            form = _form(self.analysis, at, depth)
+            text = self.analysis.files[at.path].text[form.start:form.end] if form is not None else ""
+            hit = self._forms[id(value)] = (value, form, text)
+        return hit[1], hit[2]
+
+    def equal(self, kept: D, value: D) -> bool:
+        hit = self._equal.get((id(kept), id(value)))
+        if hit is None:
+            hit = self._equal[(id(kept), id(value))] = (kept, value, kept == value)
+        return hit[2]
+
+
+def _shift(d: Diagnostic, delta: int) -> Diagnostic:
+    related = tuple(replace(r, span=Span(r.span.start + delta, r.span.end + delta)) for r in d.related)
+    return replace(d, span=Span(d.span.start + delta, d.span.end + delta), related=related)
+
+
+def _inside(diags: Iterable[Diagnostic], path: str, form: SList) -> bool:
+    return all(d.path == path and form.start <= d.span.start <= d.span.end <= form.end
+               and all(r.path == path and form.start <= r.span.start <= r.span.end <= form.end for r in d.related)
+               for d in diags)
+
+
+class DeclarationMemo(Generic[D, R]):
+    """The results of a per-declaration computation, kept for recent declarations.
+
+    By identity: the same value (a typename or function of a file validated before the
+    edit) has the same results. By text: a value equal to a kept one (equality ignores
+    positions) whose form in its file has the same text, only somewhere else (a declaration
+    after the edit point, moved by it), has the kept results moved by the same distance, when
+    they all lie inside the form: the computation reads nothing but the value, the positions
+    in its form's subtree and the configuration."""
+
+    def __init__(self, capacity: int, depth: int, diagnostics: Callable[[R], Iterable[Diagnostic]],
+                 shift: Callable[[R, int], R]) -> None:
+        self.capacity = capacity
+        self.depth = depth
+        self._diagnostics = diagnostics
+        self._shift = shift
+        self._by_id: OrderedDict[int, tuple[D, R]] = OrderedDict()
+        self._by_text: OrderedDict[tuple[str, str, str], tuple[D, int, R]] = OrderedDict()
+        self.computed = 0  # results computed (not reused): for tests
+
+    def get(self, lookups: Lookups, value: D, context: str, compute: Callable[[D], R]) -> R:
+        """`compute(value)`, or its kept result; `context`: what else the result depends on."""
+        hit = self._by_id.get(id(value))
+        if hit is not None and hit[0] is value:
+            self._by_id.move_to_end(id(value))
+            return hit[1]
+        at = value.span
+        form, text = lookups.form(value, at, self.depth) if at is not None else (None, "")
+        if at is None or form is None:
+            self.computed += 1
+            result = compute(value)
+            self._keep(self._by_id, id(value), (value, result))
+            return result
+        key = (at.path, context, text)
+        kept = self._by_text.get(key)
+        if kept is not None and lookups.equal(kept[0], value):
+            result = self._shift(kept[2], form.start - kept[1])
+        else:
+            self.computed += 1
+            result = compute(value)
+        self._keep(self._by_id, id(value), (value, result))
+        if _inside(self._diagnostics(result), at.path, form):
+            self._keep(self._by_text, key, (value, form.start, result))
+        return result
+
+    def _keep(self, entries: OrderedDict[Any, Any], key: Any, entry: Any) -> None:
+        entries[key] = entry
+        entries.move_to_end(key)
+        if len(entries) > self.capacity:
+            entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._by_id.clear()
+        self._by_text.clear()
+
+
+def _hazard_diagnostics(h: DeclHazards) -> Iterable[Diagnostic]:
+    return (*h.own, *h.names)
+
+
+def _shift_hazards(h: DeclHazards, delta: int) -> DeclHazards:
+    return DeclHazards(tuple(_shift(d, delta) for d in h.own), tuple(_shift(d, delta) for d in h.names), h.rust)
+
+
+def _shift_all(diags: Sequence[Diagnostic], delta: int) -> Sequence[Diagnostic]:
+    return [_shift(d, delta) for d in diags]
+
+
+class DeclarationResults:
+    """Hazards and function layout diagnostics of recent declarations (one configuration)."""
+
+    def __init__(self, capacity: int = 8192) -> None:
+        self.config: Config | None = None
+        self.typenames: DeclarationMemo[NamedType, DeclHazards] = DeclarationMemo(
+            capacity, 1, _hazard_diagnostics, _shift_hazards)
+        self.functions: DeclarationMemo[InterfaceFunc, DeclHazards] = DeclarationMemo(
+            capacity, 2, _hazard_diagnostics, _shift_hazards)
+        self.layouts: DeclarationMemo[InterfaceFunc, Sequence[Diagnostic]] = DeclarationMemo(
+            capacity, 2, lambda ds: ds, _shift_all)
+        self._lookups: Lookups | None = None
+
+    def lookups(self, analysis: Analysis) -> Lookups:
+        """Those of `analysis`, kept until `forget_lookups`."""
+        if self._lookups is None or self._lookups.analysis is not analysis:
+            self._lookups = Lookups(analysis)
+        return self._lookups
+
+    def forget_lookups(self) -> None:
+        self._lookups = None
+
+    def hazards(self, analysis: Analysis, config: Config) -> list[Diagnostic]:
+        """`hazard_diagnostics(analysis, config)`, from the kept results of unchanged declarations."""
+        if config != self.config:
+            self.typenames.clear()
+            self.functions.clear()
+            self.config = config
+        doc, lookups = analysis.document, self.lookups(analysis)
+        typenames = [self.typenames.get(lookups, t, "", lambda t: typename_hazards(analysis, t, config))
+                     for t in doc.typenames]
+        functions = [[self.functions.get(lookups, f, "", lambda f: function_hazards(analysis, f, config))
+                      for f in m.funcs] for m in doc.modules]
+        return assemble(analysis, config, typenames, functions)
+
+    def layout_of_function(self, analysis: Analysis, module: str, func: InterfaceFunc) -> Sequence[Diagnostic]:
+        """`function_layout_diagnostics` (its messages name the module)."""
+        return self.layouts.get(self.lookups(analysis), func, module,
+                                lambda f: function_layout_diagnostics(analysis, module, f))
+
+
+Overrides = Mapping[str, Severity | None]
+
+
+class SessionDiagnostics:
+    """`collect` of each analysis under the session's settings: the severity overrides and the
+    text of the `wiggle::from_witx!` configuration (features/preview.py `read_config`)."""
+
+    def __init__(self) -> None:
+        self.declarations = DeclarationResults()
+        self._collected: dict[int, tuple[weakref.ref[Analysis], list[Diagnostic]]] = {}
+        self._settings: tuple[dict[str, Severity | None], str | None] = ({}, None)
+        self._config = read_config(None)[0]
+
+    def of(self, analysis: Analysis, overrides: Overrides, config_text: str | None) -> list[Diagnostic]:
+        if (dict(overrides), config_text) != self._settings:
+            self._settings = (dict(overrides), config_text)
+            self._config = read_config(config_text)[0]
+            self._collected.clear()
+        hit = self._collected.get(id(analysis))
+        if hit is not None and hit[0]() is analysis:
+            return hit[1]
+        decls = self.declarations
+        diags = collect(analysis, overrides, self._config, decls.hazards, decls.layout_of_function)
+        decls.forget_lookups()
+        if len(self._collected) >= 16:
+            self._collected.clear()
+        self._collected[id(analysis)] = (weakref.ref(analysis), diags)
+        weakref.finalize(analysis, self._collected.pop, id(analysis), None)
+        return diags
