@@ -93,6 +93,7 @@ class _Frame:
     path: str
     lowered: LoweredFile
     uses: tuple[str, ...]  # the canonical targets of the file's `use` forms, in order
+    use_at: list[int]  # the indexes of the `use` forms among the declarations
     next_decl: int = 0
     next_use: int = 0
 
@@ -122,7 +123,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
         files[path] = SourceFile(path, text, tree, uses)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)
-        return _Frame(path, lowered, uses)
+        return _Frame(path, lowered, uses, [i for i, d in enumerate(lowered.decls) if isinstance(d, UseDecl)])
 
     for root in canonical_roots:
         if root in loaded:
@@ -133,19 +134,18 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
         while stack:
             frame = stack[-1]
             decls = frame.lowered.decls
-            if frame.next_decl >= len(decls):
+            # The declarations up to the next `use` (or the end) are one segment.
+            stop = frame.use_at[frame.next_use] if frame.next_use < len(frame.use_at) else len(decls)
+            if frame.next_decl < stop:
+                if not frame.lowered.foreign:
+                    segments.append((frame.path, frame.lowered, frame.next_decl, stop))
+                frame.next_decl = stop
+            if stop == len(decls):
                 stack.pop()
                 continue
-            decl = decls[frame.next_decl]
-            frame.next_decl += 1
-            if not isinstance(decl, UseDecl):
-                if not frame.lowered.foreign:
-                    last = segments[-1] if segments else None
-                    if last is not None and last[1] is frame.lowered and last[3] == frame.next_decl - 1:
-                        segments[-1] = (last[0], last[1], last[2], frame.next_decl)
-                    else:
-                        segments.append((frame.path, frame.lowered, frame.next_decl - 1, frame.next_decl))
-                continue
+            decl = decls[stop]
+            assert isinstance(decl, UseDecl)
+            frame.next_decl = stop + 1
             target = frame.uses[frame.next_use]  # resolved once, when the file was opened
             frame.next_use += 1
             on_stack = next((f for f in stack if f.path == target), None)

@@ -71,7 +71,7 @@ _DEBUG = {BuiltinKind.U8: "U8 { lang_c_char: false }", BuiltinKind.U16: "U16",
 _new = tuple.__new__  # `_new(FileSpan, (path, span))`: FileSpan(path, span) without its Python-level __new__
 
 
-@dataclass
+@dataclass(slots=True)
 class ScopeEntry:
     kind: Literal["typename", "module"]
     span: FileSpan
