@@ -31,6 +31,8 @@ from witx_lsp.model.types import (
 from witx_lsp.model.validate_types import ScopeEntry, TypeValidator
 
 _new = tuple.__new__  # `_new(FileSpan, (path, span))`: FileSpan(path, span) without its Python-level __new__
+# (An enum member is a class attribute lookup that costs several times a global's; these run for every name.)
+_TYPENAME, _FUNC, _PARAM, _RESULT = SymbolKind.TYPENAME, SymbolKind.FUNC, SymbolKind.PARAM, SymbolKind.RESULT
 _INT_BITS = {BuiltinKind.U8: (0, 8), BuiltinKind.U16: (0, 16), BuiltinKind.U32: (0, 32), BuiltinKind.U64: (0, 64),
              BuiltinKind.S8: (1, 8), BuiltinKind.S16: (1, 16), BuiltinKind.S32: (1, 32), BuiltinKind.S64: (1, 64)}
 
@@ -98,7 +100,7 @@ class Validator(TypeValidator):
         entry = self.introduce(d.name, "typename")
         if entry is None:
             return
-        self.symbols.define_at(SymbolKind.TYPENAME, (d.name.text,), self.path, d.name.span, d.span, d.docs)
+        self.symbols.define_at(_TYPENAME, (d.name.text,), self.path, d.name.span, d.span, d.docs)
         tref = self.datatype(d.type, True, d.name.span, (d.name.text,)) if d.type is not None else None
         if tref is None:
             entry.value = "broken"
@@ -139,11 +141,11 @@ class Validator(TypeValidator):
 
     def func(self, module: str, f: FuncDecl) -> InterfaceFunc | None:
         path, define, refer, scope = self.path, self.symbols.define_at, self.symbols.refer_at, self.scope
-        define(SymbolKind.FUNC, (module, f.export), path, f.export_span, f.span, f.docs)
+        define(_FUNC, (module, f.export), path, f.export_span, f.span, f.docs)
         argnames: dict[str, Span] = {}
         ok = True
         params: list[Param] = []
-        param_kind, typename_kind = SymbolKind.PARAM, SymbolKind.TYPENAME
+        param_kind, typename_kind = _PARAM, _TYPENAME
         for p in f.params:
             name = p.name
             text, span = name.text, name.span
@@ -176,7 +178,7 @@ class Validator(TypeValidator):
             if not self._introduce_local(argnames, r.name.text, r.name.span):
                 ok = False
                 continue
-            define(SymbolKind.RESULT, (module, f.export, r.name.text), path, r.name.span, r.span, r.docs)
+            define(_RESULT, (module, f.export, r.name.text), path, r.name.span, r.span, r.docs)
             if tref is None:
                 ok = False
                 continue

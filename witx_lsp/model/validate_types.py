@@ -59,6 +59,8 @@ from witx_lsp.model.types import (
     visit,
 )
 
+# (An enum member is a class attribute lookup that costs several times a global's; these run for every name.)
+_TYPENAME, _MODULE = SymbolKind.TYPENAME, SymbolKind.MODULE
 _INT_REPR = {BuiltinKind.U8: IntRepr.U8, BuiltinKind.U16: IntRepr.U16, BuiltinKind.U32: IntRepr.U32,
              BuiltinKind.U64: IntRepr.U64}
 # Rust `Debug` of BuiltinType, as InvalidRepr prints it.
@@ -155,8 +157,7 @@ class TypeValidator:
         if entry is None:
             self.error("E0301", f"Unknown name `{name.text}`", name.span)
             return None
-        kind = SymbolKind.TYPENAME if entry.kind == "typename" else SymbolKind.MODULE
-        self.symbols.refer_at(kind, (name.text,), self.path, name.span)
+        self.symbols.refer_at(_TYPENAME if entry.kind == "typename" else _MODULE, (name.text,), self.path, name.span)
         value = entry.value
         if isinstance(value, NamedType):
             return value
