@@ -405,3 +405,18 @@ def test_hover_spells_a_type_as_the_preview_does(profile: int, marked: str, rust
     definition = re.search(r"```rust\n(pub (?:type|struct) .*)\n```", result.markdown)
     assert definition is not None
     assert definition.group(1).removesuffix(" { … }").removesuffix(";") in generated
+
+
+@pytest.mark.parametrize(("definition", "kind"), [
+    ("(list u8)", "list"), ("(@witx pointer u8)", "pointer"), ("(@witx const_pointer u8)", "const pointer"),
+    ("(handle)", "handle"), ("u32", "builtin"), ("string", "list")])
+def test_the_rust_section_names_the_kind_in_witx_words(definition: str, kind: str) -> None:
+    """The Rust section's heading says what the typename is in the words of witx, never the
+    name of one of this project's Python classes."""
+    text = f"(typename $sub$0ject {definition})\n"
+    snap, offset = snapshot({"/p/t.witx": text}, "/p/t.witx")
+    result = hover(snap, offset, HoverOptions(rust=True))
+    assert result is not None
+    heading = re.search(r"^Rust \(([^,]+), wiggle wasmtime v\d+\):$", result.markdown, re.M)
+    assert heading is not None, result.markdown
+    assert heading.group(1) == kind

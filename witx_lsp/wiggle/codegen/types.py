@@ -376,8 +376,8 @@ def _arms(level: int, arms: list[tuple[str, str]]) -> list[str]:
 
 # What wiggle makes of a typename, by the kind of its type (the others by their model class name).
 _RESOLVED_KIND: Cases[str] = Cases(
-    builtin=lambda _: "Builtin", list_=lambda _: "ListType", pointer=lambda _: "PointerType",
-    const_pointer=lambda _: "ConstPointerType", handle=lambda _: "HandleType",
+    builtin=lambda _: "builtin", list_=lambda _: "list", pointer=lambda _: "pointer",
+    const_pointer=lambda _: "const pointer", handle=lambda _: "handle",
     record=lambda r: {"tuple": "tuple", "bitflags": "flags"}.get(r.kind.value, "struct"),
     variant=lambda v: "enum" if v.is_enum() else "variant")
 
