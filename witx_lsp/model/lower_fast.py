@@ -111,12 +111,12 @@ class _Reader:
         """The line comments from token `k` on: the index after them, and the documentation
         they make for what follows (`docs_of`: the bodies of the `;;;` ones, without Rust's
         whitespace at their end)."""
-        texts = self.texts
+        texts, simple = self.texts, self.python_blanks_are_rusts
         docs: list[str] = []
         t = texts[k]
         while t[0] == ";":
             if len(t) > 2 and t[2] == ";":
-                docs.append(t[3:] if self.python_blanks_are_rusts else self.pieces[k][3:].rstrip(RUST_WHITESPACE))
+                docs.append(t[3:] if simple else self.pieces[k][3:].rstrip(RUST_WHITESPACE))
             elif t == ";":
                 raise _GiveUp  # a lone `;`
             k += 1
