@@ -140,6 +140,17 @@ class _Reader:
         start = self.starts[k]
         return Name(t[1:], _new(Span, (start, start + len(t))))
 
+    def member_head(self, j: int, keyword: str) -> tuple[int, str, Name | None]:
+        """The doc comments from token `j`, then `(keyword $name` (a record's field, a variant's
+        case): the index of the `(keyword` token, the docs and the name; no name when the next
+        list is not such a member."""
+        docs = ""
+        if self.texts[j][0] == ";":
+            j, docs = self.comments(j)
+        if self.texts[j] != keyword:
+            return j, docs, None
+        return j, docs, self.name(j + 1)
+
     def string(self, k: int) -> str:
         """The value of the well-formed string token `k`."""
         t = self.texts[k]
@@ -334,20 +345,12 @@ class _Reader:
         return TdFlags(repr_, repr_span, members, self.close(k, j)), j + 1
 
     def record(self, k: int, depth: int) -> tuple[Typedef, int]:
-        texts, starts = self.texts, self.starts
         fields: list[Field] = []
         j = k + 1
         while True:
-            docs = ""
-            if texts[j][0] == ";":
-                j, docs = self.comments(j)
-            if texts[j] != "(field":
+            j, docs, name = self.member_head(j, "(field")
+            if name is None:
                 break
-            n = texts[j + 1]
-            if n[0] != "$" or len(n) < 2:
-                raise _GiveUp
-            start = starts[j + 1]
-            name = Name(n[1:], _new(Span, (start, start + len(n))))
             t, end = self.typedef(j + 2, depth)
             fields.append(Field(name, t, docs, self.close(j, end)))
             j = end + 1
@@ -383,20 +386,13 @@ class _Reader:
             members.append(UnionMember(t, docs))
 
     def variant(self, k: int, depth: int) -> tuple[Typedef, int]:
-        texts, starts = self.texts, self.starts
+        texts = self.texts
         tag, j = self.tag(k + 1, depth)
         cases: list[CaseSyntax] = []
         while True:
-            docs = ""
-            if texts[j][0] == ";":
-                j, docs = self.comments(j)
-            if texts[j] != "(case":
+            j, docs, name = self.member_head(j, "(case")
+            if name is None:
                 break
-            n = texts[j + 1]
-            if n[0] != "$" or len(n) < 2:
-                raise _GiveUp
-            start = starts[j + 1]
-            name = Name(n[1:], _new(Span, (start, start + len(n))))
             payload: Typedef | None = None
             end = j + 2
             if texts[end] != ")":
