@@ -130,23 +130,20 @@ class TypeValidator:
 
     def _list(self, t: TdList, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         e = self.datatype(t.element, False, span)
-        if e is None:
-            return None
-        key = (ListType, id(e))
-        made = self._made.get(key)
-        if made is None:
-            made = self._made[key] = ListType(e)
-        return made
+        return None if e is None else self._shared(ListType, e)
 
     def _pointer(self, t: TdPointer, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
         p = self.datatype(t.pointee, False, span)
-        if p is None:
-            return None
-        kind = ConstPointerType if t.const else PointerType
-        key = (kind, id(p))
+        return None if p is None else self._shared(ConstPointerType if t.const else PointerType, p)
+
+    def _shared(self, kind: type[ListType | PointerType | ConstPointerType], part: TypeRef) -> TypeRef:
+        """The one value of `kind` around `part` in this load (equal values are shared: fewer
+        allocations, and later checks of the same parts hit the same object). The memo holds the
+        value, and the value its part, so the id in the key is never reused while it is kept."""
+        key = (kind, id(part))
         made = self._made.get(key)
         if made is None:
-            made = self._made[key] = kind(p)
+            made = self._made[key] = kind(part)
         return made
 
     def _handle(self, t: TdHandle, span: Span, owner: tuple[str, ...] | None) -> TypeRef | None:
