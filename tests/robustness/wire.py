@@ -5,6 +5,7 @@ the server's reader. Every wait has a deadline that fails instead of hanging."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -78,7 +79,10 @@ class WireClient:
             self.messages.put(None)  # stays closed
             return None
         if "method" in msg and "id" in msg:  # a request from the server: answer it
-            self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            # A request sent just before the server read `exit` is read after it is gone: its
+            # end (or death) is judged by its exit status, not by this answer.
+            with contextlib.suppress(BrokenPipeError):
+                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
         elif "method" in msg:
             self.notifications.append(msg)
         else:
