@@ -228,7 +228,9 @@ class WireClient:
             self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream is not None:
-                stream.close()
+                # An answer left in the buffer of a pipe whose server is gone cannot be flushed.
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
 
 
 def _status_kb(pid: int, field: str) -> int:
