@@ -112,8 +112,10 @@ class _Reader:
         they make for what follows (`docs_of`: the bodies of the `;;;` ones, without Rust's
         whitespace at their end)."""
         texts, simple = self.texts, self.python_blanks_are_rusts
-        docs: list[str] = []
         t = texts[k]
+        if texts[k + 1][0] != ";" and t[:3] == ";;;" and simple:  # the common case: one doc comment
+            return k + 1, t[3:].lstrip(RUST_WHITESPACE) + "\n"  # (`doc_text` of one body)
+        docs: list[str] = []
         while t[0] == ";":
             if len(t) > 2 and t[2] == ";":
                 docs.append(t[3:] if simple else self.pieces[k][3:].rstrip(RUST_WHITESPACE))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -94,6 +95,11 @@ class SymbolIndex:
     def refer_at(self, kind: SymbolKind, names: tuple[str, ...], path: str, span: Span) -> None:
         self._pending.append((False, kind, names, path, span, None, ""))
 
+    def recorder(self) -> Callable[[_Pending], None]:
+        """Records the tuple `define_at` or `refer_at` would make, without their call: for the
+        validator's loops over names. Valid until the index is next replaced (`replace_with`)."""
+        return self._pending.append
+
     def copy(self) -> SymbolIndex:
         """An index with the same entries, independent of this one from now on."""
         other = SymbolIndex()
@@ -112,7 +118,7 @@ class SymbolIndex:
         with _MATERIALISING:
             if self._pending:  # another thread may have built it meanwhile
                 self._add(self._pending)
-                self._pending = []
+                self._pending.clear()  # (in place: a `recorder` stays valid)
                 self._by_file = None
 
     def _add(self, pending: list[_Pending | Definition | Reference]) -> None:

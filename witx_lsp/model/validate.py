@@ -100,7 +100,7 @@ class Validator(TypeValidator):
         entry = self.introduce(d.name, "typename")
         if entry is None:
             return
-        self.symbols.define_at(_TYPENAME, (d.name.text,), self.path, d.name.span, d.span, d.docs)
+        self.symbols.recorder()((True, _TYPENAME, (d.name.text,), self.path, d.name.span, d.span, d.docs))
         tref = self.datatype(d.type, True, d.name.span, (d.name.text,)) if d.type is not None else None
         if tref is None:
             entry.value = "broken"
@@ -140,8 +140,8 @@ class Validator(TypeValidator):
         return True
 
     def func(self, module: str, f: FuncDecl) -> InterfaceFunc | None:
-        path, define, refer, scope = self.path, self.symbols.define_at, self.symbols.refer_at, self.scope
-        define(_FUNC, (module, f.export), path, f.export_span, f.span, f.docs)
+        path, record, scope = self.path, self.symbols.recorder(), self.scope
+        record((True, _FUNC, (module, f.export), path, f.export_span, f.span, f.docs))
         argnames: dict[str, Span] = {}
         ok = True
         params: list[Param] = []
@@ -154,7 +154,7 @@ class Validator(TypeValidator):
                 ok = False
                 continue
             argnames[text] = span
-            define(param_kind, (module, f.export, text), path, span, p.span, p.docs)
+            record((True, param_kind, (module, f.export, text), path, span, p.span, p.docs))
             typ = p.type
             tref: TypeRef | None
             if isinstance(typ, TdRef):
@@ -162,7 +162,7 @@ class Validator(TypeValidator):
                 entry = scope.get(ref.text)
                 value = entry.value if entry is not None else None
                 if isinstance(value, NamedType):  # the common case: a typename defined before
-                    refer(typename_kind, (ref.text,), path, ref.span)
+                    record((False, typename_kind, (ref.text,), path, ref.span, None, ""))
                     tref = value
                 else:
                     tref = self.ref(ref)
@@ -178,7 +178,7 @@ class Validator(TypeValidator):
             if not self._introduce_local(argnames, r.name.text, r.name.span):
                 ok = False
                 continue
-            define(_RESULT, (module, f.export, r.name.text), path, r.name.span, r.span, r.docs)
+            record((True, _RESULT, (module, f.export, r.name.text), path, r.name.span, r.span, r.docs))
             if tref is None:
                 ok = False
                 continue

@@ -154,7 +154,8 @@ class TypeValidator:
         if entry is None:
             self.error("E0301", f"Unknown name `{name.text}`", name.span)
             return None
-        self.symbols.refer_at(_TYPENAME if entry.kind == "typename" else _MODULE, (name.text,), self.path, name.span)
+        self.symbols.recorder()((False, _TYPENAME if entry.kind == "typename" else _MODULE, (name.text,), self.path,
+                                 name.span, None, ""))
         value = entry.value
         if isinstance(value, NamedType):
             return value
@@ -179,7 +180,7 @@ class TypeValidator:
     def _members(self, names: list[Name], owner: tuple[str, ...] | None, kind: SymbolKind) -> bool:
         seen: dict[str, Span] = {}
         ok = True
-        define, path = self.symbols.define_at, self.path
+        record, path = self.symbols.recorder(), self.path
         for n in names:
             text = n.text
             if text in seen:
@@ -188,7 +189,7 @@ class TypeValidator:
                 continue
             seen[text] = n.span
             if owner is not None:
-                define(kind, (*owner, text), path, n.span, n.span)
+                record((True, kind, (*owner, text), path, n.span, n.span, ""))
         return ok
 
     def _repr_and_members(self, repr_: Builtin | None, names: list[Name], owner: tuple[str, ...] | None,
