@@ -63,6 +63,7 @@ _new = tuple.__new__  # `_new(Span, (start, end))`: Span(start, end) without its
 _END = "\x00"  # after the last token: matches nothing, so what is missing gives up
 _U64_MAX = (1 << 64) - 1
 _PYTHON_ONLY_BLANKS = "\x1c\x1d\x1e\x1f"
+_EMPTY = Span(0, 0)  # (replaced once the end of the list is known)
 _USIZE = Builtin(BuiltinKind.U32, lang_ptr_size=True)
 _CHAR8 = Builtin(BuiltinKind.U8, lang_c_char=True)
 
@@ -197,7 +198,9 @@ class _Reader:
     def typename(self, k: int, docs: str) -> tuple[TypenameDecl, int]:
         name = self.name(k + 1)
         t, j = self.typedef(k + 2, 0)
-        return TypenameDecl(name, t, docs, self.close(k, j)), j + 1
+        if self.texts[j] != ")":
+            raise _GiveUp
+        return TypenameDecl(name, t, docs, _new(Span, (self.starts[k], self.starts[j] + 1))), j + 1
 
     def use(self, k: int) -> tuple[UseDecl, int]:
         return UseDecl(self.string(k + 1), self.span(k + 1), self.close(k, k + 2)), k + 3
@@ -213,7 +216,7 @@ class _Reader:
 
     def module(self, k: int, docs: str) -> tuple[ModuleDecl, int]:
         texts = self.texts
-        mod = ModuleDecl(self.name(k + 1), [], [], docs, Span(0, 0))
+        mod = ModuleDecl(self.name(k + 1), [], [], docs, _EMPTY)
         j = k + 2
         while True:
             docs = ""
@@ -240,9 +243,12 @@ class _Reader:
 
     def func(self, k: int, docs: str) -> tuple[FuncDecl, int]:
         texts, starts = self.texts, self.starts
-        j = self.expect(self.expect(k + 1, "func"), "(export")
-        f = FuncDecl(self.string(j), self.span(j), [], [], False, docs, Span(0, 0))
-        j = self.expect(j + 1, ")")
+        if texts[k + 1] != "func" or texts[k + 2] != "(export" or texts[k + 4] != ")":
+            raise _GiveUp
+        start = starts[k + 3]
+        f = FuncDecl(self.string(k + 3), _new(Span, (start, start + len(texts[k + 3]))), [], [], False, docs,
+                     _EMPTY)
+        j = k + 5
         while True:
             docs = ""
             if texts[j][0] == ";":
@@ -271,7 +277,9 @@ class _Reader:
                 j += 3
             else:
                 break
-        f.span = self.close(k, j)
+        if texts[j] != ")":
+            raise _GiveUp
+        f.span = _new(Span, (starts[k], starts[j] + 1))
         return f, j + 1
 
     # --- types (lower_types.py) -----------------------------------------------------------
@@ -347,6 +355,7 @@ class _Reader:
         return TdFlags(repr_, repr_span, members, self.close(k, j)), j + 1
 
     def record(self, k: int, depth: int) -> tuple[Typedef, int]:
+        texts, starts = self.texts, self.starts
         fields: list[Field] = []
         j = k + 1
         while True:
@@ -354,7 +363,9 @@ class _Reader:
             if name is None:
                 break
             t, end = self.typedef(j + 2, depth)
-            fields.append(Field(name, t, docs, self.close(j, end)))
+            if texts[end] != ")":
+                raise _GiveUp
+            fields.append(Field(name, t, docs, _new(Span, (starts[j], starts[end] + 1))))
             j = end + 1
         if not fields:
             raise _GiveUp
@@ -404,17 +415,20 @@ class _Reader:
         return TdVariant(tag, cases, self.close(k, j)), j + 1
 
     def expected(self, k: int, depth: int) -> tuple[Typedef, int]:
-        texts = self.texts
+        texts, starts = self.texts, self.starts
         ok: Typedef | None = None
         j = k + 1
         if texts[j] != "(error":
             ok, j = self.typedef(j, depth)
-        j = self.expect(j, "(error")
+            if texts[j] != "(error":
+                raise _GiveUp
+        j += 1
         err: Typedef | None = None
         if texts[j] != ")":
             err, j = self.typedef(j, depth)
-        j = self.expect(j, ")")
-        return TdExpected(ok, err, self.close(k, j)), j + 1
+        if texts[j] != ")" or texts[j + 1] != ")":
+            raise _GiveUp
+        return TdExpected(ok, err, _new(Span, (starts[k], starts[j + 1] + 1))), j + 2
 
     def handle(self, k: int, depth: int) -> tuple[Typedef, int]:
         return TdHandle(self.close(k, k + 1)), k + 2

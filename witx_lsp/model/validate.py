@@ -105,7 +105,7 @@ class Validator(TypeValidator):
         if tref is None:
             entry.value = "broken"
             return
-        named = NamedType(d.name.text, tref, d.docs, self.fs(d.name.span))
+        named = NamedType(d.name.text, tref, d.docs, entry.span)  # (the FileSpan of the name)
         entry.value = named
         self.typenames.append(named)
 
@@ -127,7 +127,7 @@ class Validator(TypeValidator):
                 f = self.func(d.name.text, item)
                 if f is not None:
                     funcs.append(f)
-        module = Module(d.name.text, tuple(imports), tuple(funcs), d.docs, self.fs(d.name.span))
+        module = Module(d.name.text, tuple(imports), tuple(funcs), d.docs, entry.span)
         entry.value = module
         self.modules.append(module)
 
