@@ -1,4 +1,4 @@
-"""The hand-written constructors of the frozen model classes (model/types.py, "construction")
+"""The hand-written constructors of the frozen model classes (model/frozen_init.py)
 take what the constructor `dataclass` writes takes, and make the same value."""
 
 from __future__ import annotations

@@ -10,11 +10,12 @@ A `TypeRef` is either a `NamedType` (a reference to a typename) or an inline
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
 
 from witx_lsp.base.span import FileSpan
+from witx_lsp.model.frozen_init import interface_func_init, named_init, record_type_init, variant_type_init
 
 
 class IntRepr(Enum):
@@ -384,76 +385,27 @@ class Document:
     typenames: tuple[NamedType, ...]
     modules: tuple[Module, ...]
     constants: tuple[Constant, ...] = field(default=(), compare=False)
-    _types_by_name: dict[str, NamedType] = field(init=False, compare=False, repr=False, hash=False)
-    _modules_by_name: dict[str, Module] = field(init=False, compare=False, repr=False, hash=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_types_by_name", {t.name: t for t in self.typenames})
-        object.__setattr__(self, "_modules_by_name", {m.name: m for m in self.modules})
-
+    # The indexes by name are made on the first question (most analyses, a keystroke's, are not asked).
     def typename(self, name: str) -> NamedType | None:
-        return self._types_by_name.get(name)
+        by_name: dict[str, NamedType] | None = self.__dict__.get("_types_by_name")
+        if by_name is None:
+            by_name = {t.name: t for t in self.typenames}
+            object.__setattr__(self, "_types_by_name", by_name)
+        return by_name.get(name)
 
     def module(self, name: str) -> Module | None:
-        return self._modules_by_name.get(name)
+        by_name: dict[str, Module] | None = self.__dict__.get("_modules_by_name")
+        if by_name is None:
+            by_name = {m.name: m for m in self.modules}
+            object.__setattr__(self, "_modules_by_name", by_name)
+        return by_name.get(name)
 
 
-# --- construction -------------------------------------------------------------------------------
-# The `__init__` that `dataclass` writes for a frozen class sets each field with
-# `object.__setattr__(self, name, value)` (a lookup of the field by its name every time), about
-# four times the cost of a plain class's. An analysis makes tens of thousands of the classes
-# below, so theirs set the slots through their descriptors instead: the same signature,
-# defaults and result (tests/model/test_types_init.py compares them with `fields`).
 
-def _setters(cls: type) -> list[Callable[[object, object], None]]:
-    return [vars(cls)[f.name].__set__ for f in fields(cls)]
-
-
-def _named_init(cls: type) -> None:
-    """`(name, tref, docs="", span=None)`: RecordMember, Case, NamedType, Param."""
-    set_name, set_tref, set_docs, set_span = _setters(cls)
-
-    def __init__(self: object, name: str, tref: TypeRef | None, docs: str = "", span: FileSpan | None = None) -> None:
-        set_name(self, name)
-        set_tref(self, tref)
-        set_docs(self, docs)
-        set_span(self, span)
-
-    cls.__init__ = __init__  # type: ignore[misc]
-
-
-def _structured_inits() -> None:
-    """RecordType, VariantType and InterfaceFunc."""
-    kind_, members_, repr_, rform = _setters(RecordType)
-    tag_, cases_, vform = _setters(VariantType)
-    name_, params_, results_, noreturn_, docs_, span_ = _setters(InterfaceFunc)
-
-    def record(self: RecordType, kind: RecordKind, members: tuple[RecordMember, ...], repr: IntRepr | None = None,
-               form: str = "record") -> None:
-        kind_(self, kind)
-        members_(self, members)
-        repr_(self, repr)
-        rform(self, form)
-
-    def variant(self: VariantType, tag_repr: IntRepr, cases: tuple[Case, ...], form: str = "variant") -> None:
-        tag_(self, tag_repr)
-        cases_(self, cases)
-        vform(self, form)
-
-    def func(self: InterfaceFunc, name: str, params: tuple[Param, ...], results: tuple[Param, ...],
-             noreturn: bool = False, docs: str = "", span: FileSpan | None = None) -> None:
-        name_(self, name)
-        params_(self, params)
-        results_(self, results)
-        noreturn_(self, noreturn)
-        docs_(self, docs)
-        span_(self, span)
-
-    RecordType.__init__ = record  # type: ignore[method-assign]
-    VariantType.__init__ = variant  # type: ignore[method-assign]
-    InterfaceFunc.__init__ = func  # type: ignore[method-assign]
-
-
+# Faster constructors for the values an analysis makes by the ten thousand (model/frozen_init.py).
 for _cls in (RecordMember, Case, NamedType, Param):
-    _named_init(_cls)
-_structured_inits()
+    named_init(_cls)
+record_type_init(RecordType)
+variant_type_init(VariantType)
+interface_func_init(InterfaceFunc)
