@@ -252,3 +252,27 @@ def run_server(workspace: Path, cache_file: Path) -> dict[str, Any]:
     assert counts is not None, stats
     return {"diagnostics": [{"code": d["code"], "range": d["range"]} for d in diagnostics],
             "hits": int(counts[1]), "misses": int(counts[2])}
+
+
+START = textwrap.dedent("""
+    import gc, json
+    from witx_lsp.server.main import install_code_cache, prepare
+    cache = install_code_cache()  # as `serve` starts
+    during = gc.isenabled()
+    server = prepare("WARNING", cache)
+    print(json.dumps({"during": during, "after": gc.isenabled(), "frozen": gc.get_freeze_count(),
+                      "full_collections": gc.get_stats()[2]["collections"], "threshold": gc.get_threshold()[0],
+                      "idle": [getattr(t, "__name__", "") for t in server.idle_tasks]}))
+""")
+
+
+def test_the_start_imports_without_the_collector_and_freezes_them(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-c", START], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), codecache.ENV: str(tmp_path / "c.bin")})
+    assert r.returncode == 0, r.stderr
+    state = json.loads(r.stdout)
+    # Off while lsprotocol, pygls and the model are imported: no full collection walked them...
+    assert state["during"] is False and state["full_collections"] == 0, state
+    # ...and on again once they are in the frozen heap, whose garbage an idle task collects.
+    assert state["after"] is True and state["frozen"] > 10_000 and state["threshold"] == 50_000, state
+    assert "collect_cycles" in state["idle"], state
