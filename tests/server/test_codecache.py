@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import typing
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -63,7 +64,7 @@ def test_non_text_sources_are_compiled_but_not_cached(tmp_path: Path) -> None:
 
 
 def test_future_flags_are_those_the_module_imports() -> None:
-    for module in (attr._make, dataclasses, codecache):
+    for module in (attr._make, dataclasses, codecache, typing):
         has = "from __future__ import annotations" in inspect.getsource(module)
         assert bool(future_flags_of(module) & ANNOTATIONS) == has
 
@@ -147,6 +148,8 @@ PROBE = textwrap.dedent("""
     functions = [types.Position.__init__, types.Range.__eq__, types.Diagnostic.__repr__,
                  model.RecordType.__init__, model.RecordType.__eq__, *hooks]
     codes = [shape(f.__code__) for f in functions]
+    import typing  # a forward reference typing compiles (lsprotocol's annotations have ~300)
+    codes.append(shape(typing.ForwardRef("Optional[Position]").__forward_code__))
     stats = None if cache is None else [cache.hits, cache.misses]
     if cache is not None:
         cache.save()
