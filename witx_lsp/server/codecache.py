@@ -22,7 +22,6 @@ import marshal
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
@@ -131,6 +130,8 @@ class CodeCache:
         data = _HEADER + marshal.dumps(entries)
         if len(data) > MAX_BYTES:
             return False
+        import tempfile  # (here: the start needs it nowhere else, ~3 ms)
+
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # mkstemp files are 0600
             fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", dir=self.path.parent)
