@@ -101,7 +101,7 @@ class DiskProvider:
             try:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     return ReadFailure("E0403", f"`{path}` is not a regular file; it is not read")
-                data = _read_all(fd, self.max_bytes + 1, st.st_size + 1)
+                data = _read_all(fd, self.max_bytes + 1, st.st_size)
             finally:
                 os.close(fd)
         except OSError as e:
@@ -111,17 +111,22 @@ class DiskProvider:
         return _decode(data, path)
 
 
-def _read_all(fd: int, limit: int, hint: int) -> bytes:
-    """At most `limit` bytes of `fd` (a regular file), in reads of `hint` bytes (its size, and
-    one more to see its end) or more."""
+def _read_all(fd: int, limit: int, size: int) -> bytes:
+    """At most `limit` bytes of `fd` (a regular file of `size` bytes by its `stat`), in reads of
+    more than `size` bytes. A first read that returns fewer bytes than asked, exactly `size` of
+    them, reached the end (one system call fewer per file); anything else (a file that grew,
+    or a size of 0 as /proc's files have) reads on until a read returns nothing."""
     chunks: list[bytes] = []
     left = limit
     while left > 0:
-        chunk = os.read(fd, min(left, max(hint, 1 << 16)))
+        ask = min(left, max(size + 1, 1 << 16))
+        chunk = os.read(fd, ask)
         if not chunk:
             break
         chunks.append(chunk)
         left -= len(chunk)
+        if size and len(chunks) == 1 and len(chunk) == size < ask:
+            break
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
