@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -61,6 +62,9 @@ class DiskProvider:
             self.overlay[self.canonical(path)] = text
 
     def canonical(self, path: str) -> str:
+        opened = _opened_path(path)
+        if opened is not None:
+            return opened
         try:
             return os.path.realpath(path)
         except (OSError, ValueError):
@@ -109,6 +113,33 @@ class DiskProvider:
         if len(data) > self.max_bytes:
             return ReadFailure("E0404", f"`{path}` is over the limit of {self.max_bytes} bytes")
         return _decode(data, path)
+
+
+_O_PATH = getattr(os, "O_PATH", 0) if sys.platform.startswith("linux") else 0
+
+
+def _opened_path(path: str) -> str | None:
+    """`os.path.realpath(path)` for a file that exists, on Linux: the kernel names the file a
+    descriptor refers to in /proc/self/fd, resolved as `realpath` resolves it. One open, one
+    readlink and one close instead of an `lstat` per component of the path (each a system call
+    of 1-2 us in sandboxes, about 20 us for a path 8 directories deep). None when the file
+    cannot be opened so (missing, dangling link, no /proc, ...): `realpath` answers then."""
+    if not _O_PATH:
+        return None
+    try:
+        fd = os.open(path, _O_PATH | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return None
+    try:
+        named = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    # Not a path (a file outside the process' root) or a file deleted meanwhile: ask `realpath`.
+    if not named.startswith("/") or named.endswith(" (deleted)"):
+        return None
+    return named
 
 
 def _read_all(fd: int, limit: int, size: int) -> bytes:
