@@ -73,9 +73,9 @@ class _GiveUp(Exception):
 
 
 def lower_text(text: str, path: str) -> LoweredFile | None:
-    """The lowered declarations of a well-formed file, or None (see the module's doc)."""
-    if "(;" in text:
-        return None
+    """The lowered declarations of a well-formed file, or None (see the module's doc). A block
+    comment is a `(;` piece, which no reader method accepts (a `(;` in a line comment or a string
+    is part of that token)."""
     start = blanks().match(text).end()  # type: ignore[union-attr]  # it matches the empty string
     pieces = piece_pattern(heads=True).findall(text, start)
     starts = list(accumulate(map(len, pieces), initial=start))
