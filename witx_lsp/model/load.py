@@ -120,7 +120,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             return None
         tree, lowered = cache.get(path, text) if cache is not None else parse_and_lower(text, path)
         uses = use_targets(path, lowered, provider)
-        files[path] = SourceFile(path, text, tree, uses)
+        files[path] = SourceFile(path, text, tree, uses, lowered.decls)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)
         return _Frame(path, lowered, uses, [i for i, d in enumerate(lowered.decls) if isinstance(d, UseDecl)])

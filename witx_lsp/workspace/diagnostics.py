@@ -32,8 +32,8 @@ from witx_lsp.features.diagnostics import collect
 from witx_lsp.features.preview import read_config
 from witx_lsp.layout.diagnostics import function_layout_diagnostics
 from witx_lsp.model.analysis import Analysis
+from witx_lsp.model.syntax_ast import Decl, FuncDecl, ImportDecl, ModuleDecl
 from witx_lsp.model.types import InterfaceFunc, NamedType
-from witx_lsp.syntax.tree import Node, SList
 from witx_lsp.wiggle.codegen import Config
 from witx_lsp.wiggle.codegen.hazards import DeclHazards, assemble, function_hazards, typename_hazards
 
@@ -41,20 +41,28 @@ D = TypeVar("D", NamedType, InterfaceFunc)
 R = TypeVar("R")
 
 
-def _form(analysis: Analysis, at: FileSpan, depth: int) -> SList | None:
-    """The list holding `at`, `depth` levels below the top of its file (1: a declaration,
-    2: a function of a module)."""
+def _form(analysis: Analysis, at: FileSpan, depth: int) -> Span | None:
+    """The span of the list holding `at`, `depth` levels below the top of its file (1: a
+    declaration, 2: a function of a module). Read off the file's lowered declarations, whose
+    spans are those of their lists in the tree (model/lower.py, lower_fast.py), so that a
+    keystroke never builds the deferred tree of a well-formed file (syntax/tree.py); a value
+    of the model always lies inside the list of the declaration it was validated from."""
     f = analysis.files.get(at.path)
     if f is None:
         return None
-    items: list[Node] = f.tree.items
-    form: SList | None = None
-    for _ in range(depth):
-        i = bisect.bisect_right(items, at.span.start, key=lambda n: n.start) - 1
+    start = at.span.start
+    items: Sequence[Decl | ImportDecl | FuncDecl] = f.decls
+    form: Span | None = None
+    for level in range(depth):
+        i = bisect.bisect_right(items, start, key=lambda d: d.span.start) - 1
         node = items[i] if i >= 0 else None
-        if not isinstance(node, SList) or at.span.start >= node.end:
+        if node is None or start >= node.span.end:
             return None
-        form, items = node, node.items
+        form = node.span
+        if level + 1 < depth:
+            if not isinstance(node, ModuleDecl):
+                return None
+            items = node.order
     return form
 
 
@@ -65,10 +73,10 @@ class Lookups:
 
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
-        self._forms: dict[int, tuple[object, SList | None, str]] = {}
+        self._forms: dict[int, tuple[object, Span | None, str]] = {}
         self._equal: dict[tuple[int, int], tuple[object, object, bool]] = {}
 
-    def form(self, value: D, at: FileSpan, depth: int) -> tuple[SList | None, str]:
+    def form(self, value: D, at: FileSpan, depth: int) -> tuple[Span | None, str]:
         hit = self._forms.get(id(value))
         if hit is None:
             form = _form(self.analysis, at, depth)
@@ -88,7 +96,7 @@ def _shift(d: Diagnostic, delta: int) -> Diagnostic:
     return replace(d, span=Span(d.span.start + delta, d.span.end + delta), related=related)
 
 
-def _inside(diags: Iterable[Diagnostic], path: str, form: SList) -> bool:
+def _inside(diags: Iterable[Diagnostic], path: str, form: Span) -> bool:
     return all(d.path == path and form.start <= d.span.start <= d.span.end <= form.end
                and all(r.path == path and form.start <= r.span.start <= r.span.end <= form.end for r in d.related)
                for d in diags)
