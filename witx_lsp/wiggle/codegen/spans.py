@@ -3,18 +3,20 @@
 and keywords inside it. The model keeps the `$name` spans; the rest is found in
 the syntax tree (iteratively: nesting depth never reaches the recursion limit).
 The deferred tree of a well-formed file (model/lower_fast.py) is not built for this:
-the declaration holding the name is parsed on its own, its spans moved to its place
-(its text is a whole list, whose tokens are those of the file), so the hazards of an
-edited declaration do not cost the parse of its whole file on every keystroke.
+the declaration holding the name (in a module: the function) is parsed on its own, its
+spans moved to its place (its text is a whole list, whose tokens are those of the file),
+so the hazards of an edited declaration do not cost the parse of its whole file on every
+keystroke.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from witx_lsp.base.span import FileSpan, Span
 from witx_lsp.model.analysis import Analysis, SourceFile
+from witx_lsp.model.syntax_ast import Decl, FuncDecl, ImportDecl, ModuleDecl
 from witx_lsp.syntax.parser import parse
 from witx_lsp.syntax.tree import Atom, Node, SList
 
@@ -37,14 +39,24 @@ def _list_holding(items: list[Node], start: int) -> tuple[SList | None, int]:
 
 def _items_around(f: SourceFile, offset: int) -> tuple[list[Node], int]:
     """Top-level items of the file that hold `offset`, and the distance to add to their spans:
-    the tree's when it is made, else those of the declaration holding `offset` parsed alone."""
-    decls = f.decls
-    if not f.tree.built and decls:
-        i = bisect.bisect_right(decls, offset, key=lambda d: d.span.start) - 1
-        if i >= 0 and offset < decls[i].span.end:
-            start, end = decls[i].span
-            return parse(f.text[start:end], f.path).items, start
-    return f.tree.items, 0
+    the tree's when it is made, else those of the declaration holding `offset` (or of the module's
+    function or import holding it) parsed alone."""
+    if f.tree.built or not f.decls:
+        return f.tree.items, 0
+    items: Sequence[Decl | ImportDecl | FuncDecl] = f.decls
+    holder: Decl | ImportDecl | FuncDecl | None = None
+    while True:
+        i = bisect.bisect_right(items, offset, key=lambda d: d.span.start) - 1
+        if i < 0 or offset >= items[i].span.end:
+            break
+        holder = items[i]
+        if not isinstance(holder, ModuleDecl):
+            break
+        items = holder.order
+    if holder is None:
+        return f.tree.items, 0
+    start, end = holder.span
+    return parse(f.text[start:end], f.path).items, start
 
 
 def _moved(span: Span, delta: int) -> Span:
