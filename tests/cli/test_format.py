@@ -6,6 +6,7 @@ and unreadable paths are reported and left alone."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -77,6 +78,16 @@ def test_syntax_errors_and_unreadable_files_are_reported_and_left_alone(cli: Cli
     assert "missing.witx: no such file" in r.err
     assert (tmp_path / "bad.witx").read_text() == "(typename $a\n   u8\n"
     assert (tmp_path / "ok.witx").read_text() == FIXED  # the others are still formatted
+
+
+def test_syntax_error_columns_count_characters_as_check_does(cli: Cli, tmp_path: Path) -> None:
+    # Two characters outside the BMP (two UTF-16 units each) before the unterminated string.
+    write(tmp_path, {"bad.witx": ';; x\n(typename $a u8) (; \U0001d54f\U0001d54e ;) "open\n'})
+    fmt = cli("format", "bad.witx")
+    check = cli("check", "bad.witx")
+    [where] = re.findall(r"syntax error at (\d+:\d+)", fmt.err)
+    assert f"bad.witx:{where}:" in check.out + check.err
+    assert where == "2:27"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")

@@ -147,6 +147,28 @@ def test_lifecycle_order(tmp_path: Path) -> None:
         assert client.tracebacks() == []
 
 
+@pytest.mark.parametrize("pull", [True, False], ids=["pull", "push"])
+def test_nothing_is_sent_after_shutdown_is_answered(tmp_path: Path, pull: bool) -> None:
+    """Publications still pending at `shutdown` (an edit within its debounce) are dropped: after
+    its answer the server sends nothing, neither diagnostics nor refresh requests."""
+    caps = None if pull else {"textDocument": {"diagnostic": None}, "workspace": {"diagnostics": None}}
+    with WireClient() as client:
+        client.initialize(tmp_path, options={"diagnostics": {"debounceMs": 150}}, capabilities=caps)
+        uri = (tmp_path / "a.witx").as_uri()
+        client.open(uri, TEXT)
+        client.drain(1.0)  # the workspace is indexed and the first publication is out
+        for version in range(2, 5):
+            client.change(uri, version, [{"text": TEXT + f"(typename $v{version} u8)\n"}])
+        shutdown_id = client.new_id()
+        client.send({"jsonrpc": "2.0", "id": shutdown_id, "method": "shutdown"})
+        client.wait_for(shutdown_id)
+        answered = next(i for i, m in enumerate(client.received) if m.get("id") == shutdown_id and "method" not in m)
+        client.drain(0.6)  # four debounce periods
+        assert client.received[answered + 1:] == []
+        client.notify("exit")
+        assert client.proc.wait(timeout=30) == 0
+
+
 def test_exit_without_shutdown_is_code_1(tmp_path: Path) -> None:
     with WireClient() as client:
         client.initialize(tmp_path)

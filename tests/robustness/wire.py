@@ -37,6 +37,7 @@ class WireClient:
                                      stderr=subprocess.PIPE, env=full_env, cwd=cwd or ROOT)
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.notifications: list[dict[str, Any]] = []
+        self.received: list[dict[str, Any]] = []  # every message from the server, in order
         self.answers: dict[Any, dict[str, Any]] = {}
         self.null_id_answers: list[dict[str, Any]] = []  # errors about messages without a usable id
         self.stderr_lines: list[str] = []
@@ -78,6 +79,7 @@ class WireClient:
         if msg is None:
             self.messages.put(None)  # stays closed
             return None
+        self.received.append(msg)
         if "method" in msg and "id" in msg:  # a request from the server: answer it
             # A request sent just before the server read `exit` is read after it is gone: its
             # end (or death) is judged by its exit status, not by this answer.

@@ -23,7 +23,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from witx_lsp.base.text import LineIndex
+from witx_lsp.base.text import LineIndex, PositionEncoding
 from witx_lsp.base.vfs import DiskProvider, ReadFailure
 from witx_lsp.cli.cmd_check import WITX_SUFFIX, expand
 from witx_lsp.cli.diagnostic_output import terminal_safe, write_text
@@ -62,7 +62,8 @@ def _syntax_error(text: str) -> str:
     errors = parse(text).errors
     if not errors:
         return "formatting would change its tokens"  # the formatter's safety net
-    pos = LineIndex(text).position(errors[0].span.start)
+    # Columns in characters, as `check`'s text output counts them (cli/diagnostic_output.py).
+    pos = LineIndex(text).position(errors[0].span.start, PositionEncoding.UTF32)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"syntax error at {pos.line + 1}:{pos.character + 1}: {errors[0].message}{more}"
 

@@ -98,9 +98,6 @@ class RecordType:
     # The surface syntax it came from: "record", "tuple" or "flags".
     form: str = field(default="record", compare=False, hash=False)
 
-    def bitflags_repr(self) -> IntRepr | None:
-        return self.repr if self.kind is RecordKind.BITFLAGS else None
-
 
 @dataclass(frozen=True, slots=True)
 class Case:

@@ -56,7 +56,9 @@ class WitxServer(LanguageServer):
         self._refresh_pending = False
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
-        self.shutdown_tasks: list[Callable[[], object]] = []  # run when `shutdown` arrives
+        # Run when `shutdown` arrives, before it is answered; first of all, stop publishing.
+        self.shutdown_tasks: list[Callable[[], object]] = [self.stop_publishing]
+        self.publishing = True
         # Called after each publication with the server, the document's URI and its snapshot (views that
         # follow it; registry.PUBLISH_LISTENERS).
         self.publish_listeners: list[Callable[[WitxServer, str, Snapshot], None]] = []
@@ -220,10 +222,18 @@ class WitxServer(LanguageServer):
             del self.pending[uri]
         self.publish(uri)
 
+    def stop_publishing(self) -> None:
+        """At `shutdown`: after its answer the client expects nothing but the end (LSP 3.17, Shutdown
+        Request), so pending publications are dropped and no later one or refresh request goes out."""
+        self.publishing = False
+        for task in self.pending.values():
+            task.cancel()
+        self.pending.clear()
+
     def publish(self, uri: str) -> None:
         """Deliver the current diagnostics of an open document on the client's channel:
         pushed, or (pull clients) a refresh request that makes the client pull them."""
-        if not self.is_open(uri):
+        if not self.publishing or not self.is_open(uri):
             return
         if self.pull_diagnostics:
             self.request_diagnostic_refresh()
@@ -258,7 +268,7 @@ class WitxServer(LanguageServer):
 
     def request_diagnostic_refresh(self) -> None:
         """`workspace/diagnostic/refresh`, once for all the publications of one turn of the loop."""
-        if not self.pull_diagnostics or self._refresh_pending:
+        if not self.pull_diagnostics or self._refresh_pending or not self.publishing:
             return
         self._refresh_pending = True
         asyncio.get_running_loop().create_task(self._send_refresh())
@@ -266,6 +276,8 @@ class WitxServer(LanguageServer):
     async def _send_refresh(self) -> None:
         await asyncio.sleep(0)
         self._refresh_pending = False
+        if not self.publishing:
+            return
         try:
             await self.workspace_diagnostic_refresh_async(None)
         except Exception:  # a client may refuse it; its next pull is still right

@@ -43,10 +43,6 @@ class ModulePreview:
     trait: str  # the trait item, formatted at the top level
     methods: dict[str, Method]
 
-    def method_line(self, func: str) -> str | None:
-        m = self.methods.get(func)
-        return m.one_line() if m is not None else None
-
 
 @dataclass(frozen=True)
 class Preview:
