@@ -16,10 +16,10 @@ is mutated once the segment that made it is done).
 
 Within the first segment that is validated again (the edited file's, usually), the
 declarations an edit did not touch are the very objects of the previous lowering
-(model/lower_incremental.py). So one more state is kept per segment start: after the
-declarations that segment shared with its previous version (same objects, in order), and
-the next keystroke, typically at the same place, resumes there: typing in the middle of a
-file re-validates the declarations from the edit on, not the whole file.
+(model/lower_incremental.py). So a few more states are kept per segment start, at points
+of its last version; the next analysis resumes from the last one before the first
+declaration that is not the same object: typing in the middle of a file re-validates the
+declarations from about the edit on, not the whole file.
 """
 
 from __future__ import annotations
@@ -35,17 +35,19 @@ from witx_lsp.model.validate import Validator, ValidatorState
 # (canonical path, lowered file, first declaration, end): declarations lowered.decls[first:end]
 Segment = tuple[str, LoweredFile, int, int]
 _Key = tuple[tuple[str, int, int, int], ...]
+WITHIN_POINTS = 8
 
 
 class _Within:
     """At the start of a segment (after the segments of `files`): its declarations last time,
-    and the validator's state after the first `shared` of them (None: not kept)."""
+    and the validator's states after some of them: `points`, (how many declarations, state),
+    in order."""
 
-    __slots__ = ("decls", "files", "shared", "state")
+    __slots__ = ("decls", "files", "points")
 
-    def __init__(self, files: tuple[LoweredFile, ...], decls: list[Decl], shared: int,
-                 state: ValidatorState | None) -> None:
-        self.files, self.decls, self.shared, self.state = files, decls, shared, state
+    def __init__(self, files: tuple[LoweredFile, ...], decls: list[Decl],
+                 points: list[tuple[int, ValidatorState]]) -> None:
+        self.files, self.decls, self.points = files, decls, points
 
 
 def run(segments: Sequence[Segment], validator: Validator) -> None:
@@ -92,8 +94,10 @@ class ValidationCheckpoints:
                 self._save(keys[i], tuple(s[1] for s in segments[:i + 1]), validator.state())
 
     def _validate_resuming(self, before: _Key, segments: Sequence[Segment], i: int, validator: Validator) -> None:
-        """Validate segment `i` (after the segments `before` names), resuming after the
-        declarations it shares with its version the last time, when their state was kept."""
+        """Validate segment `i` (after the segments `before` names), resuming inside it: from the
+        last state kept among the declarations it shares with its version the last time. States
+        are kept after those it shares, and every eighth of the segment (at most WITHIN_POINTS
+        copies, so that an edit here the next time resumes near it whatever came between)."""
         path, lowered, first, end = segments[i]
         decls = lowered.decls[first:end]
         files = tuple(s[1] for s in segments[:i])
@@ -107,21 +111,24 @@ class ValidationCheckpoints:
             limit = min(len(decls), len(hit.decls))
             while shared < limit and decls[shared] is hit.decls[shared]:
                 shared += 1
+        step = max(1, len(decls) // WITHIN_POINTS)
+        kept = [p for p in hit.points if p[0] <= shared] if hit is not None else []
+        points = [p for p in kept if p[0] % step == 0 or p is kept[-1]]  # (at most one other point)
         done = 0
-        if hit is not None and hit.state is not None and 0 < hit.shared <= shared:
-            validator.restore(hit.state)
-            done = self.restored_decls = hit.shared
+        if points:
+            done, state = points[-1]
+            validator.restore(state)
+        self.restored_decls = done
         validator.path = path
-        for decl in decls[done:shared]:
-            validator.decl(decl)
-        kept = hit.state if hit is not None and done == shared else validator.state() if shared else None
+        for k in range(done, len(decls)):
+            if k > done and (k == shared or k % step == 0):
+                points.append((k, validator.state()))
+            validator.decl(decls[k])
         with self._lock:
-            self._within[key] = _Within(files, decls, shared, kept)
+            self._within[key] = _Within(files, decls, points)
             self._within.move_to_end(key)
             while len(self._within) > self.capacity:
                 self._within.popitem(last=False)
-        for decl in decls[shared:]:
-            validator.decl(decl)
 
     def _restore(self, segments: Sequence[Segment], keys: list[_Key], validator: Validator) -> int:
         with self._lock:
