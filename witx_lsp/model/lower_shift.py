@@ -90,15 +90,25 @@ def typedef(t: Typedef, d: int) -> Typedef:
     return _TYPEDEFS[type(t)](t, d)
 
 
-def _param(p: FuncParam, d: int) -> FuncParam:
-    t = p.type
-    moved = TdRef(_name(t.name, d)) if type(t) is TdRef else typedef(t, d)  # (the common case inline)
-    return FuncParam(_name(p.name, d), moved, p.docs, _span(p.span, d))
+def _params(ps: list[FuncParam], d: int) -> list[FuncParam]:
+    out = []
+    for p in ps:  # (written out: most of a moved module is its parameters)
+        t, n, s = p.type, p.name, p.span
+        if type(t) is TdRef:
+            tn = t.name
+            ts = tn.span
+            moved: Typedef = TdRef(Name(tn.text, _new(Span, (ts[0] + d, ts[1] + d))))
+        else:
+            moved = typedef(t, d)
+        ns = n.span
+        out.append(FuncParam(Name(n.text, _new(Span, (ns[0] + d, ns[1] + d))), moved, p.docs,
+                             _new(Span, (s[0] + d, s[1] + d))))
+    return out
 
 
 def _func(f: FuncDecl, d: int) -> FuncDecl:
-    return FuncDecl(f.export, _span(f.export_span, d), [_param(p, d) for p in f.params],
-                    [_param(r, d) for r in f.results], f.noreturn, f.docs, _span(f.span, d))
+    return FuncDecl(f.export, _span(f.export_span, d), _params(f.params, d), _params(f.results, d), f.noreturn,
+                    f.docs, _span(f.span, d))
 
 
 def _module(m: ModuleDecl, d: int) -> ModuleDecl:
