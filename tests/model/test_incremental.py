@@ -82,8 +82,8 @@ def test_edit_of_an_included_file_validates_what_follows_it_again() -> None:
 
 def test_typing_resumes_inside_the_edited_file() -> None:
     """Keystrokes at one place, then another (each text analysed, broken ones included), and
-    changes that move nothing: the analyses resume after the declarations the edited file shares with its previous lowering,
-    and equal analyses from scratch."""
+    changes that move nothing: the analyses resume inside the edited file, after declarations
+    it shares with its previous lowering, and equal analyses from scratch."""
     names = ("greenhouse.witx", "garden_status.witx")
     files = {f"/w/{n}": (FIXTURES / n).read_text(encoding="utf-8") for n in names}
     root = "/w/greenhouse.witx"
