@@ -207,11 +207,13 @@ def _hazard_diagnostics(h: DeclHazards) -> Iterable[Diagnostic]:
 
 
 def _shift_hazards(h: DeclHazards, delta: int) -> DeclHazards:
+    if not (delta and (h.own or h.names)):
+        return h  # (nothing to move: kept results are shared as they are)
     return DeclHazards(tuple(_shift(d, delta) for d in h.own), tuple(_shift(d, delta) for d in h.names), h.rust)
 
 
 def _shift_all(diags: Sequence[Diagnostic], delta: int) -> Sequence[Diagnostic]:
-    return [_shift(d, delta) for d in diags]
+    return [_shift(d, delta) for d in diags] if delta and diags else diags
 
 
 class DeclarationResults:
