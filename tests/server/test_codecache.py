@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import typing
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -63,7 +64,7 @@ def test_non_text_sources_are_compiled_but_not_cached(tmp_path: Path) -> None:
 
 
 def test_future_flags_are_those_the_module_imports() -> None:
-    for module in (attr._make, dataclasses, codecache):
+    for module in (attr._make, dataclasses, codecache, typing):
         has = "from __future__ import annotations" in inspect.getsource(module)
         assert bool(future_flags_of(module) & ANNOTATIONS) == has
 
@@ -147,6 +148,8 @@ PROBE = textwrap.dedent("""
     functions = [types.Position.__init__, types.Range.__eq__, types.Diagnostic.__repr__,
                  model.RecordType.__init__, model.RecordType.__eq__, *hooks]
     codes = [shape(f.__code__) for f in functions]
+    import typing  # a forward reference typing compiles (lsprotocol's annotations have ~300)
+    codes.append(shape(typing.ForwardRef("Optional[Position]").__forward_code__))
     stats = None if cache is None else [cache.hits, cache.misses]
     if cache is not None:
         cache.save()
@@ -252,3 +255,27 @@ def run_server(workspace: Path, cache_file: Path) -> dict[str, Any]:
     assert counts is not None, stats
     return {"diagnostics": [{"code": d["code"], "range": d["range"]} for d in diagnostics],
             "hits": int(counts[1]), "misses": int(counts[2])}
+
+
+START = textwrap.dedent("""
+    import gc, json
+    from witx_lsp.server.main import install_code_cache, prepare
+    cache = install_code_cache()  # as `serve` starts
+    during = gc.isenabled()
+    server = prepare("WARNING", cache)
+    print(json.dumps({"during": during, "after": gc.isenabled(), "frozen": gc.get_freeze_count(),
+                      "full_collections": gc.get_stats()[2]["collections"], "threshold": gc.get_threshold()[0],
+                      "idle": [getattr(t, "__name__", "") for t in server.idle_tasks]}))
+""")
+
+
+def test_the_start_imports_without_the_collector_and_freezes_them(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-c", START], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), codecache.ENV: str(tmp_path / "c.bin")})
+    assert r.returncode == 0, r.stderr
+    state = json.loads(r.stdout)
+    # Off while lsprotocol, pygls and the model are imported: no full collection walked them...
+    assert state["during"] is False and state["full_collections"] == 0, state
+    # ...and on again once they are in the frozen heap, whose garbage an idle task collects.
+    assert state["after"] is True and state["frozen"] > 10_000 and state["threshold"] == 50_000, state
+    assert "collect_cycles" in state["idle"], state

@@ -1,13 +1,19 @@
 """The registration table (server/registry.py): every handler is a module-level
 function of a handlers module, the server registers exactly the table, the
 capabilities still depend on the client (pull diagnostics only for a client that can
-be asked to pull again, channel.py), and a handler can be called on its own, in
-process, without a client."""
+be asked to pull again, channel.py), a handler can be called on its own, in
+process, without a client, and what pygls registers for a handler imports it only
+when called (or in idle time)."""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import json
+import os
+import subprocess
+import sys
+import textwrap
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -16,7 +22,11 @@ from lsprotocol import types
 
 from witx_lsp.server import handlers_info, handlers_navigation, handlers_sync
 from witx_lsp.server.app import WitxServer, create_server
-from witx_lsp.server.registry import COMMANDS, FEATURES
+from witx_lsp.server.registry import COMMANDS, FEATURES, PUBLISH_LISTENERS, SETTINGS_LISTENERS, resolve
+
+ROOT = Path(__file__).resolve().parents[2]
+HANDLERS = "witx_lsp.server.handlers_"
+ALL_HANDLERS = (*(r.handler for r in (*FEATURES, *COMMANDS)), *SETTINGS_LISTENERS, *PUBLISH_LISTENERS)
 
 TEXT = "(typename $size u32)\n(typename $len $size)\n"
 
@@ -41,10 +51,50 @@ def test_every_route_is_a_module_level_handler() -> None:
     assert len(set(methods)) == len(methods) and len(set(commands)) == len(commands)
     assert all(m in types.METHOD_TO_TYPES for m in methods), set(methods) - set(types.METHOD_TO_TYPES)
     for route in (*FEATURES, *COMMANDS):
-        handler = route.handler
+        handler = resolve(route.handler)
         assert inspect.isfunction(handler) and handler.__qualname__ == handler.__name__, route
         assert handler.__module__.startswith("witx_lsp.server.handlers_"), route
         assert next(iter(inspect.signature(handler).parameters)) == "ls", route  # pygls passes the server as `ls`
+        # What pygls registers in its place is of the same kind (it awaits a coroutine function)...
+        assert inspect.iscoroutinefunction(handler) == route.is_async, route
+        assert not inspect.isgeneratorfunction(handler), route
+        if route in COMMANDS:  # ...and takes a command's arguments as the handler does (pygls reads them)
+            kinds = [p.kind for p in inspect.signature(handler).parameters.values()]
+            assert kinds == [inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.VAR_POSITIONAL], route
+    for name in (*SETTINGS_LISTENERS, *PUBLISH_LISTENERS):
+        assert inspect.isfunction(resolve(name)) and not inspect.iscoroutinefunction(resolve(name)), name
+
+
+def test_a_stand_in_imports_its_handler_on_its_first_call_and_passes_everything_through() -> None:
+    script = textwrap.dedent("""
+        import asyncio, json, sys
+        from witx_lsp.server.app import create_server
+        from witx_lsp.server import registry
+        server = create_server()
+        loaded = lambda: sorted(m for m in sys.modules if m.startswith("witx_lsp.server.handlers_"))
+        before = loaded()
+        show = server.protocol.fm.commands[registry.names.SHOW_SYNTAX_TREE]
+        try:
+            show("file:///nowhere.witx", "extra")
+        except Exception as error:
+            refused = type(error).__name__
+        symbols = server.protocol.fm.features["workspace/symbol"]
+        after_command = loaded()
+        registry.preload()
+        print(json.dumps({"before": before, "after_command": after_command, "after_preload": loaded(),
+                          "refused": refused, "async": asyncio.iscoroutinefunction(symbols),
+                          "name": show.func.__name__, "module": show.func.__module__}))
+    """)
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), "WITX_LSP_CODE_CACHE": "off"})
+    assert r.returncode == 0, r.stderr
+    state = json.loads(r.stdout)
+    # None of the handler modules is imported to register them; a call imports its own module.
+    assert state["before"] == [] and state["after_command"] == [HANDLERS + "info"], state
+    assert state["after_preload"] == sorted({resolve(h).__module__ for h in ALL_HANDLERS}), state
+    # The handler ran, with both arguments (it takes one: InvalidParams).
+    assert state["refused"] == "JsonRpcInvalidParams", state
+    assert state["async"] and (state["name"], state["module"]) == ("show_syntax_tree", HANDLERS + "info"), state
 
 
 def test_the_server_registers_exactly_the_table() -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from witx_lsp.base.diagnostic import Diagnostic
 from witx_lsp.base.span import Span
+from witx_lsp.features.command_names import FIX_ALL as FIX_ALL
 from witx_lsp.features.completion_scope import names_in_scope
 from witx_lsp.features.formatting import Edit, token_stream
 from witx_lsp.features.snapshot import Snapshot
@@ -35,7 +36,6 @@ from witx_lsp.syntax.parser import parse
 from witx_lsp.syntax.tree import Atom, Comment, Node, SList, SourceTree, TokenKind
 
 QUICKFIX = "quickfix"
-FIX_ALL = "source.fixAll.witx"
 MAX_MIGRATION_ROUNDS = 8
 _DIALECT = "witx-0.8"
 

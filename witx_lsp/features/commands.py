@@ -8,6 +8,10 @@ from __future__ import annotations
 from witx_lsp.abi import AbiError, call_interface, call_wasm, wasm_signature, witxt_names
 from witx_lsp.abi.instructions import Instruction
 from witx_lsp.base.text import PositionEncoding
+from witx_lsp.features.command_names import RENDER_DOCS as RENDER_DOCS
+from witx_lsp.features.command_names import SHOW_ABI as SHOW_ABI
+from witx_lsp.features.command_names import SHOW_LAYOUT as SHOW_LAYOUT
+from witx_lsp.features.command_names import SHOW_SYNTAX_TREE as SHOW_SYNTAX_TREE
 from witx_lsp.features.sexpr_nav import typename_around
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.layout import Layout, engine_for, typename_layout
@@ -18,10 +22,6 @@ from witx_lsp.model.symbols import SymbolKind
 from witx_lsp.model.types import NamedType
 from witx_lsp.syntax.tree import Atom, Comment, Node, TokenKind
 
-SHOW_LAYOUT = "witx.showLayout"
-RENDER_DOCS = "witx.renderDocs"
-SHOW_SYNTAX_TREE = "witx.showSyntaxTree"
-SHOW_ABI = "witx.showAbi"
 COMMANDS = (SHOW_LAYOUT, RENDER_DOCS, SHOW_SYNTAX_TREE, SHOW_ABI)
 
 # Kinds drawn in the whole-file SVG (as `witx-lsp layout --format svg`); one named type is always drawn.

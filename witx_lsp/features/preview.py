@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from witx_lsp.base.span import Span
+from witx_lsp.features.command_names import PREVIEW_HOST_SIGNATURES as PREVIEW_HOST_SIGNATURES
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.model.analysis import Analysis
 from witx_lsp.wiggle.codegen import (
@@ -22,7 +23,6 @@ from witx_lsp.wiggle.codegen import (
     parse_config,
 )
 
-PREVIEW_HOST_SIGNATURES = "witx.previewHostSignatures"
 LENS_TITLE = "Preview host signature"
 
 def read_config(text: str | None, profile: int = DEFAULT_PROFILE) -> tuple[Config, str | None]:

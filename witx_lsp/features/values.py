@@ -25,6 +25,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from witx_lsp.features.command_names import DECODE_VALUE as DECODE_VALUE
+from witx_lsp.features.command_names import ENCODE_VALUE as ENCODE_VALUE
 from witx_lsp.model.types import Builtin, BuiltinKind, Document
 from witx_lsp.wiggle.runtime import (
     BytearrayMemory,
@@ -48,8 +50,6 @@ from witx_lsp.wiggle.runtime.witx_types import (
     VariantGuestType,
 )
 
-ENCODE_VALUE = "witx.encodeValue"
-DECODE_VALUE = "witx.decodeValue"
 COMMANDS = (ENCODE_VALUE, DECODE_VALUE)
 
 _BUILTINS = {k.value: k for k in BuiltinKind}

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import Span
 from witx_lsp.base.vfs import MemoryProvider
+from witx_lsp.features.command_names import SHOW_WIT as SHOW_WIT
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.wit import WitOptions, analyze_migrated, convert, default_package, valid_package
 
-SHOW_WIT = "witx.showWit"
 LENS_TITLE = "Show as WIT"
 
 

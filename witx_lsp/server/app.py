@@ -1,5 +1,5 @@
 """The pygls server: the session state (documents and their analyses, scheduling,
-diagnostics, the workspace index, settings) that the handlers work on. The handlers
+diagnostics, settings; the workspace index in `workspace_index.py`) that the handlers work on. The handlers
 and what they answer are listed in `server/registry.py`, each a thin adapter over one
 feature of witx_lsp.features."""
 
@@ -26,15 +26,13 @@ from witx_lsp.server import convert, log_noise
 from witx_lsp.server.handler_state import HandlerState
 from witx_lsp.server.options import Settings, parse_settings
 from witx_lsp.server.protocol import WitxProtocol
+from witx_lsp.server.workspace_index import WorkspaceIndex
 from witx_lsp.workspace.host import AnalysisHost
 
 log = logging.getLogger("witx_lsp.server")
 
-MAX_INDEXED_FILES = 5000
-MAX_NEIGHBOURS = 200  # .witx files read beside an opened file (index_neighbours)
 IDLE_DELAY_S = 0.5
 CYCLES_IDLE_S = 2.0
-_SKIP_DIRS = {"node_modules", "target", "__pycache__", ".git"}
 
 
 class WitxServer(LanguageServer):
@@ -49,10 +47,9 @@ class WitxServer(LanguageServer):
         self.published: dict[str, int | None] = {}  # uri -> version last published
         # Called with the server and the new settings after every change (registry.SETTINGS_LISTENERS).
         self.settings_listeners: list[Callable[[WitxServer, Settings], None]] = []
-        self._indexed: asyncio.Event | None = None  # set once the workspace folders are indexed
+        self.index = WorkspaceIndex(self)  # the workspace folders' files and the neighbours of opened ones
         # Diagnostics by pull (with refresh requests) or by push: one channel per client (channel.py).
         self.pull_diagnostics = False
-        self._scanned_dirs: set[str] = set()
         self._refresh_pending = False
         # Run once, shortly after the first diagnostics are published (the user is reading them).
         self.idle_tasks: list[Callable[[], object]] = []
@@ -140,7 +137,7 @@ class WitxServer(LanguageServer):
             path = self.path_of(uri)
             if not self.is_open(uri) and path not in self.host.known:
                 # Trust: from disk, only files under the workspace folders (never /etc/shadow).
-                if not os.path.isfile(path) or not self.in_workspace(path):
+                if not os.path.isfile(path) or not self.index.contains(path):
                     return None
                 self.host.add_files([path])
         except (OSError, ValueError):
@@ -214,8 +211,8 @@ class WitxServer(LanguageServer):
         try:
             asyncio.get_running_loop().call_soon(self._host.release)  # while the debounce runs
             await asyncio.sleep(self.settings.debounce_ms / 1000)
-            # A file is never judged before its includers are known (see wait_indexed).
-            await self.wait_indexed()
+            # A file is never judged before its includers are known (see WorkspaceIndex.wait).
+            await self.index.wait()
         except asyncio.CancelledError:
             return
         if self.pending.get(uri) is asyncio.current_task():
@@ -304,98 +301,6 @@ class WitxServer(LanguageServer):
             if node is None:
                 return default
         return node
-
-    def workspace_roots(self) -> list[str]:
-        """The workspace folders (else the root path) that exist."""
-        roots = []
-        for folder in (self.workspace.folders or {}).values():
-            p = convert.uri_to_path(folder.uri)
-            if os.path.isdir(p):
-                roots.append(p)
-        if not roots and self.workspace.root_path and os.path.isdir(self.workspace.root_path):
-            roots.append(self.workspace.root_path)
-        return roots
-
-    def in_workspace(self, path: str, roots: list[str] | None = None) -> bool:
-        """Whether a canonical path is under a workspace folder (after symlinks)."""
-        for root in roots if roots is not None else self.workspace_roots():
-            top = self._host.canonical(root)
-            if path == top or path.startswith(top.rstrip(os.sep) + os.sep):
-                return True
-        return False
-
-    def workspace_files(self) -> list[str]:
-        roots = self.workspace_roots()
-        found: list[str] = []
-        for root in roots:
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
-                for name in sorted(filenames):
-                    # Not a symlink out of the workspace (the trust rule of `snapshot`).
-                    if name.endswith(".witx") and self.in_workspace(
-                            self._host.canonical(os.path.join(dirpath, name)), roots):
-                        found.append(os.path.join(dirpath, name))
-                        if len(found) >= MAX_INDEXED_FILES:
-                            return found
-        return found
-
-    def index_neighbours(self, path: str) -> None:
-        """Add the `.witx` files beside an opened file (once per directory): its includers
-        are usually there, also when the client names no workspace folder (a file opened
-        outside any project), so it is never judged on its own when one of them uses it."""
-        directory = os.path.dirname(path)
-        if directory in self._scanned_dirs:
-            return
-        self._scanned_dirs.add(directory)
-        try:
-            names = sorted(n for n in os.listdir(directory) if n.endswith(".witx"))[:MAX_NEIGHBOURS]
-        except OSError:
-            return
-        fresh = [p for p in (os.path.join(directory, n) for n in names)
-                 if self.host.canonical(p) not in self.host.known and os.path.isfile(p)]
-        self.host.add_files(fresh)
-
-    def indexing_done(self) -> asyncio.Event:
-        if self._indexed is None:
-            self._indexed = asyncio.Event()
-        return self._indexed
-
-    async def wait_indexed(self, timeout: float = 30) -> None:
-        """Diagnostics and workspace-wide answers wait for the initial index (bounded, in
-        case it never ran): before it, a file's includers are unknown, and a file judged
-        on its own reports every name its includer defines as unknown."""
-        try:
-            await asyncio.wait_for(self.indexing_done().wait(), timeout)
-        except asyncio.TimeoutError:
-            log.warning("workspace indexing did not finish in %s s; answering with what is known", timeout)
-
-    async def index_workspace(self) -> None:
-        try:
-            await self._index_workspace()
-        finally:
-            self.indexing_done().set()
-
-    async def _index_workspace(self) -> None:
-        files = self.workspace_files()
-        token: str | None = None
-        if self.client_flag("window", "work_done_progress", default=False):
-            token = "witx-index"
-            try:
-                await self.work_done_progress.create_async(token)
-                self.work_done_progress.begin(token, types.WorkDoneProgressBegin(
-                    title="Indexing witx files", percentage=0, cancellable=False))
-            except Exception:  # a client may refuse progress; indexing goes on
-                log.warning("work done progress refused", exc_info=True)
-                token = None
-        for i, path in enumerate(files):
-            self.host.add_files([path])
-            if token is not None and (i % 20 == 0 or i == len(files) - 1):
-                self.work_done_progress.report(token, types.WorkDoneProgressReport(
-                    message=f"{i + 1}/{len(files)} files", percentage=int(100 * (i + 1) / max(1, len(files)))))
-            if i % 20 == 0:
-                await asyncio.sleep(0)
-        if token is not None:
-            self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{len(files)} witx files"))
 
     def apply_settings(self, raw: Any) -> None:
         settings, problems = parse_settings(raw)

@@ -5,7 +5,8 @@ empty answers.
 
 Completion triggers on `$`, `(` and `@` (not on space: a space is typed
 everywhere, comments included, and popping a list after each one is noise;
-clients still ask on demand)."""
+clients still ask on demand; the characters are registered with the handler, in
+registry.py)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,11 @@ from witx_lsp.features.completion import CompletionItem, complete
 from witx_lsp.features.completion_filter import filter_and_rank, rank_texts
 from witx_lsp.features.format_options import FormatOptions
 from witx_lsp.features.formatting import format_document, format_range
-from witx_lsp.features.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, delta, semantic_tokens
+from witx_lsp.features.semantic_tokens import delta, semantic_tokens
 from witx_lsp.features.snapshot import Snapshot
 from witx_lsp.server import convert
 from witx_lsp.server.app import WitxServer
 
-LEGEND = types.SemanticTokensLegend(token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS))
-TRIGGER_CHARACTERS = ["$", "(", "@"]
 _KIND = {
     "typename": types.CompletionItemKind.Struct,  # of an unknown kind (a typename that failed validation)
     "builtin": types.CompletionItemKind.TypeParameter,

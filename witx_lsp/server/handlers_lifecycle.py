@@ -40,7 +40,7 @@ async def initialized(ls: WitxServer, params: types.InitializedParams) -> None:
                         watchers=[types.FileSystemWatcher(glob_pattern="**/*.witx")]))]))
         except Exception:
             log.warning("could not register file watching", exc_info=True)
-    await ls.index_workspace()
+    await ls.index.run()
     if ls.pull_diagnostics:
         ls.request_diagnostic_refresh()  # the workspace's files are now judged in their includers' context
     for uri in list(ls.workspace.text_documents):

@@ -147,7 +147,7 @@ def _document_symbol(s: symbols.DocumentSymbol, lines: LineIndex, enc: PositionE
 
 
 async def workspace_symbol(ls: WitxServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
-    await ls.wait_indexed()
+    await ls.index.wait()
     analyses = ls.host.workspace_analyses()
     lines_of = LineMap(lambda path: next((a.files[path].lines for a in analyses if path in a.files), None))
     return [types.WorkspaceSymbol(

@@ -13,7 +13,7 @@ from witx_lsp.server.app import WitxServer
 
 async def document_diagnostic(ls: WitxServer,
                               params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
-    await ls.wait_indexed()  # never judge a file before its includers are known
+    await ls.index.wait()  # never judge a file before its includers are known
     items = ls.document_diagnostics(params.text_document.uri) or []  # also E0404 of a huge buffer
     result_id = _result_id(items)
     if params.previous_result_id == result_id:
@@ -23,7 +23,7 @@ async def document_diagnostic(ls: WitxServer,
 
 async def workspace_diagnostic(ls: WitxServer,
                                params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-    await ls.wait_indexed()
+    await ls.index.wait()
     previous = {p.uri: p.value for p in params.previous_result_ids}
     reports: list[types.WorkspaceDocumentDiagnosticReport] = []
     for path in sorted(ls.host.known):

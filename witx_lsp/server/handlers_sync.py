@@ -14,7 +14,7 @@ from witx_lsp.server.app import WitxServer
 def did_open(ls: WitxServer, params: types.DidOpenTextDocumentParams) -> None:
     path = ls.path_of(params.text_document.uri)
     ls.uri_of[path] = params.text_document.uri
-    ls.index_neighbours(path)
+    ls.index.add_neighbours(path)
     ls.schedule_diagnostics(ls.open_uris(ls.host.set_text(path, params.text_document.text)))
 
 

@@ -15,6 +15,7 @@ def prepare(log_level: str = "WARNING", code_cache: CodeCache | Literal["install
     """The server, ready to start: imports (through the code cache), logging, handlers.
     `code_cache`: the cache `install_code_cache` returned, when the caller installed it
     itself (None: none); "install" installs it here."""
+    gc.disable()  # until the imports are frozen (see `install_code_cache`)
     if code_cache == "install":
         code_cache = install_code_cache()
     from witx_lsp.server.app import configure_logging, create_server
@@ -32,13 +33,19 @@ def prepare(log_level: str = "WARNING", code_cache: CodeCache | Literal["install
     gc.freeze()
     server.host.frozen_heap = True  # (asking gc for it walks the whole frozen heap)
     gc.set_threshold(50_000, 20, 20)
+    gc.enable()
     server.idle_tasks.append(server.host.collect_cycles)  # the start-up garbage
     return server
 
 
 def install_code_cache() -> CodeCache | None:
     """Serve generated code from the code cache. Call before anything imports lsprotocol,
-    pygls or the model: classes defined earlier compile their methods without it."""
+    pygls or the model: classes defined earlier compile their methods without it.
+    The collector stays off until `prepare` has frozen the imports' heap: the imports
+    make hundreds of thousands of long-lived objects (lsprotocol's classes, their
+    typing annotations), and with the default thresholds the collector walks them
+    again and again, a full collection among them (~60 ms of a ~330 ms start)."""
+    gc.disable()
     from witx_lsp.server import codecache
 
     return codecache.install()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,13 @@ GRAMMAR_FILE = "witx.lark"
 
 
 def grammar_text() -> str:
+    # The package data, where the package is a directory (what importlib.resources would
+    # find there too, without importing it: ~5 ms of the language server's start).
+    packaged_here = Path(__file__).resolve().parents[1] / "grammar" / GRAMMAR_FILE
+    if packaged_here.is_file():
+        return packaged_here.read_text(encoding="utf-8")
+    from importlib import resources  # (a package in a zip file)
+
     packaged = resources.files("witx_lsp").joinpath("grammar").joinpath(GRAMMAR_FILE)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
