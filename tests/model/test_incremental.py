@@ -5,11 +5,12 @@ diagnostics, symbols), and the checkpoint is really used."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, PREVIEW1, needs_corpus
+from tests.conftest import CORPUS, FIXTURES, PREVIEW1, needs_corpus
 from witx_lsp.base.vfs import DiskProvider, MemoryProvider
 from witx_lsp.model.analysis import Analysis, analyze
 from witx_lsp.model.incremental import ValidationCheckpoints
@@ -77,3 +78,33 @@ def test_edit_of_an_included_file_validates_what_follows_it_again() -> None:
         assert facts(incremental) == facts(fresh)
         restored += checkpoints.restored_segments
     assert restored > 0
+
+
+def test_typing_resumes_inside_the_edited_file() -> None:
+    """Keystrokes at one place, then another (each text analysed, broken ones included), and
+    changes that move nothing: the analyses resume inside the edited file, after declarations
+    it shares with its previous lowering, and equal analyses from scratch."""
+    names = ("greenhouse.witx", "garden_status.witx")
+    files = {f"/w/{n}": (FIXTURES / n).read_text(encoding="utf-8") for n in names}
+    root = "/w/greenhouse.witx"
+    cache, checkpoints = ParseCache(), ValidationCheckpoints()
+    rng = random.Random(5)
+    starts = [m.start() for m in re.finditer(r"^\((?:typename|module)", files[root], re.M)]
+    restored: list[int] = []
+    for typed in ("(typename $typed (list u8))\n", "(typename $fd $nope)\n", ";;; doc\n", ")\n"):
+        at = rng.choice(starts[len(starts) // 4:])
+        before = files[root]
+        for n in range(1, len(typed) + 1):
+            files[root] = before[:at] + typed[:n] + before[at:]
+            incremental = analyze([root], MemoryProvider(dict(files)), cache, checkpoints)
+            assert facts(incremental) == facts(analyze([root], MemoryProvider(dict(files)))), files[root][at:at + n]
+            restored.append(checkpoints.restored_decls)
+        if rng.random() < 0.5:
+            files[root] = before  # (undone)
+    found = list(re.finditer(r"\bu(8|16|32)\b", files[root]))
+    for m in reversed(found[::max(1, len(found) // 8)]):  # edits that move nothing, each before the last
+        files[root] = files[root][:m.start()] + "s" + files[root][m.start() + 1:]
+        incremental = analyze([root], MemoryProvider(dict(files)), cache, checkpoints)
+        assert facts(incremental) == facts(analyze([root], MemoryProvider(dict(files))))
+        restored.append(checkpoints.restored_decls)
+    assert max(restored) > len(starts) // 4

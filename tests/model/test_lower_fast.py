@@ -92,15 +92,6 @@ def test_gives_up_on_what_it_does_not_read() -> None:
         assert lower_text(text, "/f.witx") is None, text
 
 
-def test_block_comment_openings_inside_other_tokens() -> None:
-    """`(;` in a line comment or a string opens no block comment: the fast path reads those."""
-    for text in [";;; a (; b\n(typename $a u8)", '(module $m (@interface func (export "(;")))',
-                 "(typename $a (enum ;; (; x\n $b))"]:
-        assert _agrees(text), text
-    for text in ["(; a ;) (typename $a u8)", "(typename $a (enum (; x ;) $b))", "(typename $a (; x ;) u8)"]:
-        assert lower_text(text, "/f.witx") is None, text
-
-
 @pytest.mark.parametrize("end", ["\x1c", "\x85", "\xa0", "\u2028", "\x0b", "\t", "\r", " é", "\u3000x"])
 def test_doc_comments_ending_in_any_whitespace(end: str) -> None:
     """Python and Rust do not agree on what is whitespace: the docs are the tree path's."""

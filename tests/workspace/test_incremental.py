@@ -217,3 +217,26 @@ def test_kept_hazards_follow_the_configuration(tmp_path: Path) -> None:
         assert _diagnostics(got) == _diagnostics(hazard_diagnostics(a, config))
         seen.append([d.code for d in got])
     assert seen == [[], ["W0610"], []]  # from wasmtime v22 on, `mem` is the memory parameter's name
+
+
+def test_a_keystroke_builds_no_syntax_tree(tmp_path: Path) -> None:
+    """The diagnostics of an edit of well-formed files come without building any file's deferred
+    syntax tree (model/lower_fast.py): the kept results are found by the lowered declarations'
+    spans, and the positions of a new hazard in the declaration parsed alone."""
+    names = ("oddities.witx", "greenhouse.witx", "garden_status.witx")
+    files = _workspace(tmp_path, [FIXTURES / n for n in names], None)
+    host = AnalysisHost()
+    host.add_files(files)
+    main = str(tmp_path / "oddities.witx")
+    text = Path(main).read_text(encoding="utf-8")
+    host.diagnostics.of(host.analysis_for(main), {}, None)
+    probe = "(typename $keystroke_probe (record (field $flag bool)))\n"
+    for edited in (text + "\n" + probe, text.replace("(module $dials", probe + "(module $dials", 1)):
+        host.set_text(main, edited)
+        analysis = host.analysis_for(main)
+        diags = host.diagnostics.of(analysis, {}, None)
+        at = edited.index(probe)
+        assert "W0601" in [d.code for d in diags if d.path == main and at <= d.span.start < at + len(probe)]
+        assert len(analysis.files) == 3
+        assert [p for p, f in analysis.files.items() if f.tree.built] == []
+        check_against_scratch(host, files, {main: edited}, {}, None)

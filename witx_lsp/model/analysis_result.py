@@ -5,11 +5,13 @@ back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.text import LineIndex
 from witx_lsp.model.symbols import SymbolIndex
+from witx_lsp.model.syntax_ast import Decl
 from witx_lsp.model.types import Document
 from witx_lsp.syntax.tree import SourceTree
 
@@ -20,6 +22,9 @@ class SourceFile:
     text: str
     tree: SourceTree
     uses: tuple[str, ...] = ()  # canonical paths this file's `(use ...)` forms name, in order
+    # Its lowered declarations (shared with the parse cache, never mutated): each spans its list in
+    # `tree`, so positions of declarations are read here without building a deferred tree.
+    decls: Sequence[Decl] = ()
     _lines: LineIndex | None = field(default=None, repr=False)
 
     @property

@@ -19,6 +19,7 @@ from witx_lsp.model.incremental import Segment, ValidationCheckpoints
 from witx_lsp.model.incremental import run as run_segments
 from witx_lsp.model.lower import LoweredFile, lower
 from witx_lsp.model.lower_fast import lower_text
+from witx_lsp.model.lower_incremental import relower
 from witx_lsp.model.symbols import SymbolIndex
 from witx_lsp.model.syntax_ast import UseDecl
 from witx_lsp.model.validate import Validator
@@ -29,7 +30,9 @@ from witx_lsp.syntax.tree import SourceTree
 class ParseCache:
     """Parsed and lowered files by (path, text), for an editor session that
     re-analyses after every keystroke: files that did not change are not parsed
-    again. Trees and lowered files are never mutated after creation, so sharing
+    again, and the new text of a file lowered on the fast path is lowered from the
+    previous one (model/lower_incremental.py: the declarations whose text did not change
+    are reused). Trees and lowered files are never mutated after creation, so sharing
     them between analyses is safe. Bounded: one text per path (an edit replaces
     the tree of the text before it), at most `capacity` files and `max_chars`
     characters of source in all (least recently used goes first)."""
@@ -38,6 +41,7 @@ class ParseCache:
         self.capacity = capacity
         self.max_chars = max_chars
         self._entries: OrderedDict[str, tuple[str, SourceTree, LoweredFile]] = OrderedDict()
+        self._fast: set[str] = set()  # paths whose entry was lowered on the fast path
         self._chars = 0
 
     def get(self, path: str, text: str) -> tuple[SourceTree, LoweredFile]:
@@ -45,12 +49,17 @@ class ParseCache:
         if hit is not None and hit[0] == text:
             self._entries.move_to_end(path)
             return hit[1], hit[2]
+        previous = hit if hit is not None and path in self._fast else None
         self.discard(path)
-        tree, lowered = parse_and_lower(text, path)
+        lowered = relower(previous[0], previous[2], text, path) if previous is not None else lower_text(text, path)
+        tree, lowered = _with_tree(text, path, lowered)
         self._entries[path] = (text, tree, lowered)
+        if not tree.built:
+            self._fast.add(path)
         self._chars += len(text)
         while len(self._entries) > 1 and (len(self._entries) > self.capacity or self._chars > self.max_chars):
-            _, (old, _, _) = self._entries.popitem(last=False)
+            old_path, (old, _, _) = self._entries.popitem(last=False)
+            self._fast.discard(old_path)
             self._chars -= len(old)
         return tree, lowered
 
@@ -61,6 +70,7 @@ class ParseCache:
     def discard(self, path: str) -> None:
         """Forget the tree of `path` (its text is no longer wanted)."""
         old = self._entries.pop(path, None)
+        self._fast.discard(path)
         if old is not None:
             self._chars -= len(old[0])
 
@@ -68,9 +78,13 @@ class ParseCache:
 def parse_and_lower(text: str, path: str) -> tuple[SourceTree, LoweredFile]:
     """The tree and the lowered declarations of a file. A well-formed file's declarations are
     read straight from its tokens, and its tree is made only if asked for (`lower_fast`)."""
-    lowered = lower_text(text, path)
-    if lowered is not None:
-        return SourceTree.deferred(text, lambda: parse(text, path)), lowered
+    return _with_tree(text, path, lower_text(text, path))
+
+
+def _with_tree(text: str, path: str, fast: LoweredFile | None) -> tuple[SourceTree, LoweredFile]:
+    """With the fast path's lowering `fast`, a deferred tree; without, the tree and its lowering."""
+    if fast is not None:
+        return SourceTree.deferred(text, lambda: parse(text, path)), fast
     tree = parse(text, path)
     return tree, lower(tree, path)
 
@@ -120,7 +134,7 @@ def load(roots: Sequence[str], provider: SourceProvider, cache: ParseCache | Non
             return None
         tree, lowered = cache.get(path, text) if cache is not None else parse_and_lower(text, path)
         uses = use_targets(path, lowered, provider)
-        files[path] = SourceFile(path, text, tree, uses)
+        files[path] = SourceFile(path, text, tree, uses, lowered.decls)
         diagnostics.extend(tree.errors)
         diagnostics.extend(lowered.diagnostics)
         return _Frame(path, lowered, uses, [i for i, d in enumerate(lowered.decls) if isinstance(d, UseDecl)])

@@ -73,11 +73,24 @@ class _GiveUp(Exception):
 
 
 def lower_text(text: str, path: str) -> LoweredFile | None:
-    """The lowered declarations of a well-formed file, or None (see the module's doc). A block
-    comment is a `(;` piece, which no reader method accepts (a `(;` in a line comment or a string
-    is part of that token)."""
-    start = blanks().match(text).end()  # type: ignore[union-attr]  # it matches the empty string
-    pieces = piece_pattern(heads=True).findall(text, start)
+    """The lowered declarations of a well-formed file, or None (see the module's doc)."""
+    if "(;" in text:
+        return None
+    decls = read_decls(text, 0, len(text))
+    if decls is None:
+        return None
+    r = Reporter(path, text)
+    dropped = drop_trailing_consts(decls, r)
+    return LoweredFile(decls, r.diagnostics, False, dropped)
+
+
+def read_decls(text: str, start: int, end: int) -> list[Decl] | None:
+    """The declarations of `text[start:end]`, at their offsets in `text`, or None where the fast
+    path gives up (also on a block comment, which `lower_text` looks for in the whole text). The
+    range begins where the file does or right after a top-level `)` (model/lower_incremental.py),
+    where the scanner starts afresh; its trailing constants are kept."""
+    start = blanks().match(text, start, end).end()  # type: ignore[union-attr]  # it matches the empty string
+    pieces = piece_pattern(heads=True).findall(text, start, end)
     starts = list(accumulate(map(len, pieces), initial=start))
     # The tokens: a piece without its blanks. `str.rstrip()` strips more than the blanks (any
     # Unicode whitespace), which only matters for the end of a comment (`comments` reads those
@@ -85,12 +98,9 @@ def lower_text(text: str, path: str) -> LoweredFile | None:
     texts = list(map(str.rstrip, pieces))
     texts += [_END] * 8
     try:
-        decls = _Reader(text, pieces, texts, starts).file()
+        return _Reader(text, pieces, texts, starts).file()
     except (_GiveUp, IndexError):
         return None
-    r = Reporter(path, text)
-    dropped = drop_trailing_consts(decls, r)
-    return LoweredFile(decls, r.diagnostics, False, dropped)
 
 
 class _Reader:

@@ -142,6 +142,11 @@ class SourceTree:
             self._build = None  # last: a reader that sees no `_build` finds the tree made
 
     @property
+    def built(self) -> bool:
+        """Whether the tree is made (a `deferred` one is not until first asked)."""
+        return self._build is None
+
+    @property
     def items(self) -> list[Node]:
         if self._build is not None:
             self._made()

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import bisect
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from witx_lsp.base.diagnostic import Diagnostic, Severity
 from witx_lsp.base.span import FileSpan, Span
@@ -32,30 +31,54 @@ from witx_lsp.features.diagnostics import collect
 from witx_lsp.features.preview import read_config
 from witx_lsp.layout.diagnostics import function_layout_diagnostics
 from witx_lsp.model.analysis import Analysis
+from witx_lsp.model.syntax_ast import Decl, FuncDecl, ImportDecl, ModuleDecl, TypenameDecl
 from witx_lsp.model.types import InterfaceFunc, NamedType
-from witx_lsp.syntax.tree import Node, SList
 from witx_lsp.wiggle.codegen import Config
 from witx_lsp.wiggle.codegen.hazards import DeclHazards, assemble, function_hazards, typename_hazards
 
 D = TypeVar("D", NamedType, InterfaceFunc)
 R = TypeVar("R")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-def _form(analysis: Analysis, at: FileSpan, depth: int) -> SList | None:
-    """The list holding `at`, `depth` levels below the top of its file (1: a declaration,
-    2: a function of a module)."""
+def _form(analysis: Analysis, at: FileSpan, depth: int) -> Span | None:
+    """The span of the list holding `at`, `depth` levels below the top of its file (1: a
+    declaration, 2: a function of a module). Read off the file's lowered declarations, whose
+    spans are those of their lists in the tree (model/lower.py, lower_fast.py), so that a
+    keystroke never builds the deferred tree of a well-formed file (syntax/tree.py); a value
+    of the model always lies inside the list of the declaration it was validated from."""
     f = analysis.files.get(at.path)
     if f is None:
         return None
-    items: list[Node] = f.tree.items
-    form: SList | None = None
-    for _ in range(depth):
-        i = bisect.bisect_right(items, at.span.start, key=lambda n: n.start) - 1
+    start = at.span.start
+    items: Sequence[Decl | ImportDecl | FuncDecl] = f.decls
+    form: Span | None = None
+    for level in range(depth):
+        i = bisect.bisect_right(items, start, key=lambda d: d.span.start) - 1
         node = items[i] if i >= 0 else None
-        if not isinstance(node, SList) or at.span.start >= node.end:
+        if node is None or start >= node.span.end:
             return None
-        form, items = node, node.items
+        form = node.span
+        if level + 1 < depth:
+            if not isinstance(node, ModuleDecl):
+                return None
+            items = node.order
     return form
+
+
+def _places(decls: Sequence[Decl]) -> tuple[dict[int, Span], dict[int, Span]]:
+    """Where the values of a file's declarations start (a typename's name; a function's export
+    name), and the span of the list holding each: the declaration, the module's function."""
+    typenames: dict[int, Span] = {}
+    funcs: dict[int, Span] = {}
+    for d in decls:
+        if isinstance(d, TypenameDecl):
+            typenames[d.name.span.start] = d.span
+        elif isinstance(d, ModuleDecl):
+            for f in d.funcs:
+                funcs[f.export_span.start] = f.span
+    return typenames, funcs
 
 
 class Lookups:
@@ -65,14 +88,21 @@ class Lookups:
 
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
-        self._forms: dict[int, tuple[object, SList | None, str]] = {}
+        self._forms: dict[int, tuple[object, Span | None, str]] = {}
         self._equal: dict[tuple[int, int], tuple[object, object, bool]] = {}
+        self._places: dict[str, tuple[dict[int, Span], dict[int, Span]]] = {}
 
-    def form(self, value: D, at: FileSpan, depth: int) -> tuple[SList | None, str]:
+    def form(self, value: D, at: FileSpan, depth: int) -> tuple[Span | None, str]:
         hit = self._forms.get(id(value))
         if hit is None:
-            form = _form(self.analysis, at, depth)
-            text = self.analysis.files[at.path].text[form.start:form.end] if form is not None else ""
+            f = self.analysis.files.get(at.path)
+            places = self._places.get(at.path)
+            if places is None and f is not None:
+                places = self._places[at.path] = _places(f.decls)
+            form = places[depth - 1].get(at.span.start) if places is not None and depth <= 2 else None
+            if form is None:
+                form = _form(self.analysis, at, depth)
+            text = f.text[form.start:form.end] if form is not None and f is not None else ""
             hit = self._forms[id(value)] = (value, form, text)
         return hit[1], hit[2]
 
@@ -88,10 +118,37 @@ def _shift(d: Diagnostic, delta: int) -> Diagnostic:
     return replace(d, span=Span(d.span.start + delta, d.span.end + delta), related=related)
 
 
-def _inside(diags: Iterable[Diagnostic], path: str, form: SList) -> bool:
+def _inside(diags: Iterable[Diagnostic], path: str, form: Span) -> bool:
     return all(d.path == path and form.start <= d.span.start <= d.span.end <= form.end
                and all(r.path == path and form.start <= r.span.start <= r.span.end <= form.end for r in d.related)
                for d in diags)
+
+
+class _Recent(Generic[K, V]):
+    """The entries put or found lately: at most `capacity`, at least the last half of that
+    (two generations of plain dicts: cheaper than a least-recently-used order kept exactly)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._new: dict[K, V] = {}
+        self._old: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        hit = self._new.get(key)
+        if hit is None:
+            hit = self._old.get(key)
+            if hit is not None:
+                self.put(key, hit)
+        return hit
+
+    def put(self, key: K, value: V) -> None:
+        self._new[key] = value
+        if len(self._new) >= self.capacity // 2:
+            self._old, self._new = self._new, {}
+
+    def clear(self) -> None:
+        self._new.clear()
+        self._old.clear()
 
 
 class DeclarationMemo(Generic[D, R]):
@@ -110,40 +167,35 @@ class DeclarationMemo(Generic[D, R]):
         self.depth = depth
         self._diagnostics = diagnostics
         self._shift = shift
-        self._by_id: OrderedDict[int, tuple[D, R]] = OrderedDict()
-        self._by_text: OrderedDict[tuple[str, str, str], tuple[D, int, R]] = OrderedDict()
+        self._by_id: _Recent[int, tuple[D, R]] = _Recent(capacity)
+        self._by_text: _Recent[tuple[str, str, str], tuple[D, int, R]] = _Recent(capacity)
         self.computed = 0  # results computed (not reused): for tests
 
     def get(self, lookups: Lookups, value: D, context: str, compute: Callable[[D], R]) -> R:
         """`compute(value)`, or its kept result; `context`: what else the result depends on."""
         hit = self._by_id.get(id(value))
         if hit is not None and hit[0] is value:
-            self._by_id.move_to_end(id(value))
             return hit[1]
         at = value.span
         form, text = lookups.form(value, at, self.depth) if at is not None else (None, "")
         if at is None or form is None:
             self.computed += 1
             result = compute(value)
-            self._keep(self._by_id, id(value), (value, result))
+            self._by_id.put(id(value), (value, result))
             return result
         key = (at.path, context, text)
         kept = self._by_text.get(key)
         if kept is not None and lookups.equal(kept[0], value):
+            # (inside the form, as the kept results were inside the kept one's, of the same text)
             result = self._shift(kept[2], form.start - kept[1])
+            self._by_text.put(key, (value, form.start, result))
         else:
             self.computed += 1
             result = compute(value)
-        self._keep(self._by_id, id(value), (value, result))
-        if _inside(self._diagnostics(result), at.path, form):
-            self._keep(self._by_text, key, (value, form.start, result))
+            if _inside(self._diagnostics(result), at.path, form):
+                self._by_text.put(key, (value, form.start, result))
+        self._by_id.put(id(value), (value, result))
         return result
-
-    def _keep(self, entries: OrderedDict[Any, Any], key: Any, entry: Any) -> None:
-        entries[key] = entry
-        entries.move_to_end(key)
-        if len(entries) > self.capacity:
-            entries.popitem(last=False)
 
     def clear(self) -> None:
         self._by_id.clear()
@@ -155,11 +207,13 @@ def _hazard_diagnostics(h: DeclHazards) -> Iterable[Diagnostic]:
 
 
 def _shift_hazards(h: DeclHazards, delta: int) -> DeclHazards:
+    if not (delta and (h.own or h.names)):
+        return h  # (nothing to move: kept results are shared as they are)
     return DeclHazards(tuple(_shift(d, delta) for d in h.own), tuple(_shift(d, delta) for d in h.names), h.rust)
 
 
 def _shift_all(diags: Sequence[Diagnostic], delta: int) -> Sequence[Diagnostic]:
-    return [_shift(d, delta) for d in diags]
+    return [_shift(d, delta) for d in diags] if delta and diags else diags
 
 
 class DeclarationResults:
