@@ -148,7 +148,7 @@ class _Reader:
 
     def name(self, k: int) -> Name:
         t = self.texts[k]
-        if t[0] != "$" or len(t) < 2:
+        if t[0] != "$" or t == "$":
             raise _GiveUp
         start = self.starts[k]
         return Name(t[1:], _new(Span, (start, start + len(t))))
@@ -266,12 +266,12 @@ class _Reader:
             t = texts[j]
             if t == "(param" or t == "(result":
                 n = texts[j + 1]
-                if n[0] != "$" or len(n) < 2:
+                if n[0] != "$" or n == "$":
                     raise _GiveUp
                 start = starts[j + 1]
                 name = Name(n[1:], _new(Span, (start, start + len(n))))
                 ty = texts[j + 2]
-                if ty[0] == "$" and len(ty) > 1 and texts[j + 3] == ")":  # the common case: a type name
+                if ty[0] == "$" and ty != "$" and texts[j + 3] == ")":  # the common case: a type name
                     start = starts[j + 2]
                     typ: Typedef = TdRef(Name(ty[1:], _new(Span, (start, start + len(ty)))))
                     end = j + 3
@@ -305,7 +305,7 @@ class _Reader:
             return form(self, k, depth + 1)
         start = self.starts[k]
         span = _new(Span, (start, start + len(t)))
-        if t[0] == "$" and len(t) > 1:
+        if t[0] == "$" and t != "$":
             return TdRef(Name(t[1:], span)), k + 1
         builtin = BUILTIN_VALUES.get(t)
         if builtin is not None:
@@ -346,7 +346,7 @@ class _Reader:
                 t = texts[k]
             if t == ")":
                 return out, k
-            if t[0] != "$" or len(t) < 2:
+            if t[0] != "$" or t == "$":
                 raise _GiveUp
             start = starts[k]
             out.append(Member(Name(t[1:], _new(Span, (start, start + len(t)))), docs))
