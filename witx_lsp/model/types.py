@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Generic, Protocol, TypeVar
 
 from witx_lsp.base.span import FileSpan
@@ -383,21 +384,21 @@ class Document:
     modules: tuple[Module, ...]
     constants: tuple[Constant, ...] = field(default=(), compare=False)
 
-    # The indexes by name are made on the first question (most analyses, a keystroke's, are not asked).
+    # The indexes by name are made on the first question (most analyses, a keystroke's, are not
+    # asked); `cached_property` keeps them in the instance's dict, past the frozen `__setattr__`.
+    @cached_property
+    def _types_by_name(self) -> dict[str, NamedType]:
+        return {t.name: t for t in self.typenames}
+
+    @cached_property
+    def _modules_by_name(self) -> dict[str, Module]:
+        return {m.name: m for m in self.modules}
+
     def typename(self, name: str) -> NamedType | None:
-        by_name: dict[str, NamedType] | None = self.__dict__.get("_types_by_name")
-        if by_name is None:
-            by_name = {t.name: t for t in self.typenames}
-            object.__setattr__(self, "_types_by_name", by_name)
-        return by_name.get(name)
+        return self._types_by_name.get(name)
 
     def module(self, name: str) -> Module | None:
-        by_name: dict[str, Module] | None = self.__dict__.get("_modules_by_name")
-        if by_name is None:
-            by_name = {m.name: m for m in self.modules}
-            object.__setattr__(self, "_modules_by_name", by_name)
-        return by_name.get(name)
-
+        return self._modules_by_name.get(name)
 
 
 # Faster constructors for the values an analysis makes by the ten thousand (model/frozen_init.py).
