@@ -161,16 +161,22 @@ def test_random_edit_sequences_on_compute_at_edge(tmp_path: Path) -> None:
     run_sequences(files, range(200, 203), 6)
 
 
-def test_unchanged_declarations_are_not_computed_again(tmp_path: Path) -> None:
-    """An edit before a module moves every function in it: their hazards and layout diagnostics
-    are moved, not computed again; the typenames of the files it uses are the same values, those
-    before the edit in the edited file equal values at the same place."""
+def _oddities(tmp_path: Path) -> tuple[AnalysisHost, list[str], str, str]:
+    """A host over the oddities fixture and the files it uses: the host, the files, the path
+    of oddities.witx and its text."""
     names = ("oddities.witx", "greenhouse.witx", "garden_status.witx")
     files = _workspace(tmp_path, [FIXTURES / n for n in names], None)
     host = AnalysisHost()
     host.add_files(files)
     main = str(tmp_path / "oddities.witx")
-    text = Path(main).read_text(encoding="utf-8")
+    return host, files, main, Path(main).read_text(encoding="utf-8")
+
+
+def test_unchanged_declarations_are_not_computed_again(tmp_path: Path) -> None:
+    """An edit before a module moves every function in it: their hazards and layout diagnostics
+    are moved, not computed again; the typenames of the files it uses are the same values, those
+    before the edit in the edited file equal values at the same place."""
+    host, files, main, text = _oddities(tmp_path)
     decls = host.diagnostics.declarations
     host.diagnostics.of(host.analysis_for(main), {}, None)
     counts = decls.typenames.computed, decls.functions.computed, decls.layouts.computed
@@ -223,12 +229,7 @@ def test_a_keystroke_builds_no_syntax_tree(tmp_path: Path) -> None:
     """The diagnostics of an edit of well-formed files come without building any file's deferred
     syntax tree (model/lower_fast.py): the kept results are found by the lowered declarations'
     spans, and the positions of a new hazard in the declaration parsed alone."""
-    names = ("oddities.witx", "greenhouse.witx", "garden_status.witx")
-    files = _workspace(tmp_path, [FIXTURES / n for n in names], None)
-    host = AnalysisHost()
-    host.add_files(files)
-    main = str(tmp_path / "oddities.witx")
-    text = Path(main).read_text(encoding="utf-8")
+    host, files, main, text = _oddities(tmp_path)
     host.diagnostics.of(host.analysis_for(main), {}, None)
     probe = "(typename $keystroke_probe (record (field $flag bool)))\n"
     for edited in (text + "\n" + probe, text.replace("(module $dials", probe + "(module $dials", 1)):
