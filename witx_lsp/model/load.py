@@ -19,7 +19,7 @@ from witx_lsp.model.incremental import Segment, ValidationCheckpoints
 from witx_lsp.model.incremental import run as run_segments
 from witx_lsp.model.lower import LoweredFile, lower
 from witx_lsp.model.lower_fast import lower_text
-from witx_lsp.model.lower_incremental import relower
+from witx_lsp.model.lower_incremental import lower_edit
 from witx_lsp.model.symbols import SymbolIndex
 from witx_lsp.model.syntax_ast import UseDecl
 from witx_lsp.model.validate import Validator
@@ -30,37 +30,44 @@ from witx_lsp.syntax.tree import SourceTree
 class ParseCache:
     """Parsed and lowered files by (path, text), for an editor session that
     re-analyses after every keystroke: files that did not change are not parsed
-    again, and the new text of a file lowered on the fast path is lowered from the
-    previous one (model/lower_incremental.py: the declarations whose text did not change
-    are reused). Trees and lowered files are never mutated after creation, so sharing
+    again, and the new text of a file is lowered from the last of its texts that had a
+    fast lowering (its base), kept while the texts after it go through the tree path
+    (model/lower_incremental.py: the declarations whose text did not change are reused, and
+    only the declarations around an edit are read again, by the tree lowering where needed).
+    Trees and lowered files are never mutated after creation, so sharing
     them between analyses is safe. Bounded: one text per path (an edit replaces
-    the tree of the text before it), at most `capacity` files and `max_chars`
+    the tree of the text before it) and its base, at most `capacity` files and `max_chars`
     characters of source in all (least recently used goes first)."""
 
     def __init__(self, capacity: int = 256, max_chars: int = 16 * 1024 * 1024) -> None:
         self.capacity = capacity
         self.max_chars = max_chars
         self._entries: OrderedDict[str, tuple[str, SourceTree, LoweredFile]] = OrderedDict()
-        self._fast: set[str] = set()  # paths whose entry was lowered on the fast path
-        self._chars = 0
+        self._bases: dict[str, tuple[str, LoweredFile]] = {}  # the last fast lowering of each path
+        self._chars = 0  # of the texts of the entries and of the bases
 
     def get(self, path: str, text: str) -> tuple[SourceTree, LoweredFile]:
         hit = self._entries.get(path)
         if hit is not None and hit[0] == text:
             self._entries.move_to_end(path)
             return hit[1], hit[2]
-        previous = hit if hit is not None and path in self._fast else None
+        base = self._bases.get(path)
         self.discard(path)
-        lowered = relower(previous[0], previous[2], text, path) if previous is not None else lower_text(text, path)
-        tree, lowered = _with_tree(text, path, lowered)
+        got = lower_edit(base[0], base[1], text, path) if base is not None else _fast(text, path)
+        if got is None:
+            tree = parse(text, path)
+            lowered = lower(tree, path)
+        else:
+            tree, lowered = SourceTree.deferred(text, lambda: parse(text, path)), got[0]
+            if got[1]:
+                base = (text, lowered)
         self._entries[path] = (text, tree, lowered)
-        if not tree.built:
-            self._fast.add(path)
         self._chars += len(text)
+        if base is not None:
+            self._bases[path] = base
+            self._chars += len(base[0])
         while len(self._entries) > 1 and (len(self._entries) > self.capacity or self._chars > self.max_chars):
-            old_path, (old, _, _) = self._entries.popitem(last=False)
-            self._fast.discard(old_path)
-            self._chars -= len(old)
+            self.discard(next(iter(self._entries)))
         return tree, lowered
 
     def peek(self, path: str) -> tuple[str, SourceTree, LoweredFile] | None:
@@ -68,11 +75,18 @@ class ParseCache:
         return self._entries.get(path)
 
     def discard(self, path: str) -> None:
-        """Forget the tree of `path` (its text is no longer wanted)."""
+        """Forget the tree of `path` (its text is no longer wanted), and its base."""
         old = self._entries.pop(path, None)
-        self._fast.discard(path)
         if old is not None:
             self._chars -= len(old[0])
+        base = self._bases.pop(path, None)
+        if base is not None:
+            self._chars -= len(base[0])
+
+
+def _fast(text: str, path: str) -> tuple[LoweredFile, bool] | None:
+    fast = lower_text(text, path)
+    return None if fast is None else (fast, True)
 
 
 def parse_and_lower(text: str, path: str) -> tuple[SourceTree, LoweredFile]:

@@ -46,16 +46,31 @@ class LoweredFile:
 
 def lower(tree: SourceTree, path: str) -> LoweredFile:
     r = Reporter(path, tree.text)
+    decls = lower_items(tree.items, tree.annotations, r)
+    dropped = drop_trailing_consts(decls, r)
+    return LoweredFile(decls, r.diagnostics, is_foreign(r), dropped)
+
+
+def lower_items(items: list[Node], annotations: set[str], r: Reporter) -> list[Decl]:
+    """The declarations of a file's top-level `items` (`annotations`: the names of the annotations
+    that open a list in them), reported to `r` in order; the trailing constants are kept. The
+    lowering of an item depends on nothing else but what `r` holds (model/lower_incremental.py
+    relies on it): the dialects reported once per file, and the unknown annotations, which are
+    all reported first."""
     types = TypeLowering(r)
     decls: list[Decl] = []
-    items = tree.items if tree.annotations <= _KNOWN_ANNOTATIONS else _skip_unknown_annotations(tree.items, r)
+    if not annotations <= _KNOWN_ANNOTATIONS:
+        items = _skip_unknown_annotations(items, r)
     for node in items:
         d = _toplevel(node, r, types)
         if d is not None:
             decls.append(d)
-    dropped = drop_trailing_consts(decls, r)
-    foreign = bool(r.dialect_reported & {"E0211", "E0212", "E0213"})
-    return LoweredFile(decls, r.diagnostics, foreign, dropped)
+    return decls
+
+
+def is_foreign(r: Reporter) -> bool:
+    """Whether the lowering reported to `r` found an unreleased dialect (`LoweredFile.foreign`)."""
+    return bool(r.dialect_reported & {"E0211", "E0212", "E0213"})
 
 
 _KNOWN_ANNOTATIONS = frozenset({"@witx", "@interface"})
