@@ -124,6 +124,30 @@ def test_the_parse_cache_lowers_from_the_previous_text() -> None:
     assert again.decls[0] is first.decls[0]  # (from the last text that had a fast lowering, kept meanwhile)
 
 
+_OLD = "".join(f"(typename $t{i} u8)\n" for i in range(-9, 5)) + '(module $m (@interface func (export "f")))\n'
+BROKEN = [  # (what replaces `(typename $t1 u8)`, what replaces `(typename $t3 u8)`)
+    ("(typename $t1 (recor)) ;;; the doc of $t2\n", "(typename $t3)"),  # a comment after the piece read again
+    ("(typename $t1 (record (@foo) (field $a u8)))", "(typename $t3 (@bar (x)) (enum $a))"),  # unknown annotations
+    ("(@baz) (typename $t1 (@foo))", "(module $n (@interface func (export \"g\") (@qux) (param $x u32)))"),
+    ("(resource $r)", "(resource $s) (typename $t3 (list))"),  # a dialect is reported once per file
+    ("(use $x from $y)", "(typename $t3 (@witx const $a))"),
+    ("(typename $t1 (tuple (list))) (@witx const $x $y 1)", "(@witx const $x $y 2) (typename)"),  # constants
+    ("(typename $t1 u8) x", "(typename $t3 u8) 12"),  # atoms at the top level
+]
+
+
+@pytest.mark.parametrize("first,second", BROKEN)
+def test_pieces_read_by_the_tree_lowering(first: str, second: str) -> None:
+    """Two pieces read again by the tree lowering, between chunks found again: the diagnostics
+    (and their order), docs, dialects and dropped constants are the whole file's."""
+    old = lower_text(_OLD, "/f.witx")
+    assert old is not None
+    new = _OLD.replace("(typename $t1 u8)", first).replace("(typename $t3 u8)", second)
+    assert _check_edit(_OLD, old, new)
+    new_end = new[:new.index("(typename $t4")]
+    assert _check_edit(_OLD, old, new_end)  # (then the second piece is at the end, and its constants dropped)
+
+
 MODULE_ITEM = '(@interface func (export "typed_fn") (param $x u32) (result $r (expected (error $no_such))))\n'
 TOP_LEVEL = "(typename $typed (record (field $a u8) (field $b (list string))))\n"
 

@@ -99,9 +99,9 @@ def _diagnostics(diags: list[Diagnostic]) -> list[tuple[Diagnostic, object]]:
 def check_against_scratch(host: AnalysisHost, files: list[str], texts: dict[str, str],
                           overrides: Mapping[str, Severity | None], config: str | None) -> None:
     fresh = AnalysisHost()
-    fresh.add_files(files)
-    for path, text in texts.items():
+    for path, text in texts.items():  # (first: the editor's texts are lowered from scratch, not from the disk's)
         fresh.set_text(path, text)
+    fresh.add_files(files)
     for path in files:
         mine = host.analysis_for(path)
         theirs = fresh.analysis_for(path)
