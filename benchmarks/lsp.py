@@ -18,7 +18,9 @@ temporary directory, so the user's own cache is neither used nor touched.
 
 Then, in a second server with a bigger workspace, keystroke to diagnostics for edits of
 fastly's compute-at-edge.witx (121 KB with the 5 files it uses) and for edits of preview1's
-typenames.witx, which two open roots include (until both roots' diagnostics are out).
+typenames.witx, which two open roots include (until both roots' diagnostics are out); and
+typing a function into a module of compute-at-edge.witx a key at a time, as an editor with
+auto-closed brackets sends it (incremental changes; most texts on the way do not lower).
 
 The corpus files are copied into a temporary workspace at run time.
 
@@ -194,6 +196,46 @@ class Bench:
         self.versions[uri] = version
         return samples
 
+    async def typing(self, uri: str, base: str, at: int, typed: str) -> list[float]:
+        """Type `typed` at offset `at` of `base` (the document's current text) a key at a time, as
+        an editor with auto-closed brackets and quotes sends it (VS Code's default): incremental
+        didChange of one inserted character, or of the pair for an opening bracket or quote; a
+        closing one the editor already inserted is typed over (no change). Most of the texts
+        in between do not lower (`(@interface fu)`). Keystroke -> publishDiagnostics of that
+        version, minus the debounce. Back to `base` at the end."""
+        pairs = {"(": ")", '"': '"'}
+        samples = []
+        text, cursor, closers = base, at, 0  # closers: auto-inserted closing characters ahead
+        version = self.versions.get(uri, 1)
+        cpu0 = self.server_cpu_ms()
+        for ch in typed:
+            if closers and text[cursor] == ch and (ch == ")" or (ch == '"' and text[cursor - 1] != " ")):
+                cursor, closers = cursor + 1, closers - 1  # typed over
+                continue
+            insert = ch + pairs[ch] if ch in pairs else ch
+            closers += len(insert) - 1
+            line = text.count("\n", 0, cursor)
+            column = cursor - (text.rfind("\n", 0, cursor) + 1)  # (the corpus text is ASCII)
+            where = types.Position(line=line, character=column)
+            text = text[:cursor] + insert + text[cursor:]
+            cursor += 1
+            version += 1
+            t0 = time.perf_counter()
+            self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangePartial(
+                    range=types.Range(start=where, end=where), text=insert)]))
+            samples.append((await self.wait_published(uri, version) - t0) * 1000 - self.debounce_ms)
+        cpu1 = self.server_cpu_ms()
+        self.edit_cpu_ms = None if cpu0 is None or cpu1 is None else round((cpu1 - cpu0) / len(samples), 2)
+        version += 1
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=base)]))
+        await self.wait_published(uri, version)
+        self.versions[uri] = version
+        return samples
+
     def server_cpu_ms(self) -> float | None:
         """CPU time (user + system) the server process has used so far (Linux /proc; None
         elsewhere). Unlike wall time, it does not grow when other processes load the machine."""
@@ -273,6 +315,12 @@ async def incremental_edits(corpus: Path, cae: Path, debounce_ms: int, env: dict
             out["compute_at_edge_edit_to_diagnostics"] = summary(await bench.edits(
                 edits, cae_uri, cae_main.read_text(encoding="utf-8")))
             out["compute_at_edge_edit_server_cpu_ms_mean"] = bench.edit_cpu_ms
+            # Typing a function into a module in the middle of the file (broken texts in between).
+            text = cae_main.read_text(encoding="utf-8")
+            at = text.index("\n    (@interface func", len(text) // 2) + 5
+            out["compute_at_edge_typing_to_diagnostics"] = summary(await bench.typing(
+                cae_uri, text, at, '(@interface func (export "typed_fn") (param $x u32))\n    '))
+            out["compute_at_edge_typing_server_cpu_ms_mean"] = bench.edit_cpu_ms
             second_uri = await bench.open(second)
             typenames = ws / "typenames.witx"
             typenames_uri = await bench.open(typenames)
