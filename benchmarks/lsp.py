@@ -372,15 +372,15 @@ async def run(corpus: Path, samples: int, edits: int, debounce_ms: int,
         # Warm starts: the median of `starts` (one sample is at the mercy of a shared machine);
         # the last server stays up for the requests below.
         colds: list[float] = []
+        inits: list[float] = []
         cpus: list[float] = []
-        for _ in range(starts - 1):
-            probe = Bench(workspace, debounce_ms, env)
-            colds.append(await probe.start())
-            cpus.append(probe.start_cpu_ms or 0.0)
-            await probe.stop()
-        bench = Bench(workspace, debounce_ms, env, profile)
-        colds.append(await bench.start())
-        cpus.append(bench.start_cpu_ms or 0.0)
+        for i in range(starts):
+            bench = Bench(workspace, debounce_ms, env, profile if i == starts - 1 else None)
+            colds.append(await bench.start())
+            inits.append(bench.initialize_ms)
+            cpus.append(bench.start_cpu_ms or 0.0)
+            if i < starts - 1:
+                await bench.stop()
         cold = statistics.median(colds)
         try:
             caps = bench.capabilities
@@ -397,8 +397,9 @@ async def run(corpus: Path, samples: int, edits: int, debounce_ms: int,
                 "first_start_empty_code_cache_ms": round(first_start, 1),
                 "cold_start_breakdown_ms": {
                     "python_and_server_imports": round(statistics.median(import_ms(env) for _ in range(3)), 1),
-                    "spawn_to_initialize_result": round(bench.initialize_ms, 1),
-                    "initialize_result_to_first_diagnostics": round(cold - bench.initialize_ms, 1),
+                    "spawn_to_initialize_result": round(statistics.median(inits), 1),
+                    "initialize_result_to_first_diagnostics": round(
+                        statistics.median(c - i for c, i in zip(colds, inits, strict=True)), 1),
                 },
                 "server_cpu_ms_at_first_diagnostics": round(statistics.median(cpus), 1),
                 "edit_to_diagnostics": summary(await bench.edits(edits)),
