@@ -19,7 +19,6 @@ computation gives (tests/workspace/test_incremental.py compares the two).
 
 from __future__ import annotations
 
-import bisect
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -31,7 +30,7 @@ from witx_lsp.features.diagnostics import collect
 from witx_lsp.features.preview import read_config
 from witx_lsp.layout.diagnostics import function_layout_diagnostics
 from witx_lsp.model.analysis import Analysis
-from witx_lsp.model.syntax_ast import Decl, FuncDecl, ImportDecl, ModuleDecl, TypenameDecl
+from witx_lsp.model.syntax_ast import Decl, ModuleDecl, TypenameDecl
 from witx_lsp.model.types import InterfaceFunc, NamedType
 from witx_lsp.wiggle.codegen import Config
 from witx_lsp.wiggle.codegen.hazards import DeclHazards, assemble, function_hazards, typename_hazards
@@ -42,34 +41,12 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-def _form(analysis: Analysis, at: FileSpan, depth: int) -> Span | None:
-    """The span of the list holding `at`, `depth` levels below the top of its file (1: a
-    declaration, 2: a function of a module). Read off the file's lowered declarations, whose
-    spans are those of their lists in the tree (model/lower.py, lower_fast.py), so that a
-    keystroke never builds the deferred tree of a well-formed file (syntax/tree.py); a value
-    of the model always lies inside the list of the declaration it was validated from."""
-    f = analysis.files.get(at.path)
-    if f is None:
-        return None
-    start = at.span.start
-    items: Sequence[Decl | ImportDecl | FuncDecl] = f.decls
-    form: Span | None = None
-    for level in range(depth):
-        i = bisect.bisect_right(items, start, key=lambda d: d.span.start) - 1
-        node = items[i] if i >= 0 else None
-        if node is None or start >= node.span.end:
-            return None
-        form = node.span
-        if level + 1 < depth:
-            if not isinstance(node, ModuleDecl):
-                return None
-            items = node.order
-    return form
-
-
 def _places(decls: Sequence[Decl]) -> tuple[dict[int, Span], dict[int, Span]]:
     """Where the values of a file's declarations start (a typename's name; a function's export
-    name), and the span of the list holding each: the declaration, the module's function."""
+    name: the spans model/validate.py gives NamedType and InterfaceFunc), and the span of the
+    list holding each: the declaration, the module's function. Read off the file's lowered
+    declarations, whose spans are those of their lists in the tree (model/lower.py,
+    lower_fast.py), so that a keystroke never builds the deferred tree of a well-formed file."""
     typenames: dict[int, Span] = {}
     funcs: dict[int, Span] = {}
     for d in decls:
@@ -99,9 +76,7 @@ class Lookups:
             places = self._places.get(at.path)
             if places is None and f is not None:
                 places = self._places[at.path] = _places(f.decls)
-            form = places[depth - 1].get(at.span.start) if places is not None and depth <= 2 else None
-            if form is None:
-                form = _form(self.analysis, at, depth)
+            form = places[depth - 1].get(at.span.start) if places is not None else None
             text = f.text[form.start:form.end] if form is not None and f is not None else ""
             hit = self._forms[id(value)] = (value, form, text)
         return hit[1], hit[2]
@@ -164,7 +139,7 @@ class DeclarationMemo(Generic[D, R]):
     def __init__(self, capacity: int, depth: int, diagnostics: Callable[[R], Iterable[Diagnostic]],
                  shift: Callable[[R, int], R]) -> None:
         self.capacity = capacity
-        self.depth = depth
+        self.depth = depth  # 1: a typename's declaration holds its value; 2: a module's function
         self._diagnostics = diagnostics
         self._shift = shift
         self._by_id: _Recent[int, tuple[D, R]] = _Recent(capacity)
