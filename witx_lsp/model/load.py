@@ -54,13 +54,9 @@ class ParseCache:
         base = self._bases.get(path)
         self.discard(path)
         got = lower_edit(base[0], base[1], text, path) if base is not None else _fast(text, path)
-        if got is None:
-            tree = parse(text, path)
-            lowered = lower(tree, path)
-        else:
-            tree, lowered = SourceTree.deferred(text, lambda: parse(text, path)), got[0]
-            if got[1]:
-                base = (text, lowered)
+        tree, lowered = _with_tree(text, path, None if got is None else got[0])
+        if got is not None and got[1]:
+            base = (text, lowered)
         self._entries[path] = (text, tree, lowered)
         self._chars += len(text)
         if base is not None:
@@ -95,10 +91,11 @@ def parse_and_lower(text: str, path: str) -> tuple[SourceTree, LoweredFile]:
     return _with_tree(text, path, lower_text(text, path))
 
 
-def _with_tree(text: str, path: str, fast: LoweredFile | None) -> tuple[SourceTree, LoweredFile]:
-    """With the fast path's lowering `fast`, a deferred tree; without, the tree and its lowering."""
-    if fast is not None:
-        return SourceTree.deferred(text, lambda: parse(text, path)), fast
+def _with_tree(text: str, path: str, lowered: LoweredFile | None) -> tuple[SourceTree, LoweredFile]:
+    """With a lowering made without the tree (the fast path's, or an edit's: a text without
+    syntax errors), a deferred tree; without, the tree and its lowering."""
+    if lowered is not None:
+        return SourceTree.deferred(text, lambda: parse(text, path)), lowered
     tree = parse(text, path)
     return tree, lower(tree, path)
 
